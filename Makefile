@@ -1,0 +1,38 @@
+# Everything a newcomer needs: `make demo` and `make test` on a machine with only python3.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WORDVEC := $(VENV)/bin/wordvec
+DEV_STAMP := $(VENV)/.dev-installed
+BENCH_STAMP := $(VENV)/.bench-installed
+DEMO := demo-out
+
+.PHONY: demo test bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# The test suite also cross-checks formats and evaluation against gensim, so it installs the
+# bench extra too (gensim is never a runtime dependency).
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+$(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+demo: $(DEV_STAMP)
+	@mkdir -p $(DEMO)
+	$(WORDVEC) vocab corpora/brown.txt.xz -o $(DEMO)/vocab.txt
+
+test: $(DEV_STAMP)
+	$(PY) -m pytest -q
+
+bench: $(BENCH_STAMP)
+	$(PY) scripts/bench.py all
+
+clean:
+	rm -rf $(VENV) $(DEMO) bench-out .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,37 @@
+"""wordvec: train word embeddings (word2vec, GloVe) fast and query them.
+
+Query names import eagerly (numpy only); trainers import lazily, so `import wordvec`
+never imports numba.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import GloVeConfig, TokenizerConfig, VocabConfig, Word2VecConfig  # noqa: E402
+from .errors import WordvecError  # noqa: E402
+
+_LAZY = {
+    "train_word2vec": ("wordvec.word2vec", "train_word2vec"),
+    "train_glove": ("wordvec.glove", "train_glove"),
+    "count_cooccurrences": ("wordvec.cooccur", "count_cooccurrences"),
+    "Vocab": ("wordvec.vocab", "Vocab"),
+    "build_vocab": ("wordvec.vocab", "build_vocab"),
+    "encode_corpus": ("wordvec.corpus", "encode_corpus"),
+    "prepare_corpus": ("wordvec.corpus", "prepare_corpus"),
+    "KeyedVectors": ("wordvec.keyedvectors", "KeyedVectors"),
+    "load": ("wordvec.formats", "load"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "GloVeConfig", "TokenizerConfig", "VocabConfig", "Word2VecConfig",
+           "WordvecError", *_LAZY]
