@@ -1,0 +1,1 @@
+"""Slow, obviously-correct numpy/Python twins of every kernel, for tests."""

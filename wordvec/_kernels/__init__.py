@@ -1,0 +1,1 @@
+"""numba kernels only: arrays and scalars in, arrays out; no I/O, no Python objects."""

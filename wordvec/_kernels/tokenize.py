@@ -1,0 +1,202 @@
+"""Byte-level tokenizer kernels: split a UTF-8 block on ASCII whitespace and intern each token.
+
+The table interns raw token bytes (before lowercasing or punctuation stripping, which Python
+applies once per distinct type rather than once per token). Layout, all owned by Python:
+
+  slots   int32[S]   open addressing, S a power of two; -1 = empty, else a type id
+  hashes  uint64[T]  hash of each type (for rehashing when slots grow)
+  starts  int64[T]   offset of each type's bytes in `arena`
+  lengths int32[T]   byte length of each type
+  counts  int64[T]   occurrences
+  arena   uint8[A]   the bytes of all types, back to back
+  sizes   int64[2]   [number of types, arena bytes used]
+
+Kernels stop early with a status when a structure is full; Python grows it and calls again
+from the returned position, so no kernel ever allocates.
+"""
+
+import numpy as np
+from numba import njit
+
+OK = 0
+NEED_SLOTS = 1   # load factor above 1/2: double `slots`
+NEED_TYPES = 2   # per-type arrays full
+NEED_ARENA = 3   # arena full
+
+NEWLINE = -1     # marker emitted into the token stream at each newline
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _is_space(b):
+    # space, \t \n \v \f \r, and NUL (binary junk inside text is treated as a separator)
+    return b == 32 or (9 <= b <= 13) or b == 0
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _utf8_cut(buf, start, length):
+    """Shorten `length` so the token does not end inside a multi-byte UTF-8 character."""
+    end = start + length
+    # step back over continuation bytes (10xxxxxx) to the lead byte of the last character
+    k = end
+    while k > start and (buf[k - 1] & 0xC0) == 0x80:
+        k -= 1
+    if k > start:
+        lead = buf[k - 1]
+        need = 1  # ASCII, or a stray continuation byte
+        if lead >= 0xF0:
+            need = 4
+        elif lead >= 0xE0:
+            need = 3
+        elif lead >= 0xC0:
+            need = 2
+        if end - (k - 1) < need:  # last character incomplete: drop it
+            return k - 1 - start
+    return length
+
+
+@njit(nogil=True, cache=True)
+def intern_token(buf, start, length, slots, hashes, starts, lengths, counts, arena, sizes):
+    """Type id of buf[start:start+length], adding it if new; a negative status if a structure is full."""
+    h = _FNV_OFFSET
+    for i in range(start, start + length):
+        h = (h ^ np.uint64(buf[i])) * _FNV_PRIME
+    mask = np.uint64(slots.shape[0] - 1)
+    pos = h & mask
+    while True:
+        t = slots[pos]
+        if t < 0:
+            break
+        if hashes[t] == h and lengths[t] == length:
+            s = starts[t]
+            same = True
+            for i in range(length):
+                if arena[s + i] != buf[start + i]:
+                    same = False
+                    break
+            if same:
+                return t
+        pos = (pos + np.uint64(1)) & mask
+    # new type
+    n = sizes[0]
+    if 2 * (n + 1) > slots.shape[0]:
+        return -NEED_SLOTS
+    if n >= hashes.shape[0]:
+        return -NEED_TYPES
+    used = sizes[1]
+    if used + length > arena.shape[0]:
+        return -NEED_ARENA
+    for i in range(length):
+        arena[used + i] = buf[start + i]
+    hashes[n] = h
+    starts[n] = used
+    lengths[n] = length
+    counts[n] = 0
+    slots[pos] = n
+    sizes[0] = n + 1
+    sizes[1] = used + length
+    return n
+
+
+@njit(nogil=True, cache=True)
+def scan_block(buf, begin, end, final, skipping, max_token_bytes,
+               slots, hashes, starts, lengths, counts, arena, sizes,
+               emit, out, out_used):
+    """Tokenize buf[begin:end]; count every token and, if `emit`, append type ids and NEWLINE
+    markers to `out`.
+
+    Returns (position, status, skipping, out_used, tokens, cut): scanning stopped at `position`
+    (the start of an unfinished last token when not `final`, or where a structure filled up);
+    `skipping` is True inside an over-long token whose kept prefix was already counted; `cut`
+    counts tokens shortened to max_token_bytes.
+    """
+    i = begin
+    tokens = 0
+    cut = 0
+    while i < end:
+        b = buf[i]
+        if _is_space(b):
+            if b == 10:
+                if emit:
+                    if out_used >= out.shape[0]:
+                        return i, OK, skipping, out_used, tokens, cut
+                    out[out_used] = NEWLINE
+                    out_used += 1
+                skipping = False
+            elif skipping:
+                skipping = False
+            i += 1
+            continue
+        if skipping:
+            i += 1
+            continue
+        # find the end of this token
+        j = i
+        limit = i + max_token_bytes
+        while j < end and j < limit and not _is_space(buf[j]):
+            j += 1
+        overlong = j == limit and j < end and not _is_space(buf[j])
+        if j == end and not final and not overlong:
+            return i, OK, skipping, out_used, tokens, cut  # unfinished: Python carries it over
+        length = j - i
+        if overlong:
+            length = _utf8_cut(buf, i, length)
+            if length == 0:
+                length = j - i
+        if emit and out_used >= out.shape[0]:
+            return i, OK, skipping, out_used, tokens, cut
+        t = intern_token(buf, i, length, slots, hashes, starts, lengths, counts, arena, sizes)
+        if t < 0:
+            return i, -t, skipping, out_used, tokens, cut
+        counts[t] += 1
+        tokens += 1
+        if emit:
+            out[out_used] = t
+            out_used += 1
+        if overlong:
+            cut += 1
+            skipping = True
+        i = j
+    return i, OK, skipping, out_used, tokens, cut
+
+
+@njit(nogil=True, cache=True)
+def rehash(slots, hashes, n_types):
+    """Refill an emptied, resized `slots` from the stored hashes."""
+    mask = np.uint64(slots.shape[0] - 1)
+    slots[:] = -1
+    for t in range(n_types):
+        pos = hashes[t] & mask
+        while slots[pos] >= 0:
+            pos = (pos + np.uint64(1)) & mask
+        slots[pos] = t
+
+
+@njit(nogil=True, cache=True)
+def compact(keep, hashes, starts, lengths, counts, arena, sizes):
+    """Drop the types where keep is False (word2vec's ReduceVocab), packing arrays and arena in place.
+
+    Returns the old→new id map (-1 for dropped). `slots` must be rebuilt with rehash afterwards.
+    """
+    n = sizes[0]
+    remap = np.full(n, -1, dtype=np.int64)
+    new = 0
+    used = 0
+    for t in range(n):
+        if keep[t]:
+            s = starts[t]
+            ln = lengths[t]
+            for k in range(ln):
+                arena[used + k] = arena[s + k]
+            hashes[new] = hashes[t]
+            starts[new] = used
+            lengths[new] = ln
+            counts[new] = counts[t]
+            remap[t] = new
+            used += ln
+            new += 1
+    sizes[0] = new
+    sizes[1] = used
+    return remap

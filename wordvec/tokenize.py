@@ -1,0 +1,398 @@
+"""Reading corpora and splitting them into tokens, in fixed-size byte blocks.
+
+Inputs: plain, gzip, bzip2 or xz files (recognised by their first bytes, not their names), a
+folder of them (recursively, in sorted order) or stdin ("-"). Files are read in blocks of
+`BLOCK_BYTES`, never line by line, so a 100 MB line streams in bounded memory. A numba kernel
+splits each block on ASCII whitespace and interns the raw token bytes; the normalisation that
+needs Unicode (decoding, lowercasing, stripping punctuation from token edges, splitting on
+Unicode spaces) runs in Python once per distinct raw token, not once per token.
+A newline ends a sentence.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import lzma
+import os
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+
+import numpy as np
+
+from .config import TokenizerConfig
+from .errors import CorpusError
+from .progress import log
+
+BLOCK_BYTES = 4 << 20          # bytes read per kernel call
+BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
+
+_MAGIC = (
+    (b"\x1f\x8b", gzip.GzipFile, "gzip"),
+    (b"BZh", bz2.BZ2File, "bzip2"),
+    (b"\xfd7zXZ\x00", lzma.LZMAFile, "xz"),
+)
+_BOMS = (
+    (codecs.BOM_UTF8, None),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
+    """Expand folders (recursively, sorted, hidden files skipped) and check every path exists."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files: list[str] = []
+    for raw in paths:
+        path = str(raw)
+        if path == "-":
+            files.append(path)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            found = sorted(
+                str(f) for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not found:
+                raise CorpusError(f"{path}: folder has no files to read")
+            files.extend(found)
+        elif p.exists():
+            if not os.access(p, os.R_OK):
+                raise CorpusError(f"{path}: permission denied")
+            files.append(path)
+        else:
+            raise CorpusError(f"{path}: no such file or folder")
+    if not files:
+        raise CorpusError("no corpus given")
+    return files
+
+
+class _Transcoder(io.RawIOBase):
+    """Presents a UTF-16/32 byte stream as UTF-8 bytes, block by block."""
+
+    def __init__(self, stream: BinaryIO, encoding: str):
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+        self._pending = b""
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending and not self._eof:
+            chunk = self._stream.read(1 << 20)
+            self._eof = not chunk
+            self._pending = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
+        n = min(len(view), len(self._pending))
+        view[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+@dataclass
+class OpenedInput:
+    """A readable byte stream of UTF-8 text plus how to report progress on it."""
+
+    stream: BinaryIO
+    raw: BinaryIO | None          # the file under any decompressor, for compressed-byte progress
+    name: str
+    closers: list = field(default_factory=list)
+
+    def position(self) -> int:
+        try:
+            return self.raw.tell() if self.raw is not None else 0
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                closer.close()
+            except Exception:  # noqa: BLE001 - closing a broken stream must not mask the real error
+                pass
+
+
+def open_input(path: str) -> OpenedInput:
+    """Open a corpus file (or "-") for block reading: decompress by magic bytes, decode BOMs."""
+    if path == "-":
+        raw: BinaryIO = sys.stdin.buffer
+        name = "<stdin>"
+        closers: list = []
+    else:
+        name = path
+        try:
+            raw = open(path, "rb")  # noqa: SIM115 - closed by OpenedInput.close
+        except IsADirectoryError:
+            raise CorpusError(f"{path}: is a folder") from None
+        except PermissionError:
+            raise CorpusError(f"{path}: permission denied") from None
+        except FileNotFoundError:
+            raise CorpusError(f"{path}: no such file") from None
+        closers = [raw]
+    stream: BinaryIO = io.BufferedReader(raw, 1 << 16) if path == "-" else raw  # type: ignore[arg-type]
+    head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
+    if path != "-" and not head:
+        head = raw.read(8)
+        raw.seek(0)
+    for magic, opener, _label in _MAGIC:
+        if head.startswith(magic):
+            stream = opener(stream)
+            closers.append(stream)
+            break
+    stream = io.BufferedReader(stream, 1 << 16) if not isinstance(stream, io.BufferedReader) else stream
+    lead = stream.peek(4)[:4]
+    for bom, encoding in _BOMS:
+        if lead.startswith(bom):
+            stream.read(len(bom))
+            if encoding is not None:
+                log.warning(f"{name}: decoded as {encoding.upper()} (byte-order mark found)")
+                stream = io.BufferedReader(_Transcoder(stream, encoding), 1 << 16)
+            break
+    return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
+
+
+def read_failure(name: str, exc: Exception) -> CorpusError:
+    """One clear message for a file that breaks while being read (truncated or corrupt archive)."""
+    if isinstance(exc, EOFError):
+        return CorpusError(f"{name}: compressed file is truncated ({exc})")
+    if isinstance(exc, (gzip.BadGzipFile, lzma.LZMAError, OSError)) and not isinstance(exc, PermissionError):
+        return CorpusError(f"{name}: cannot read: {exc}")
+    return CorpusError(f"{name}: {exc}")
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+def _is_edge_punctuation(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+_ASCII_PUNCT = "".join(chr(c) for c in range(128) if _is_edge_punctuation(chr(c)))
+
+
+def _strip_punctuation(word: str) -> str:
+    if word.isascii():
+        return word.strip(_ASCII_PUNCT)
+    start, end = 0, len(word)
+    while start < end and _is_edge_punctuation(word[start]):
+        start += 1
+    while end > start and _is_edge_punctuation(word[end - 1]):
+        end -= 1
+    return word[start:end]
+
+
+def type_normalizer(config: TokenizerConfig) -> Callable[[bytes], list[str]]:
+    """The function from one raw token's bytes to the words it stands for (zero, one or more).
+
+    Example, words mode with lowercase: b'"Hello,' -> ['hello'];  b'--' -> [];
+    b'a\\xc2\\xa0b' (a no-break space inside) -> ['a', 'b'].
+    """
+    lowercase = config.lowercase
+    strip = config.tokens == "words"
+
+    def words(raw: bytes) -> list[str]:
+        text = raw.decode("utf-8", "replace")
+        if lowercase:
+            text = text.lower()
+        parts = text.split() if not text.isascii() else [text]
+        if strip:
+            parts = [s for s in map(_strip_punctuation, parts) if s]
+        return parts
+
+    return words
+
+
+# ----------------------------------------------------------------------------- the type table
+
+class RawTypeTable:
+    """Interned raw tokens (see wordvec._kernels.tokenize for the layout), grown on demand."""
+
+    def __init__(self, types: int = 1 << 16, arena: int = 1 << 20):
+        self.slots = np.full(4 * types, -1, dtype=np.int32)
+        self.hashes = np.zeros(types, dtype=np.uint64)
+        self.starts = np.zeros(types, dtype=np.int64)
+        self.lengths = np.zeros(types, dtype=np.int32)
+        self.counts = np.zeros(types, dtype=np.int64)
+        self.arena = np.zeros(arena, dtype=np.uint8)
+        self.sizes = np.zeros(2, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self.sizes[0])
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.slots, self.hashes, self.starts, self.lengths,
+                                      self.counts, self.arena))
+
+    def arrays(self) -> tuple:
+        return (self.slots, self.hashes, self.starts, self.lengths, self.counts, self.arena, self.sizes)
+
+    def grow(self, status: int) -> None:
+        from ._kernels import tokenize as k
+
+        n = len(self)
+        if status == k.NEED_SLOTS:
+            self.slots = np.empty(2 * self.slots.shape[0], dtype=np.int32)
+            k.rehash(self.slots, self.hashes, n)
+        elif status == k.NEED_TYPES:
+            size = 2 * self.hashes.shape[0]
+            for name in ("hashes", "starts", "lengths", "counts"):
+                old = getattr(self, name)
+                new = np.zeros(size, dtype=old.dtype)
+                new[:n] = old[:n]
+                setattr(self, name, new)
+        elif status == k.NEED_ARENA:
+            new = np.zeros(2 * self.arena.shape[0], dtype=np.uint8)
+            new[: self.sizes[1]] = self.arena[: self.sizes[1]]
+            self.arena = new
+        else:  # pragma: no cover - kernel contract
+            raise AssertionError(f"unknown tokenizer status {status}")
+
+    def token_bytes(self, t: int) -> bytes:
+        s = int(self.starts[t])
+        return self.arena[s: s + int(self.lengths[t])].tobytes()
+
+    def prune(self, min_count: int) -> None:
+        """Forget types seen fewer than `min_count` times (word2vec's ReduceVocab)."""
+        from ._kernels import tokenize as k
+
+        keep = self.counts[: len(self)] >= min_count
+        k.compact(keep, self.hashes, self.starts, self.lengths, self.counts, self.arena, self.sizes)
+        k.rehash(self.slots, self.hashes, len(self))
+
+    def clear(self) -> None:
+        self.slots[:] = -1
+        self.sizes[:] = 0
+
+
+# ----------------------------------------------------------------------------- scanning
+
+@dataclass
+class ScanStats:
+    """What a pass over the corpus saw."""
+
+    files: int = 0
+    bytes: int = 0
+    tokens: int = 0
+    lines: int = 0
+    cut_tokens: int = 0
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "bytes": self.bytes, "raw_tokens": self.tokens,
+                "cut_tokens": self.cut_tokens}
+
+
+def _check_not_binary(name: str, head: bytes) -> None:
+    if b"\x00" in head[:BINARY_SNIFF_BYTES]:
+        raise CorpusError(f"{name}: looks like a binary file (NUL bytes), not text; "
+                          "convert UTF-16/32 text to UTF-8 or add a byte-order mark")
+
+
+def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
+         on_block: Callable[[np.ndarray, int], None] | None = None,
+         on_progress: Callable[[int], None] | None = None,
+         after_block: Callable[[], None] | None = None,
+         stats: ScanStats | None = None,
+         block_bytes: int = BLOCK_BYTES) -> ScanStats:
+    """Tokenize every file into `table` (counts per raw type).
+
+    With `on_block`, the token stream (type ids, and NEWLINE at each newline) is handed over
+    after every block as (array, length); a file end also ends the sentence. `on_progress`
+    receives bytes consumed (compressed bytes for compressed files); `after_block` runs
+    between blocks (pruning the table, checking for interrupts).
+    """
+    from ._kernels import tokenize as k
+
+    stats = stats or ScanStats()
+    cap = config.max_token_bytes
+    buf = np.empty(block_bytes + cap + 8, dtype=np.uint8)
+    emit = on_block is not None
+    out = np.empty(block_bytes // 2 + 16 if emit else 1, dtype=np.int32)
+    for name in files:
+        opened = open_input(name)
+        stats.files += 1
+        try:
+            carry, skipping, first, last_pos = 0, False, True, 0
+            while True:
+                try:
+                    got = opened.stream.readinto(memoryview(buf)[carry: carry + block_bytes])
+                except Exception as exc:  # noqa: BLE001 - any decompressor failure is a data error
+                    raise read_failure(opened.name, exc) from exc
+                got = got or 0
+                if first:
+                    _check_not_binary(opened.name, buf[:got].tobytes())
+                    first = False
+                stats.bytes += got
+                final = got == 0
+                end = carry + got
+                pos = 0
+                while True:
+                    pos, status, skipping, used, tokens, cut = k.scan_block(
+                        buf, pos, end, final, skipping, cap, *table.arrays(), emit, out, 0)
+                    stats.tokens += tokens
+                    stats.cut_tokens += cut
+                    if emit and used:
+                        on_block(out, used)
+                    if status != k.OK:
+                        table.grow(status)
+                        continue
+                    if emit and used == out.shape[0]:
+                        continue  # the stream buffer filled up: it was flushed, go on
+                    break
+                if after_block is not None:
+                    after_block()
+                if final:
+                    break
+                carry = end - pos
+                buf[:carry] = buf[pos:end]
+                if on_progress is not None:
+                    now = opened.position() if opened.raw is not None else stats.bytes
+                    on_progress(now - last_pos)
+                    last_pos = now
+            if emit:
+                out[0] = k.NEWLINE
+                on_block(out, 1)
+        finally:
+            opened.close()
+    return stats
+
+
+def iter_sentences(text: str | bytes, config: TokenizerConfig | None = None) -> Iterator[list[str]]:
+    """Slow, simple twin of the pipeline for small inputs and tests: lines → normalised words."""
+    config = config or TokenizerConfig()
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    normalize = type_normalizer(config)
+    for line in text.split(b"\n"):
+        words = []
+        for raw in line.replace(b"\x00", b" ").split():
+            if len(raw) > config.max_token_bytes:
+                raw = _cut_utf8(raw[: config.max_token_bytes])
+            words.extend(normalize(raw))
+        if words:
+            yield words
+
+
+def _cut_utf8(cut: bytes) -> bytes:
+    """Drop a trailing incomplete UTF-8 character (the kernel's _utf8_cut, in Python)."""
+    k = len(cut)
+    while k > 0 and (cut[k - 1] & 0xC0) == 0x80:
+        k -= 1
+    if k > 0:
+        lead = cut[k - 1]
+        need = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if len(cut) - (k - 1) < need:
+            return cut[: k - 1] or cut
+    return cut

@@ -1,0 +1,232 @@
+"""The vocabulary: words in row order with their counts, and vocab.txt files.
+
+Row order is by descending count, then by word (code point order), so the same corpus always
+gives the same ids. vocab.txt holds one ``word count`` line per word in that order; the same
+reader accepts Stanford GloVe's ``vocab_count`` output and word2vec's ``-save-vocab`` output
+(whose ``</s>`` sentence marker is skipped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_file
+from .config import TokenizerConfig, VocabConfig
+from .errors import CorpusError, FormatError, WordvecError
+
+SENTENCE_MARKER = "</s>"  # word2vec's end-of-line token; never a real word here
+
+
+class Vocab:
+    """Words (row order), their counts (int64) and a word→id index."""
+
+    def __init__(self, words: list[str], counts: np.ndarray | Iterable[int]):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise ValueError("words and counts differ in length")
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("duplicate words in vocabulary")
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int] | Iterable[tuple[str, int]],
+                    min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """Keep words seen at least `min_count` times, at most `max_size` of them, in canonical order."""
+        items = counts.items() if isinstance(counts, Mapping) else counts
+        kept = [(w, int(c)) for w, c in items if c >= min_count]
+        kept.sort(key=lambda wc: (-wc[1], wc[0]))
+        if max_size is not None:
+            kept = kept[:max_size]
+        return cls([w for w, _ in kept], [c for _, c in kept])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __repr__(self) -> str:
+        return f"Vocab({len(self)} words, {self.total_tokens} tokens)"
+
+    def id(self, word: str) -> int:
+        """Row of `word`; KeyError naming the word if it is not in the vocabulary."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise KeyError(f"{word!r} is not in the vocabulary") from None
+
+    @property
+    def total_tokens(self) -> int:
+        return int(self.counts.sum())
+
+    def fingerprint(self) -> str:
+        """A hash of the words and counts in order: co-occurrence folders and caches are tied to it."""
+        digest = hashlib.sha256()
+        for word, count in zip(self.words, self.counts.tolist()):
+            digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+    def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """A new Vocab with the same rules as from_counts applied to this one."""
+        return Vocab.from_counts(zip(self.words, self.counts.tolist()), min_count, max_size)
+
+    def save(self, path: str | Path) -> None:
+        """Write ``word count`` lines atomically (UTF-8)."""
+        with atomic_file(path, "w") as f:
+            for word, count in zip(self.words, self.counts.tolist()):
+                f.write(f"{word} {count}\n")
+
+    @classmethod
+    def load(cls, path: str | Path, min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """Read vocab.txt, GloVe vocab_count or word2vec -save-vocab output."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise WordvecError(f"{path}: vocabulary file not found") from None
+        except IsADirectoryError:
+            raise WordvecError(f"{path}: is a folder, expected a vocabulary file") from None
+        text = data.decode("utf-8", "replace")
+        counts: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != 2:
+                raise FormatError(f"{path}:{number}: expected 'word count', got {line.strip()[:60]!r}")
+            word, count_text = fields
+            try:
+                count = int(count_text)
+            except ValueError:
+                raise FormatError(f"{path}:{number}: count {count_text[:20]!r} is not an integer") from None
+            if count < 0:
+                raise FormatError(f"{path}:{number}: negative count {count}")
+            if word == SENTENCE_MARKER:
+                continue
+            if word in counts:
+                raise FormatError(f"{path}:{number}: word {word!r} appears twice")
+            counts[word] = count
+        vocab = cls.from_counts(counts, min_count, max_size)
+        if not counts:
+            raise FormatError(f"{path}: vocabulary file has no words")
+        if not len(vocab):
+            raise WordvecError(f"{path}: no word has a count of at least {min_count} (--min-count)")
+        return vocab
+
+
+# ----------------------------------------------------------------------------- building
+
+DEFAULT_MAX_TYPES = 8_000_000  # distinct raw tokens held while counting (~60 bytes each) before pruning
+
+
+@dataclass
+class VocabReport:
+    """A built vocabulary and what the counting pass saw."""
+
+    vocab: Vocab
+    tokens: int                 # words counted (after normalisation)
+    distinct: int               # distinct words before --min-count / --max-vocab
+    raw_tokens: int             # whitespace-separated tokens read
+    bytes: int
+    files: int
+    invalid_utf8_tokens: int = 0
+    cut_tokens: int = 0
+    prune_threshold: int = 0    # >0: rare raw tokens were forgotten while counting (ReduceVocab)
+    seconds: float = 0.0
+
+    @property
+    def coverage(self) -> float:
+        """Share of counted words that are in the vocabulary."""
+        return self.vocab.total_tokens / self.tokens if self.tokens else 0.0
+
+    def to_dict(self) -> dict:
+        return {"tokens": self.tokens, "distinct_words": self.distinct, "kept_words": len(self.vocab),
+                "kept_tokens": self.vocab.total_tokens, "coverage": round(self.coverage, 6),
+                "raw_tokens": self.raw_tokens, "bytes": self.bytes, "files": self.files,
+                "invalid_utf8_tokens": self.invalid_utf8_tokens, "cut_tokens": self.cut_tokens,
+                "prune_threshold": self.prune_threshold, "seconds": round(self.seconds, 3)}
+
+
+def words_of_types(table, tokenizer, counts_out: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
+    """Normalise every raw type in `table` once and add its count to each word it yields.
+
+    Returns (word counts, tokens whose bytes were not valid UTF-8).
+    """
+    from .tokenize import type_normalizer
+
+    normalize = type_normalizer(tokenizer)
+    counts: dict[str, int] = {} if counts_out is None else counts_out
+    get = counts.get
+    n = len(table)
+    arena = table.arena[: int(table.sizes[1])].tobytes()
+    starts = table.starts[:n].tolist()
+    ends = (table.starts[:n] + table.lengths[:n]).tolist()
+    type_counts = table.counts[:n].tolist()
+    invalid = 0
+    for s, e, c in zip(starts, ends, type_counts):
+        raw = arena[s:e]
+        if not raw.isascii():
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                invalid += c
+        for word in normalize(raw):
+            counts[word] = get(word, 0) + c
+    return counts, invalid
+
+
+def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
+                max_vocab: int | None = None, *, max_types: int = DEFAULT_MAX_TYPES) -> VocabReport:
+    """Count words in one streaming pass and keep the frequent ones.
+
+    Memory stays bounded on huge vocabularies: when more than `max_types` distinct raw tokens
+    are held, those seen fewer than k times are forgotten and k grows by one each time, as
+    word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
+    says so).
+    """
+    from .progress import log, progress_bar
+    from .tokenize import RawTypeTable, input_files, scan
+
+    tokenizer = (tokenizer or TokenizerConfig()).validate()
+    VocabConfig(min_count, max_vocab).validate()
+    started = time.perf_counter()
+    files = input_files(paths)
+    table = RawTypeTable()
+    threshold = 0
+
+    def reduce_if_needed() -> None:
+        nonlocal threshold
+        while len(table) > max_types:
+            threshold += 1
+            table.prune(threshold + 1)
+            log.warning(f"vocabulary table passed {max_types:,} distinct tokens: forgot those seen "
+                        f"{threshold} time(s) or fewer so far (counts of rare words are approximate)")
+
+    total = sum(os.path.getsize(f) for f in files if f != "-")
+    with progress_bar(total=total or None, desc="counting", unit="B", unit_scale=True) as bar:
+        stats = scan(files, tokenizer, table, on_progress=bar.update, after_block=reduce_if_needed)
+    counts, invalid = words_of_types(table, tokenizer)
+    tokens = sum(counts.values())
+    if stats.tokens == 0 or tokens == 0:
+        where = ", ".join(files[:3]) + (" ..." if len(files) > 3 else "")
+        raise CorpusError(f"{where}: no words found (empty, or only whitespace and punctuation)")
+    if invalid:
+        log.warning(f"{invalid:,} tokens were not valid UTF-8; bad bytes were replaced with U+FFFD")
+    if stats.cut_tokens:
+        log.warning(f"{stats.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes were cut")
+    vocab = Vocab.from_counts(counts, min_count, max_vocab)
+    if not len(vocab):
+        raise CorpusError(f"no word occurs at least {min_count} times (--min-count) among "
+                          f"{len(counts):,} distinct words; lower --min-count")
+    return VocabReport(vocab=vocab, tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
+                       bytes=stats.bytes, files=stats.files, invalid_utf8_tokens=invalid,
+                       cut_tokens=stats.cut_tokens, prune_threshold=threshold,
+                       seconds=time.perf_counter() - started)
