@@ -1,0 +1,500 @@
+"""Shared helpers for scripts/bench.py: timed processes, machine facts, one evaluator, markdown.
+
+Every tool is timed as a whole process, from start to saved vectors: wall time from a
+monotonic clock around the child, and peak RSS and CPU seconds from os.wait4's rusage of that
+child (its own memory, not the harness's). Quality comes from one evaluator for every tool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+WORDVEC = str(VENV_BIN / "wordvec") if (VENV_BIN / "wordvec").exists() else "wordvec"
+EVAL_DIR = Path(os.environ.get("WORDVEC_EVAL_DIR", "/work/shared/eval"))
+ANALOGIES = EVAL_DIR / "questions-words.txt"
+PAIR_SETS = {"ws353": EVAL_DIR / "wordsim353.tsv", "simlex": EVAL_DIR / "simlex999.tsv"}
+RESTRICT_VOCAB = 30_000
+SEMANTIC_SECTIONS = {"capital-common-countries", "capital-world", "currency", "city-in-state", "family"}
+
+
+@dataclass
+class Run:
+    """One finished process: what ran and what it cost."""
+
+    cmd: list[str]
+    wall: float                 # seconds, start to exit
+    cpu: float                  # user + system seconds of the child
+    peak_rss_mib: float         # ru_maxrss of the child
+    returncode: int
+    stdout: str
+    stderr: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def failure(self) -> str:
+        tail = (self.stderr or self.stdout).strip().splitlines()[-3:]
+        return f"exit {self.returncode}: " + " | ".join(tail)
+
+
+def thread_env(threads: int, extra: dict | None = None) -> dict:
+    """Environment for a tool process: BLAS/OpenMP/numba pools capped at `threads`."""
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        env[name] = str(threads)
+    env.setdefault("PYTHONHASHSEED", "0")
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_process(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None,
+                stdin_path: Path | None = None, stdout_path: Path | None = None,
+                timeout: float | None = None) -> Run:
+    """Run `cmd` to completion; wall time, CPU time and peak RSS come from wait4 on this child.
+
+    stdout/stderr go to files (never pipes), so a chatty tool cannot block on a full pipe.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        out_file = Path(stdout_path) if stdout_path else Path(tmp) / "stdout"
+        err_file = Path(tmp) / "stderr"
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        try:
+            with open(out_file, "wb") as out, open(err_file, "wb") as err:
+                start = time.perf_counter()
+                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=err)
+                timer = threading.Timer(timeout, proc.kill) if timeout else None
+                if timer:
+                    timer.start()
+                _, status, usage = os.wait4(proc.pid, 0)
+                wall = time.perf_counter() - start
+                if timer:
+                    timer.cancel()
+                proc.returncode = os.waitstatus_to_exitcode(status)
+        finally:
+            if stdin_path:
+                stdin.close()
+        read = lambda p: p.read_text(errors="replace") if p.exists() else ""  # noqa: E731
+        stdout = "" if stdout_path else read(out_file)
+        return Run(cmd=[str(c) for c in cmd], wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+                   peak_rss_mib=usage.ru_maxrss / 1024.0, returncode=proc.returncode,
+                   stdout=stdout, stderr=read(err_file))
+
+
+def python_cmd(code: str, *args) -> list[str]:
+    """A `python -c` command for a peer written in Python (gensim, fastText), args as argv[1:]."""
+    return [PYTHON, "-c", code, *[str(a) for a in args]]
+
+
+def shell_line(cmd: list[str], stdin: str | None = None, stdout: str | None = None) -> str:
+    """The exact command as one copy-pasteable line; long `python -c` bodies are abbreviated."""
+    parts = []
+    for i, arg in enumerate(cmd):
+        if i > 0 and cmd[i - 1] == "-c" and "\n" in arg:
+            parts.append("'<script: see scripts/bench.py>'")
+        else:
+            parts.append(shlex.quote(arg))
+    line = " ".join(parts)
+    if stdin:
+        line += f" < {stdin}"
+    if stdout:
+        line += f" > {stdout}"
+    return line
+
+
+# ---------------------------------------------------------------- machine and versions
+
+def _first_match(path: str, pattern: str) -> str:
+    try:
+        match = re.search(pattern, Path(path).read_text(), re.M)
+    except OSError:
+        return "?"
+    return match.group(1).strip() if match else "?"
+
+
+def _version(module: str) -> str:
+    code = f"import importlib.metadata as m; print(m.version({module!r}))"
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True)
+    return done.stdout.strip() or "not installed"
+
+
+def machine_info() -> dict:
+    """Facts that make a figure reproducible: cores, CPU, RAM, load, versions, commit."""
+    mem_kib = _first_match("/proc/meminfo", r"^MemTotal:\s+(\d+)")
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "nproc": os.cpu_count(),
+        "cpu": _first_match("/proc/cpuinfo", r"^model name\s*:\s*(.+)$"),
+        "ram_gib": round(int(mem_kib) / 2**20, 1) if mem_kib.isdigit() else "?",
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "versions": {name: _version(name) for name in ("wordvec", "numpy", "numba", "gensim", "fasttext-wheel")},
+        "commit": commit or "?",
+    }
+
+
+def machine_markdown(info: dict) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return (f"Measured {info['date']} on {info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, "
+            f"Linux {info['kernel']}, Python {info['python']}; {versions}; wordvec commit {info['commit']}. "
+            f"Load average when the run started: {info['load']} (the machine is shared: see the note on noise).")
+
+
+# ---------------------------------------------------------------- quality: one evaluator
+
+def _evaluate_with_wordvec(path: Path) -> dict | None:
+    """wordvec's own evaluator, if it is importable and has the functions we expect."""
+    try:
+        import wordvec
+        from wordvec import evaluate as ev
+    except Exception:  # noqa: BLE001 - absent or broken: fall back to gensim
+        return None
+    analogy_fn = getattr(ev, "evaluate_analogies", None) or getattr(ev, "analogies", None)
+    pairs_fn = getattr(ev, "evaluate_pairs", None) or getattr(ev, "word_pairs", None)
+    if analogy_fn is None or pairs_fn is None:
+        return None
+    kv = wordvec.load(str(path))
+    analogy = analogy_fn(kv, str(ANALOGIES), restrict_vocab=RESTRICT_VOCAB, case_insensitive=True)
+    result = {"evaluator": "wordvec.evaluate"}
+    result.update(_analogy_fields(analogy))
+    for name, pair_path in PAIR_SETS.items():
+        pairs = pairs_fn(kv, str(pair_path))
+        result[name] = float(pairs["spearman"] if isinstance(pairs, dict) else getattr(pairs, "spearman"))
+    return result
+
+
+def _analogy_fields(analogy) -> dict:
+    data = analogy if isinstance(analogy, dict) else vars(analogy)
+    out = {}
+    for key in ("semantic", "syntactic", "total"):
+        value = data.get(key)
+        if isinstance(value, dict):
+            value = value.get("accuracy")
+        out[f"analogy_{key}"] = float(value) if value is not None else float("nan")
+    return out
+
+
+def _evaluate_with_gensim(path: Path) -> dict:
+    """gensim 4.4: analogies restricted to the 30k most frequent words, case-insensitive."""
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors.load_word2vec_format(str(path), binary=_is_binary(path), unicode_errors="replace")
+    _, sections = kv.evaluate_word_analogies(str(ANALOGIES), restrict_vocab=RESTRICT_VOCAB,
+                                             case_insensitive=True)
+    counts = {"semantic": [0, 0], "syntactic": [0, 0]}
+    for section in sections:
+        if section["section"] == "Total accuracy":
+            continue
+        kind = "semantic" if section["section"] in SEMANTIC_SECTIONS else "syntactic"
+        counts[kind][0] += len(section["correct"])
+        counts[kind][1] += len(section["correct"]) + len(section["incorrect"])
+    total = [counts["semantic"][i] + counts["syntactic"][i] for i in (0, 1)]
+    acc = lambda c: c[0] / c[1] if c[1] else float("nan")  # noqa: E731
+    result = {"evaluator": "gensim 4.4 evaluate_word_analogies(restrict_vocab=30000, case_insensitive=True)"
+                           " / evaluate_word_pairs",
+              "analogy_semantic": acc(counts["semantic"]), "analogy_syntactic": acc(counts["syntactic"]),
+              "analogy_total": acc(total), "analogy_answered": total[1]}
+    for name, pair_path in PAIR_SETS.items():
+        _, spearman, _ = kv.evaluate_word_pairs(str(pair_path), delimiter="\t", case_insensitive=True)
+        result[name] = float(spearman[0])
+    return result
+
+
+def _is_binary(path: Path) -> bool:
+    """Binary vectors hold raw float bytes: control characters a text file never has."""
+    with open(path, "rb") as f:
+        f.readline()
+        chunk = f.read(4096)
+    return any(b < 0x20 and b not in (0x09, 0x0A, 0x0D) for b in chunk)
+
+
+def evaluate_vectors(path: Path, prefer: str = "auto") -> dict:
+    """Analogy accuracy (semantic/syntactic/total, 30k most frequent words), WS353, SimLex Spearman."""
+    if prefer in ("auto", "wordvec"):
+        try:
+            result = _evaluate_with_wordvec(path)
+        except Exception as exc:  # noqa: BLE001 - an evaluator bug must not lose the timing
+            print(f"bench: wordvec evaluator failed ({exc}); using gensim", file=sys.stderr)
+            result = None
+        if result is not None:
+            return result
+    return _evaluate_with_gensim(path)
+
+
+# ---------------------------------------------------------------- figures and markdown
+
+def median(values) -> float:
+    values = [v for v in values if v is not None and v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_rate(x: float) -> str:
+    if x != x:
+        return "–"
+    return f"{x / 1e6:.2f}M" if x >= 1e6 else f"{x / 1e3:.0f}k"
+
+
+def fmt_s(x: float) -> str:
+    return "–" if x != x else (f"{x:.2f} s" if x < 10 else f"{x:.1f} s")
+
+
+def fmt_mib(x: float) -> str:
+    return "–" if x != x else f"{x:.0f} MiB"
+
+
+def fmt_pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.1f} %"
+
+
+def fmt_corr(x: float) -> str:
+    return "–" if x != x else f"{x:.3f}"
+
+
+def fmt_ratio(x: float) -> str:
+    return "–" if x != x else f"{x:.2f}×"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+DOC_HEADER = """# Benchmarks
+
+Measured by `scripts/bench.py` (`make bench` runs `scripts/bench.py all`). Every tool runs as a
+whole process, from start to saved vectors, on the same tokens with the same settings; wall time
+is measured around the process, peak RSS and CPU seconds come from the kernel's rusage of that
+process. Speeds are corpus tokens × epochs / wall second. Figures are medians over the runs or
+seeds shown; ratios compare tools measured side by side in the same invocation, which is what
+to trust on a shared machine (absolute figures move by 5–15 % or more from run to run).
+
+Peers are built outside the repository (never committed): the word2vec C tool from
+tmikolov/word2vec HEAD with a one-line local fix (reset the end-of-file flag at each epoch,
+upstream issue 47, without which the last thread trains one epoch only), compiled both as its
+makefile says (-O3 -march=native -funroll-loops) and with -Ofast; Stanford GloVe from
+stanfordnlp/GloVe HEAD built with its Makefile; gensim and fasttext-wheel from PyPI.
+"""
+
+
+def write_section(doc: Path, name: str, body: str) -> None:
+    """Replace (or append) the block between <!-- bench:NAME --> markers in `doc`, atomically."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    text = doc.read_text() if doc.exists() else DOC_HEADER
+    block = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = doc.with_name(doc.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, doc)
+
+
+def save_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, default=str))
+
+
+# ---------------------------------------------------------------- rendering each section
+
+def _group(runs: list[dict], *keys: str) -> dict:
+    groups: dict = {}
+    for run in runs:
+        groups.setdefault(tuple(run.get(k) for k in keys), []).append(run)
+    return groups
+
+
+def _ok(runs: list[dict]) -> list[dict]:
+    return [r for r in runs if r.get("ok")]
+
+
+def _med(runs: list[dict], key: str) -> float:
+    return median(r.get(key) for r in runs)
+
+
+def _failures(runs: list[dict]) -> list[str]:
+    return [f"- {r['tool']} ({r.get('arch', '')} {r.get('threads', '')} threads, seed/run {r.get('seed', r.get('rep'))})"
+            f" failed: `{r.get('error', '?')}`" for r in runs if not r.get("ok")]
+
+
+def _evaluator_line(runs: list[dict]) -> str:
+    names = sorted({r["evaluator"] for r in runs if r.get("evaluator")})
+    return "Quality evaluator (one for every tool): " + ("; ".join(names) or "none ran") + "."
+
+
+def render_word2vec(res: dict) -> str:
+    runs = res["runs"]
+    arch_names = {"skipgram": "skip-gram", "cbow": "CBOW"}
+    out = ["## word2vec: skip-gram and CBOW (`scripts/bench.py word2vec`)", "",
+           machine_markdown(res["machine"]), "",
+           f"Corpus: the first {res['tokens']:,} tokens of bench-en in text8 style (lowercase, runs of a–z "
+           f"only, one paragraph per line; `{res['corpus']}`, made by scripts/prepare_bench_data.py). "
+           f"Every tool: dim 100, window 5, negative 5, sample 1e-4, min_count 5, {res['epochs']} epochs, "
+           "lr 0.025 (skip-gram) / 0.05 (CBOW). Speed = corpus tokens × epochs / wall seconds of the whole "
+           "process (start to saved vectors). wordvec and gensim run once per seed; the C tool has no seed "
+           "option and, like fastText, runs at the largest thread count only. Runs were interleaved (one "
+           "of each tool in turn) so that load from other work on the machine falls on all tools alike.",
+           "", _evaluator_line(runs), ""]
+    headers = ["tool", "runs", "wall", "words/s", "× gensim", "CPU s", "peak RSS", "RSS × gensim",
+               "analogy sem", "syn", "total", "WS353", "SimLex"]
+    targets = []
+    for (arch, threads), group in _group(runs, "arch", "threads").items():
+        by_tool = _group(group, "tool")
+        base = _ok(by_tool.get(("gensim (corpus_file)",), []))
+        base_speed, base_rss = _med(base, "words_per_s"), _med(base, "rss")
+        rows = []
+        for (tool,), tool_runs in by_tool.items():
+            ok = _ok(tool_runs)
+            speed = _med(ok, "words_per_s")
+            label = tool + (f" (progress {ok[0]['progress']:.1f} %)" if ok and ok[0].get("progress") else "")
+            rows.append([label, f"{len(ok)}/{len(tool_runs)}", fmt_s(_med(ok, "wall")), fmt_rate(speed),
+                         fmt_ratio(speed / base_speed if base else float("nan")), fmt_s(_med(ok, "cpu")),
+                         fmt_mib(_med(ok, "rss")),
+                         fmt_ratio(_med(ok, "rss") / base_rss if base else float("nan")),
+                         fmt_pct(_med(ok, "analogy_semantic")), fmt_pct(_med(ok, "analogy_syntactic")),
+                         fmt_pct(_med(ok, "analogy_total")), fmt_corr(_med(ok, "ws353")),
+                         fmt_corr(_med(ok, "simlex"))])
+        out += [f"### {arch_names.get(arch, arch)}, {threads} thread{'s' if threads > 1 else ''}", "",
+                table(headers, rows), ""]
+        mine = _ok(by_tool.get(("wordvec",), []))
+        if mine and base:
+            targets.append(_word2vec_targets(arch, threads, mine, base))
+    if targets:
+        out += ["### Targets (wordvec against gensim, medians)", "", *[t for t in targets if t], ""]
+    out += _failures(runs)
+    out += ["", "### Commands (first run of each tool; gensim and fastText scripts are in scripts/bench.py)", "",
+            "```"]
+    seen = set()
+    for run in runs:
+        key = (run["tool"], run.get("arch"), run.get("threads"))
+        if key not in seen:
+            seen.add(key)
+            out.append(run["cmd"])
+    out.append("```")
+    return "\n".join(out)
+
+
+def _word2vec_targets(arch: str, threads: int, mine: list[dict], base: list[dict]) -> str:
+    speed_goal = {("skipgram", 2): 2.0, ("skipgram", 1): 1.3, ("cbow", 2): 1.5}.get((arch, threads))
+    speed = _med(mine, "words_per_s") / _med(base, "words_per_s")
+    analogy = 100 * (_med(mine, "analogy_total") - _med(base, "analogy_total"))
+    ws = _med(mine, "ws353") - _med(base, "ws353")
+    simlex = _med(mine, "simlex") - _med(base, "simlex")
+    rss = _med(mine, "rss") / _med(base, "rss")
+    verdict = lambda good: "met" if good else "NOT met"  # noqa: E731
+    parts = []
+    if speed_goal:
+        parts.append(f"speed {speed:.2f}× (goal ≥{speed_goal}×: {verdict(speed >= speed_goal)})")
+    parts += [f"analogy {analogy:+.1f} points (goal ≥ −1: {verdict(analogy >= -1)})",
+              f"WS353 {ws:+.3f}, SimLex {simlex:+.3f} (goal ≥ −0.02: {verdict(ws >= -0.02 and simlex >= -0.02)})",
+              f"peak RSS {rss:.2f}× (goal ≤1.3×: {verdict(rss <= 1.3)})"]
+    return f"- {arch}, {threads} thread{'s' if threads > 1 else ''}: " + "; ".join(parts)
+
+
+def render_vocab(res: dict) -> str:
+    single = res["bench"] == "singleline"
+    title = ("## Vocabulary of one 100 MB line (`scripts/bench.py singleline`)" if single
+             else "## Vocabulary build (`scripts/bench.py vocab`)")
+    corpus = (f"{res['megabytes']} MB of bench-en with every newline replaced by a space (one line, "
+              f"{res['tokens']:,} whitespace tokens)" if single else
+              f"`{res['corpus']}`: {res['tokens']:,} whitespace-separated tokens")
+    out = [title, "", machine_markdown(res["machine"]), "", f"Corpus: {corpus}. min_count 5 everywhere. "
+           "Speed = tokens / wall seconds of the whole process (start to written vocabulary; gensim: "
+           "start to the end of build_vocab, which includes its import and the allocation of the weights). "
+           "Tokens per CPU second is the per-core rate.", ""]
+    rows = []
+    for (tool,), group in _group(res["runs"], "tool").items():
+        ok = _ok(group)
+        wall = _med(ok, "wall")
+        inner = _med(ok, "inner_s")
+        rows.append([tool, f"{len(ok)}/{len(group)}", fmt_s(wall), fmt_rate(res["tokens"] / wall),
+                     fmt_rate(res["tokens"] / _med(ok, "cpu")), fmt_mib(_med(ok, "rss")),
+                     f"{int(_med(ok, 'vocab')):,}" if ok and ok[0].get("vocab") else "–",
+                     fmt_s(inner) if inner == inner else ""])
+    out += [table(["tool", "runs", "wall", "tokens/s", "tokens/CPU s", "peak RSS", "words kept",
+                   "build_vocab alone"], rows), ""]
+    if res.get("skipped"):
+        out.append(f"Skipped: {res['skipped']}.")
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
+def render_glove(res: dict) -> str:
+    out = ["## GloVe (`scripts/bench.py glove`)", "", machine_markdown(res["machine"]), "",
+           f"Corpus: the first {res['tokens']:,} text8-style tokens of bench-en. min_count 5, window 10, "
+           f"dim 100, {res['epochs']} iterations, x_max 10, {res['threads']} threads, co-occurrence memory "
+           f"{res['memory_gib']} GiB; Stanford GloVe run stage by stage as its demo.sh does (W + W̃ output, "
+           "-write-header 1); wordvec skip-gram (5 epochs) on the same tokens for scale.", "",
+           _evaluator_line(res["runs"]), ""]
+    rows = []
+    c_total = next((r["wall"] for r in res["runs"] if r["tool"].startswith("Stanford") and r.get("ok")), None)
+    for run in res["runs"]:
+        stages = run.get("stages") or (run.get("json") or {}).get("timings") or {}
+        stage_text = " + ".join(f"{k} {v:.1f} s" for k, v in stages.items() if isinstance(v, (int, float)))
+        nnz = run.get("nonzeros") or (run.get("json") or {}).get("nonzeros")
+        rows.append([run["tool"], stage_text or "–", fmt_s(run["wall"]) if run.get("ok") else "failed",
+                     fmt_ratio(run["wall"] / c_total) if c_total and run.get("ok") else "–",
+                     fmt_mib(run.get("rss", float("nan"))), f"{nnz:,}" if nnz else "–",
+                     fmt_pct(run.get("analogy_semantic", float("nan"))),
+                     fmt_pct(run.get("analogy_syntactic", float("nan"))),
+                     fmt_pct(run.get("analogy_total", float("nan"))), fmt_corr(run.get("ws353", float("nan"))),
+                     fmt_corr(run.get("simlex", float("nan")))])
+    out += [table(["tool", "stages", "total wall", "× C total", "peak RSS", "co-occurrence non-zeros",
+                   "analogy sem", "syn", "total", "WS353", "SimLex"], rows), ""]
+    out += _failures(res["runs"])
+    out += ["", "```", *[c for r in res["runs"] for c in r["cmd"]], "```"]
+    return "\n".join(out)
+
+
+def render_load(res: dict) -> str:
+    out = ["## Loading vectors (`scripts/bench.py load`)", "", machine_markdown(res["machine"]), "",
+           f"A word2vec binary file of {res['rows']:,} × {res['dim']} random float32 vectors (warm page "
+           "cache). Load times are measured inside a fresh process around the load call alone; the import "
+           "is shown apart. `wordvec similar` is timed as a whole process, start to printed answer.", ""]
+    rows = []
+    groups = _group(res["runs"], "tool")
+    base = _med(_ok(groups.get(("gensim KeyedVectors.load_word2vec_format(binary=True)",), [])), "load_s")
+    for (tool,), group in groups.items():
+        ok = _ok(group)
+        load = _med(ok, "load_s")
+        rows.append([tool, f"{len(ok)}/{len(group)}", fmt_s(_med(ok, "import_s")),
+                     f"{load:.3f} s" if load == load else "–",
+                     fmt_ratio(base / load) if load == load and base == base else "–",
+                     fmt_s(_med(ok, "wall")), fmt_mib(_med(ok, "rss"))])
+    out += [table(["what", "runs", "import", "load call", "speed-up vs gensim", "whole process", "peak RSS"],
+                  rows), ""]
+    conv = res.get("convert", {})
+    out.append(f"Conversion to native: `{conv.get('cmd')}` took {fmt_s(conv.get('wall', float('nan')))}"
+               + ("" if conv.get("ok") else f" and failed: `{conv.get('error')}`") + ".")
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"].split(" -c ")[0] + (" -c '<script>' " + r["cmd"].split()[-1]
+                                                           if " -c " in r["cmd"] else "")
+                                for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
+RENDERERS = {"word2vec": render_word2vec, "vocab": render_vocab, "singleline": render_vocab,
+             "glove": render_glove, "load": render_load}
