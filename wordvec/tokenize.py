@@ -33,7 +33,7 @@ BLOCK_BYTES = 4 << 20          # bytes read per kernel call
 BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
 
 _MAGIC = (
-    (b"\x1f\x8b", gzip.GzipFile, "gzip"),
+    (b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "gzip"),
     (b"BZh", bz2.BZ2File, "bzip2"),
     (b"\xfd7zXZ\x00", lzma.LZMAFile, "xz"),
 )
@@ -176,7 +176,8 @@ def read_failure(name: str, exc: Exception) -> CorpusError:
 # ----------------------------------------------------------------------------- normalisation
 
 def _is_edge_punctuation(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "PS"
+    # U+FFFD marks replaced bytes: it stays, so the damage remains visible in the word
+    return unicodedata.category(ch)[0] in "PS" and ch != "\ufffd"
 
 
 _ASCII_PUNCT = "".join(chr(c) for c in range(128) if _is_edge_punctuation(chr(c)))
@@ -305,7 +306,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
          on_progress: Callable[[int], None] | None = None,
          after_block: Callable[[], None] | None = None,
          stats: ScanStats | None = None,
-         block_bytes: int = BLOCK_BYTES) -> ScanStats:
+         block_bytes: int | None = None) -> ScanStats:
     """Tokenize every file into `table` (counts per raw type).
 
     With `on_block`, the token stream (type ids, and NEWLINE at each newline) is handed over
@@ -316,12 +317,18 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
     from ._kernels import tokenize as k
 
     stats = stats or ScanStats()
+    block_bytes = block_bytes or BLOCK_BYTES
     cap = config.max_token_bytes
     buf = np.empty(block_bytes + cap + 8, dtype=np.uint8)
     emit = on_block is not None
     out = np.empty(block_bytes // 2 + 16 if emit else 1, dtype=np.int32)
     for name in files:
-        opened = open_input(name)
+        try:
+            opened = open_input(name)
+        except CorpusError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a corrupt header fails while sniffing
+            raise read_failure(name, exc) from exc
         stats.files += 1
         try:
             carry, skipping, first, last_pos = 0, False, True, 0

@@ -1,0 +1,183 @@
+"""Tokenizer: normalisation rules, the byte-block kernel against the slow Python twin, inputs."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import logging
+import lzma
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec import tokenize
+from wordvec.config import TokenizerConfig
+from wordvec.corpus import encode_corpus
+from wordvec.errors import CorpusError
+from wordvec.tokenize import iter_sentences, type_normalizer
+from wordvec.vocab import Vocab, build_vocab
+
+WORDS = TokenizerConfig()
+RAW = TokenizerConfig(tokens="raw")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b'"Hello,', ["hello"]),
+    (b"don't", ["don't"]),
+    (b"'quoted'", ["quoted"]),
+    (b"well-known", ["well-known"]),
+    (b"--", []),
+    (b"...", []),
+    (b"(U.S.)", ["u.s"]),
+    ("\u201cword\u201d".encode(), ["word"]),
+    ("\u00c9COLE".encode(), ["\u00e9cole"]),
+    (b"a\xc2\xa0b", ["a", "b"]),           # a no-break space inside one raw token
+    (b"caf\xe9", ["caf\ufffd"]),             # Latin-1 byte: replaced, never a crash
+    (b"$100", ["100"]),
+])
+def test_words_mode_normalisation(raw, expected):
+    assert type_normalizer(WORDS)(raw) == expected
+
+
+def test_raw_mode_keeps_punctuation_and_case_option():
+    assert type_normalizer(RAW)(b'"Item-42,') == ['"item-42,']
+    assert type_normalizer(TokenizerConfig(tokens="raw", lowercase=False))(b"SKU-9") == ["SKU-9"]
+    assert type_normalizer(TokenizerConfig(lowercase=False))(b"Paris.") == ["Paris"]
+
+
+def _encode_sentences(tmp_path, data: bytes, config: TokenizerConfig, block: int, monkeypatch):
+    """Run the real pipeline (kernel, block carry-over, encoding) and decode sentences back to words."""
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(data)
+    monkeypatch.setattr(tokenize, "BLOCK_BYTES", block)
+    words = sorted({w for s in iter_sentences(data, config) for w in s})
+    vocab = Vocab(words, [1] * len(words))
+    corpus = encode_corpus([path], vocab, config, cache=False)
+    ids, offsets = np.asarray(corpus.ids), np.asarray(corpus.offsets)
+    out = [[vocab.words[i] for i in ids[a:b]] for a, b in zip(offsets[:-1], offsets[1:])]
+    corpus.close()
+    return out
+
+
+def _expected(data: bytes, config: TokenizerConfig) -> list[list[str]]:
+    cap = config.max_sentence_length
+    result = []
+    for sentence in iter_sentences(data, config):
+        result.extend(sentence[i:i + cap] for i in range(0, len(sentence), cap))
+    return result
+
+
+PIECES = ["the", "The", "caf\u00e9", "na\u00efve", "\u65e5\u672c\u8a9e", "\U0001f600x", "don't", "--",
+          "(a)", "well-known", "U.S.", ",", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "x" * 30,
+          "\u00e9" * 20, "end."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=60),
+       block=st.integers(min_value=1, max_value=17), raw_mode=st.booleans())
+def test_kernel_matches_python_twin_at_every_block_boundary(tmp_path_factory, pieces, block, raw_mode):
+    config = TokenizerConfig(tokens="raw" if raw_mode else "words", max_token_bytes=24,
+                             max_sentence_length=7)
+    data = "".join(pieces).encode("utf-8")
+    if not _expected(data, config):
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        got = _encode_sentences(tmp_path_factory.mktemp("t"), data, config, block, mp)
+    assert got == _expected(data, config)
+
+
+def test_long_token_cut_at_character_boundary(tmp_path, monkeypatch):
+    config = TokenizerConfig(max_token_bytes=10)
+    data = ("\u00e9" * 40 + " ok\n").encode()   # 2-byte characters: 10 bytes = 5 characters
+    got = _encode_sentences(tmp_path, data, config, 7, monkeypatch)
+    assert got == [["\u00e9" * 5, "ok"]]
+    data = ("a" + "\u65e5" * 10 + " ok").encode()  # 1 + 3k bytes: cut to 'a' + 3 characters
+    assert _encode_sentences(tmp_path, data, config, 5, monkeypatch) == [["a" + "\u65e5" * 3, "ok"]]
+
+
+def test_long_lines_are_cut_and_sentences_follow_newlines(tmp_path, monkeypatch):
+    line = " ".join(f"w{i % 50}" for i in range(2500))
+    data = (line + "\nlast line\r\nno final newline").encode()
+    got = _encode_sentences(tmp_path, data, TokenizerConfig(), 4096, monkeypatch)
+    assert [len(s) for s in got] == [1000, 1000, 500, 2, 3]
+    assert got[-1] == ["no", "final", "newline"]
+
+
+def test_single_line_without_newline_streams(tmp_path, monkeypatch):
+    data = " ".join(["alpha", "beta", "gamma"] * 20000).encode()   # 340 kB, no newline
+    monkeypatch.setattr(tokenize, "BLOCK_BYTES", 1 << 12)
+    path = tmp_path / "one-line.txt"
+    path.write_bytes(data)
+    report = build_vocab([path], min_count=1)
+    assert dict(zip(report.vocab.words, report.vocab.counts.tolist())) == {
+        "alpha": 20000, "beta": 20000, "gamma": 20000}
+
+
+def _counts(path, config=WORDS):
+    report = build_vocab([path], config, min_count=1)
+    return dict(zip(report.vocab.words, report.vocab.counts.tolist()))
+
+
+def test_compressed_inputs_equal_plain(tmp_path, brown_small):
+    data = brown_small.read_bytes()
+    plain = _counts(brown_small)
+    for name, compress in (("c.gz", gzip.compress), ("c.bz2", bz2.compress), ("c.xz", lzma.compress),
+                           ("no-suffix", gzip.compress)):
+        path = tmp_path / name
+        path.write_bytes(compress(data))
+        assert _counts(path) == plain, name
+
+
+def test_folder_is_read_recursively_in_stable_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("two words\n")
+    (tmp_path / "a.txt").write_text("one\n")
+    (tmp_path / ".hidden").write_text("secret\n")
+    assert tokenize.input_files([tmp_path]) == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "2.txt")]
+    assert _counts(tmp_path) == {"one": 1, "two": 1, "words": 1}
+
+
+def test_byte_order_marks_are_decoded(tmp_path, caplog):
+    text = "Grüße aus Köln\n"
+    for name, data in (("utf8", codecs.BOM_UTF8 + text.encode()),
+                       ("utf16", codecs.BOM_UTF16_LE + text.encode("utf-16-le")),
+                       ("utf16be", codecs.BOM_UTF16_BE + text.encode("utf-16-be"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert _counts(path) == {"grüße": 1, "aus": 1, "köln": 1}, name
+
+
+def test_invalid_utf8_is_replaced_and_reported_once(tmp_path, caplog):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("caf\u00e9 na\u00efve caf\u00e9\n".encode("latin-1"))
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        counts = _counts(path)
+    assert counts == {"caf\ufffd": 2, "na\ufffdve": 1}
+    warnings = [r.getMessage() for r in caplog.records if "UTF-8" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].startswith("3 tokens")
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.txt", b"", "no words found"),
+    ("punct.txt", b" ... -- !!\n\n , ;\n", "no words found"),
+    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("trunc.gz", gzip.compress(b"some words here\n" * 1000)[:60], "truncated"),
+    ("corrupt.xz", lzma.compress(b"some words here\n" * 1000)[:40] + b"\x00garbage" * 10, "cannot read"),
+])
+def test_unreadable_corpora_fail_with_a_clear_error(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CorpusError, match=message) as info:
+        build_vocab([path], min_count=1)
+    assert name in str(info.value)
+
+
+def test_missing_and_empty_inputs(tmp_path):
+    with pytest.raises(CorpusError, match="no such file"):
+        tokenize.input_files([tmp_path / "nope.txt"])
+    (tmp_path / "empty-dir").mkdir()
+    with pytest.raises(CorpusError, match="no files"):
+        tokenize.input_files([tmp_path / "empty-dir"])
