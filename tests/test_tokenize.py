@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec import tokenize
+from wordvec import inputs, tokenize
 from wordvec.config import TokenizerConfig
 from wordvec.corpus import encode_corpus
 from wordvec.errors import CorpusError
@@ -136,7 +136,7 @@ def test_folder_is_read_recursively_in_stable_order(tmp_path):
     (tmp_path / "b" / "2.txt").write_text("two words\n")
     (tmp_path / "a.txt").write_text("one\n")
     (tmp_path / ".hidden").write_text("secret\n")
-    assert tokenize.input_files([tmp_path]) == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "2.txt")]
+    assert inputs.input_files([tmp_path]) == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "2.txt")]
     assert _counts(tmp_path) == {"one": 1, "two": 1, "words": 1}
 
 
@@ -177,7 +177,7 @@ def test_unreadable_corpora_fail_with_a_clear_error(tmp_path, name, data, messag
 
 def test_missing_and_empty_inputs(tmp_path):
     with pytest.raises(CorpusError, match="no such file"):
-        tokenize.input_files([tmp_path / "nope.txt"])
+        inputs.input_files([tmp_path / "nope.txt"])
     (tmp_path / "empty-dir").mkdir()
     with pytest.raises(CorpusError, match="no files"):
-        tokenize.input_files([tmp_path / "empty-dir"])
+        inputs.input_files([tmp_path / "empty-dir"])

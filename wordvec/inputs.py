@@ -1,0 +1,170 @@
+"""Opening corpus inputs: files, folders, stdin; compressed or not; with or without a BOM.
+
+Compression is recognised by the first bytes, not the file name. A UTF-8 byte-order mark is
+skipped; UTF-16/32 text with a BOM is transcoded to UTF-8 on the fly. A NUL byte near the start
+marks a binary file, which is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import lzma
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import CorpusError
+from .progress import log
+
+BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
+
+_MAGIC = (
+    (b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "gzip"),
+    (b"BZh", bz2.BZ2File, "bzip2"),
+    (b"\xfd7zXZ\x00", lzma.LZMAFile, "xz"),
+)
+_BOMS = (
+    (codecs.BOM_UTF8, None),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
+    """Expand folders (recursively, sorted, hidden files skipped) and check every path exists."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files: list[str] = []
+    for raw in paths:
+        path = str(raw)
+        if path == "-":
+            files.append(path)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            found = sorted(
+                str(f) for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not found:
+                raise CorpusError(f"{path}: folder has no files to read")
+            files.extend(found)
+        elif p.exists():
+            if not os.access(p, os.R_OK):
+                raise CorpusError(f"{path}: permission denied")
+            files.append(path)
+        else:
+            raise CorpusError(f"{path}: no such file or folder")
+    if not files:
+        raise CorpusError("no corpus given")
+    return files
+
+
+class _Transcoder(io.RawIOBase):
+    """Presents a UTF-16/32 byte stream as UTF-8 bytes, block by block."""
+
+    def __init__(self, stream: BinaryIO, encoding: str):
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+        self._pending = b""
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending and not self._eof:
+            chunk = self._stream.read(1 << 20)
+            self._eof = not chunk
+            self._pending = self._decoder.decode(chunk, final=self._eof).encode("utf-8")
+        n = min(len(view), len(self._pending))
+        view[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+@dataclass
+class OpenedInput:
+    """A readable byte stream of UTF-8 text plus how to report progress on it."""
+
+    stream: BinaryIO
+    raw: BinaryIO | None          # the file under any decompressor, for compressed-byte progress
+    name: str
+    closers: list = field(default_factory=list)
+
+    def position(self) -> int:
+        try:
+            return self.raw.tell() if self.raw is not None else 0
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                closer.close()
+            except Exception:  # noqa: BLE001 - closing a broken stream must not mask the real error
+                pass
+
+
+def open_input(path: str) -> OpenedInput:
+    """Open a corpus file (or "-") for block reading: decompress by magic bytes, decode BOMs."""
+    if path == "-":
+        raw: BinaryIO = sys.stdin.buffer
+        name = "<stdin>"
+        closers: list = []
+    else:
+        name = path
+        try:
+            raw = open(path, "rb")  # noqa: SIM115 - closed by OpenedInput.close
+        except IsADirectoryError:
+            raise CorpusError(f"{path}: is a folder") from None
+        except PermissionError:
+            raise CorpusError(f"{path}: permission denied") from None
+        except FileNotFoundError:
+            raise CorpusError(f"{path}: no such file") from None
+        closers = [raw]
+    stream: BinaryIO = io.BufferedReader(raw, 1 << 16) if path == "-" else raw  # type: ignore[arg-type]
+    head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
+    if path != "-" and not head:
+        head = raw.read(8)
+        raw.seek(0)
+    for magic, opener, _label in _MAGIC:
+        if head.startswith(magic):
+            stream = opener(stream)
+            closers.append(stream)
+            break
+    stream = io.BufferedReader(stream, 1 << 16) if not isinstance(stream, io.BufferedReader) else stream
+    lead = stream.peek(4)[:4]
+    for bom, encoding in _BOMS:
+        if lead.startswith(bom):
+            stream.read(len(bom))
+            if encoding is not None:
+                log.warning(f"{name}: decoded as {encoding.upper()} (byte-order mark found)")
+                stream = io.BufferedReader(_Transcoder(stream, encoding), 1 << 16)
+            break
+    return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
+
+
+def read_failure(name: str, exc: Exception) -> CorpusError:
+    """One clear message for a file that breaks while being read (truncated or corrupt archive)."""
+    if isinstance(exc, EOFError):
+        return CorpusError(f"{name}: compressed file is truncated ({exc})")
+    if isinstance(exc, (gzip.BadGzipFile, lzma.LZMAError, OSError)) and not isinstance(exc, PermissionError):
+        return CorpusError(f"{name}: cannot read: {exc}")
+    return CorpusError(f"{name}: {exc}")
+
+
+def check_not_binary(name: str, head: bytes) -> None:
+    if b"\x00" in head[:BINARY_SNIFF_BYTES]:
+        raise CorpusError(f"{name}: looks like a binary file (NUL bytes), not text; "
+                          "convert UTF-16/32 text to UTF-8 or add a byte-order mark")
