@@ -1,1 +1,332 @@
-"""Placeholder: commands are added by their owner."""
+"""Query commands: similar, analogy, similarity, evaluate, convert, info.
+
+Thin shells over wordvec.formats, wordvec.keyedvectors and wordvec.evaluate: parse, call,
+print (a readable table, or JSON with --json). Imports of numpy and the library happen
+inside the commands so `wordvec --help` stays fast; nothing here imports numba.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Callable
+
+import click
+
+from . import cli
+from .options import json_option
+
+FORMAT_NAMES = ("native", "word2vec", "word2vec-binary", "glove", "fasttext")
+_TERMS = {"ignore_unknown_options": True}  # lets "king -man +woman" reach the arguments
+_METHOD_LABELS = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
+
+
+def load_options(func: Callable) -> Callable:
+    """VECTORS argument plus --format, --limit, --allow-nonfinite (how to read the vectors)."""
+    for decorator in reversed((
+        click.argument("vectors", type=click.Path(exists=True)),
+        click.option("--format", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
+                     help="Format of VECTORS.  [default: sniffed]"),
+        click.option("--limit", type=int, default=None, help="Read only the first N rows."),
+        click.option("--allow-nonfinite", is_flag=True,
+                     help="Load rows containing NaN or infinity (with a warning) instead of refusing the file."),
+    )):
+        func = decorator(func)
+    return func
+
+
+def _load(vectors: str, input_format: str | None, limit: int | None, allow_nonfinite: bool):
+    from ..formats import load
+
+    return load(vectors, format=input_format, limit=limit, allow_nonfinite=allow_nonfinite)
+
+
+def _print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _result_json(query: str, results: list[tuple[str, float]]) -> dict:
+    return {"query": query, "results": [{"word": w, "score": round(s, 6)} for w, s in results]}
+
+
+def _print_results(query: str, results: list[tuple[str, float]]) -> None:
+    click.echo(query)
+    width = max((len(w) for w, _ in results), default=0)
+    for word, score in results:
+        click.echo(f"  {word:<{width}}  {score:.4f}")
+
+
+# --- expressions: "king - man + woman", "king -man +woman" -----------------------------------
+def _is_expression(terms: tuple[str, ...] | list[str], kv) -> bool:
+    return any(t in ("+", "-") or (len(t) > 1 and t[0] in "+-" and t not in kv) for t in terms)
+
+
+def parse_expression(terms, kv) -> tuple[list[str], list[str]]:
+    """Split ``a - b + c`` (signs alone or glued to words) into positive and negative words."""
+    positive, negative, sign = [], [], 1
+    for term in terms:
+        if term in ("+", "-"):
+            sign = 1 if term == "+" else -1
+            continue
+        if term not in kv and len(term) > 1 and term[0] in "+-":
+            sign, term = (1 if term[0] == "+" else -1), term[1:]
+        (positive if sign > 0 else negative).append(term)
+        sign = 1
+    if not positive and not negative:
+        raise click.UsageError("the expression has no words")
+    return positive, negative
+
+
+def _expression_text(positive: list[str], negative: list[str]) -> str:
+    text = " + ".join(positive)
+    return text + "".join(f" - {w}" for w in negative)
+
+
+def _answer(kv, terms: list[str], topn: int, restrict: int | None, method: str) -> list[tuple[str, list]]:
+    """One query line: an expression, an analogy ``a b c``, or neighbours of each word."""
+    if _is_expression(terms, kv):
+        positive, negative = parse_expression(terms, kv)
+        return [(_expression_text(positive, negative),
+                 kv.most_similar(positive, negative, topn=topn, restrict=restrict, method=method))]
+    if len(terms) == 3:
+        a, b, c = terms
+        return [(f"{a} : {b} :: {c} : ?", kv.analogy(a, b, c, method=method, topn=topn, restrict=restrict))]
+    return list(zip(terms, kv.most_similar_many(list(terms), topn=topn, restrict=restrict)))
+
+
+def _interactive(kv, topn: int, restrict: int | None, method: str, as_json: bool) -> None:
+    """One query per line until EOF; an unknown word reports an error and the loop goes on."""
+    from ..errors import WordvecError
+
+    prompt = sys.stdin.isatty()
+    if prompt:
+        click.echo("one query per line: a word, 'a b c' (a : b :: c : ?) or 'king - man + woman'; "
+                   "Ctrl-D ends", err=True)
+    while True:
+        if prompt:
+            click.echo("> ", nl=False, err=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        terms = line.split()
+        if not terms:
+            continue
+        try:
+            answers = _answer(kv, terms, topn, restrict, method)
+        except (KeyError, WordvecError, click.UsageError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            click.echo(f"wordvec: error: {message}", err=True)
+            continue
+        for query, results in answers:
+            _print_json(_result_json(query, results)) if as_json else _print_results(query, results)
+        sys.stdout.flush()
+
+
+topn_option = click.option("--topn", type=int, default=10, show_default=True, help="How many answers.")
+restrict_option = click.option("--restrict", type=int, default=None,
+                               help="Answer only from the first N rows (the most frequent words).")
+method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul")), default="3cosadd",
+                             show_default=True, help="How terms combine (analogies and expressions).")
+
+
+@cli.command(context_settings=_TERMS)
+@load_options
+@click.argument("words", nargs=-1)
+@topn_option
+@restrict_option
+@method_option
+@json_option
+def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict, method, as_json):
+    """Nearest words to each WORD (or to an expression such as king - man + woman).
+
+    With no WORD, reads one query per line from stdin until EOF: a word, "a b c" as an
+    analogy, or an expression.
+    """
+    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    if not words:
+        _interactive(kv, topn, restrict, method, as_json)
+        return
+    if _is_expression(words, kv):
+        answers = _answer(kv, list(words), topn, restrict, method)
+    else:
+        answers = list(zip(words, kv.most_similar_many(list(words), topn=topn, restrict=restrict)))
+    if as_json:
+        payload = [_result_json(q, r) for q, r in answers]
+        _print_json(payload[0] if len(payload) == 1 else payload)
+        return
+    for i, (query, results) in enumerate(answers):
+        if i:
+            click.echo()
+        _print_results(query, results)
+
+
+@cli.command(context_settings=_TERMS)
+@load_options
+@click.argument("terms", nargs=-1, required=True)
+@topn_option
+@restrict_option
+@method_option
+@json_option
+def analogy(vectors, input_format, limit, allow_nonfinite, terms, topn, restrict, method, as_json):
+    """A B C: a is to b as c is to ?  Or an expression: king - man + woman.
+
+    The query words never appear among the answers.
+    """
+    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    if not _is_expression(terms, kv) and len(terms) != 3:
+        raise click.UsageError("give three words A B C (a : b :: c : ?) or an expression like king - man + woman")
+    (query, results), = _answer(kv, list(terms), topn, restrict, method)
+    if as_json:
+        _print_json({**_result_json(query, results), "method": method})
+    else:
+        _print_results(query, results)
+
+
+@cli.command()
+@load_options
+@click.argument("word1")
+@click.argument("word2")
+@json_option
+def similarity(vectors, input_format, limit, allow_nonfinite, word1, word2, as_json):
+    """Cosine similarity of WORD1 and WORD2."""
+    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    value = kv.similarity(word1, word2)
+    if as_json:
+        _print_json({"word1": word1, "word2": word2, "similarity": round(value, 6)})
+    else:
+        click.echo(f"{value:.4f}")
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _print_analogy_table(report: dict) -> None:
+    from pathlib import Path
+
+    methods = report["methods"]
+    click.echo(f"Analogies: {Path(report['file']).name} (answers from the {report['restrict']:,} most "
+               "frequent words; case-insensitive)")
+    width = max(len(s["section"]) for s in report["sections"]) + 2
+    header = f"  {'section':<{width}}{'answered':>16}" + "".join(f"{_METHOD_LABELS[m]:>10}" for m in methods)
+    click.echo(header)
+    rows = report["sections"] + [None] + [report["semantic"], report["syntactic"], report["total"]]
+    for row in rows:
+        if row is None:
+            click.echo("  " + "-" * (len(header) - 2))
+            continue
+        answered = f"{row['answered']:,}/{row['questions']:,}"
+        click.echo(f"  {row['section']:<{width}}{answered:>16}"
+                   + "".join(f"{_percent(row['accuracy'][m]):>10}" for m in methods))
+    total = report["total"]
+    click.echo(f"  coverage: {_percent(total['coverage'])} of {total['questions']:,} questions; "
+               f"{total['skipped']:,} skipped for unknown words")
+
+
+def _print_pairs_table(reports: list[dict]) -> None:
+    from pathlib import Path
+
+    width = max(len(Path(r["file"]).name) for r in reports) + 2
+    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}")
+    for r in reports:
+        rho = "–" if r["spearman"] is None else f"{r['spearman']:.4f}"
+        pearson = "–" if r["pearson"] is None else f"{r['pearson']:.4f}"
+        click.echo(f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8}"
+                   f"{_percent(r['skipped_share']):>10}{rho:>10}{pearson:>10}")
+
+
+@cli.command()
+@load_options
+@click.option("--analogies", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Analogy questions (': section' headers, 'a b c d' lines).  [default: the bundled "
+                   "Google questions-words set]")
+@click.option("--no-analogies", is_flag=True, help="Skip the analogy evaluation.")
+@click.option("--pairs", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Word-pair file(s): 'word1 word2 score' lines, tab or space separated.  "
+                   "[default: the bundled WordSim-353 and SimLex-999]")
+@click.option("--no-pairs", is_flag=True, help="Skip the word-pair evaluation.")
+@click.option("--restrict", type=int, default=30000, show_default=True,
+              help="Analogies use only the N most frequent words (word2vec's compute-accuracy).")
+@click.option("--pairs-restrict", type=int, default=300000, show_default=True,
+              help="Word pairs use only the N most frequent words (gensim's default).")
+@click.option("--method", "methods", type=click.Choice(("3cosadd", "3cosmul")), multiple=True,
+              help="Analogy method(s).  [default: both]")
+@json_option
+def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analogies, pairs, no_pairs,
+             restrict, pairs_restrict, methods, as_json):
+    """Score VECTORS on analogy questions and word-pair similarity sets."""
+    from .. import evaluate as ev
+
+    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    result: dict = {"vectors": str(vectors), "count": len(kv), "dim": kv.dim}
+    if not no_analogies:
+        result["analogies"] = ev.evaluate_analogies(kv, analogies or ev.DEFAULT_ANALOGIES, restrict=restrict,
+                                                    methods=tuple(methods) or ("3cosadd", "3cosmul"))
+    if not no_pairs:
+        result["pairs"] = [ev.evaluate_pairs(kv, p, restrict=pairs_restrict) for p in (pairs or ev.DEFAULT_PAIRS)]
+    if as_json:
+        _print_json(result)
+        return
+    if "analogies" in result:
+        _print_analogy_table(result["analogies"])
+    if "pairs" in result:
+        if "analogies" in result:
+            click.echo()
+        _print_pairs_table(result["pairs"])
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.argument("target", type=click.Path())
+@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES), required=True, help="Output format.")
+@click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Input format.  [default: sniffed]")
+@click.option("--limit", type=int, default=None, help="Convert only the first N rows.")
+@click.option("--allow-nonfinite", is_flag=True, help="Accept rows containing NaN or infinity.")
+@json_option
+def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_json):
+    """Convert vectors from SOURCE to TARGET (written atomically)."""
+    from ..formats import canonical_format, load_context, save
+    from ..progress import log
+
+    kv = _load(source, input_format, limit, allow_nonfinite)
+    context = None
+    if kv.source["format"] == "native" and canonical_format(to_format) == "native":
+        context = load_context(source)
+        if context is not None and limit is not None:
+            context = context[:limit]
+    save(kv, target, format=to_format, context=context)
+    summary = {"source": str(source), "source_format": kv.source["format"], "target": str(target),
+               "format": canonical_format(to_format), "count": len(kv), "dim": kv.dim}
+    if as_json:
+        _print_json(summary)
+    else:
+        log.info("wrote %s (%s, %d words × %d dims)", target, summary["format"], len(kv), kv.dim)
+
+
+@cli.command()
+@load_options
+@click.option("--head", type=int, default=10, show_default=True, help="How many leading words to show.")
+@json_option
+def info(vectors, input_format, limit, allow_nonfinite, head, as_json):
+    """Describe VECTORS: format, size, metadata, leading words, vector norms."""
+    import numpy as np
+
+    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    norms = np.divide(1, kv.inv_norms, out=np.zeros_like(kv.inv_norms), where=kv.inv_norms > 0)
+    result = {"path": str(vectors), "format": kv.source["format"], "count": len(kv), "dim": kv.dim,
+              "has_counts": kv.counts is not None, "head": kv.words[:head],
+              "norm": {"min": float(norms.min()), "median": float(np.median(norms)), "max": float(norms.max())},
+              "meta": {k: v for k, v in kv.meta.items() if k not in ("format", "version", "dim", "count")}}
+    if as_json:
+        _print_json(result)
+        return
+    click.echo(f"{result['path']}: {result['format']}, {len(kv):,} words × {kv.dim} dims"
+               f"{', with counts' if result['has_counts'] else ''}")
+    click.echo(f"  first words: {' '.join(result['head'])}")
+    n = result["norm"]
+    click.echo(f"  vector norms: min {n['min']:.4g}, median {n['median']:.4g}, max {n['max']:.4g}")
+    for key, value in result["meta"].items():
+        if value is not None:
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+            click.echo(f"  {key}: {text if len(text) < 300 else text[:297] + '...'}")

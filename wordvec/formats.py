@@ -1,0 +1,404 @@
+"""Reading and writing word vectors: the native folder, word2vec text/binary, GloVe text.
+
+``load(path)`` sniffs the format (a folder holding ``meta.json`` is native, whatever its
+name; a first line ``V D`` is word2vec text or binary; otherwise GloVe text, which fastText's
+``.vec`` files also satisfy as word2vec text). Readers are tolerant of CRLF, trailing spaces,
+a missing final newline and undecodable bytes in words, and precise about real damage (a
+row of the wrong length, a header that disagrees with the rows, NaN). Every write is atomic.
+numpy only: this module is on the query path and must never import numba.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import mmap
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_dir, atomic_file
+from .errors import FormatError, WordvecError
+from .keyedvectors import KeyedVectors
+from .progress import log
+
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
+           "binary": "word2vec-binary", "bin": "word2vec-binary"}
+NATIVE_FORMAT = "wordvec-vectors"
+NATIVE_VERSION = 1
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
+
+
+def canonical_format(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = ALIASES.get(name.lower(), name.lower())
+    if name not in FORMATS:
+        raise WordvecError(f"unknown vectors format {name!r}: use one of {', '.join(FORMATS)}")
+    return name
+
+
+# --- sniffing ------------------------------------------------------------------------------
+def _open_binary(path: Path):
+    return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
+
+
+def _is_number(token: bytes) -> bool:
+    try:
+        float(token)
+        return True
+    except ValueError:
+        return False
+
+
+def _header(line: bytes) -> tuple[int, int] | None:
+    """(V, D) if the line is a word2vec header ``V D``, else None."""
+    fields = line.split()
+    if len(fields) == 2 and fields[0].isdigit() and fields[1].isdigit() and int(fields[1]) > 0:
+        return int(fields[0]), int(fields[1])
+    return None
+
+
+def sniff(path: str | os.PathLike) -> str:
+    """Guess the format of ``path``: native, word2vec, word2vec-binary or glove."""
+    path = Path(path)
+    if path.is_dir():
+        if (path / "meta.json").is_file():
+            return "native"
+        raise FormatError(f"{path}: a folder without meta.json is not a wordvec vectors folder")
+    if not path.exists():
+        raise FormatError(f"{path}: no such file or folder")
+    with _open_binary(path) as f:
+        head = f.read(1 << 16)
+    if not head.strip():
+        raise FormatError(f"{path}: the file is empty")
+    first, _, rest = head.partition(b"\n")
+    header = _header(first)
+    if header is not None:
+        second = rest.split(b"\n", 1)[0].split()
+        text_row = len(second) == header[1] + 1 and all(_is_number(t) for t in second[1:])
+        return "word2vec" if text_row else "word2vec-binary"
+    fields = first.split()
+    if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
+        return "glove"
+    raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
+                      "text/binary or GloVe text); pass format=... (--format) if you know it")
+
+
+# --- loading -------------------------------------------------------------------------------
+def load(path: str | os.PathLike, format: str | None = None, limit: int | None = None,
+         allow_nonfinite: bool = False, mmap: bool = True) -> KeyedVectors:
+    """Load vectors from any supported format (sniffed unless ``format`` is given).
+
+    limit: read only the first N rows. allow_nonfinite: keep rows with NaN/inf (with a
+    warning) instead of refusing the file. mmap: memory-map a native vectors.npy read-only.
+    """
+    path = Path(path)
+    if path.is_file() and path.name == "meta.json":
+        path = path.parent
+    if limit is not None and limit < 1:
+        raise WordvecError(f"limit must be at least 1, not {limit}")
+    fmt = canonical_format(format) or sniff(path)
+    if fmt == "native":
+        kv = _load_native(path, limit, mmap)
+    elif fmt == "word2vec-binary":
+        kv = _load_word2vec_binary(path, limit)
+    else:
+        kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
+    _check_finite(kv, path, allow_nonfinite)
+    kv.source = {"path": str(path), "format": fmt}
+    return kv
+
+
+def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 65536) -> None:
+    bad = []
+    for start in range(0, len(kv), chunk_rows):
+        block = kv.vectors[start:start + chunk_rows]
+        if not np.isfinite(block.sum()):  # fast pass (overflow only triggers the exact check)
+            rows = np.nonzero(~np.isfinite(block).all(axis=1))[0]
+            bad.extend((rows + start).tolist())
+    if not bad:
+        return
+    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    if not allow:
+        raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
+    log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
+
+
+def _decode_words(raw: list[bytes], path: Path) -> list[str]:
+    """UTF-8 words; undecodable bytes become U+FFFD with one warning (never a failure)."""
+    joined = b"\n".join(raw)
+    try:
+        text = joined.decode("utf-8")
+    except UnicodeDecodeError:
+        text = joined.decode("utf-8", errors="replace")
+        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
+    return text.split("\n") if raw else []
+
+
+def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
+    meta = read_native_meta(path)
+    vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
+    if vectors.dtype != np.float32 or vectors.ndim != 2:
+        raise FormatError(f"{path / 'vectors.npy'}: expected a 2-D float32 matrix, found {vectors.dtype} "
+                          f"with shape {vectors.shape}")
+    count, dim = meta.get("count"), meta.get("dim")
+    if (count, dim) != vectors.shape:
+        raise FormatError(f"{path}: meta.json says {count} × {dim} but vectors.npy is "
+                          f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
+    words, counts = read_vocab(path / "vocab.txt", limit)
+    if len(words) != (count if limit is None else min(limit, count)):
+        raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+    if limit is not None:
+        vectors = vectors[:limit]
+    return KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+
+
+def read_native_meta(path: Path) -> dict:
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{path / 'meta.json'}: cannot read it ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != NATIVE_FORMAT:
+        raise FormatError(f"{path / 'meta.json'}: not a wordvec vectors folder "
+                          f"(format is {meta.get('format') if isinstance(meta, dict) else None!r})")
+    version = meta.get("version")
+    if version != NATIVE_VERSION:
+        newer = isinstance(version, int) and version > NATIVE_VERSION
+        raise FormatError(f"{path}: native format version {version!r} is not supported (this wordvec "
+                          f"reads version {NATIVE_VERSION}){'; upgrade wordvec' if newer else ''}")
+    return meta
+
+
+def read_vocab(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray]:
+    """``word count`` lines in row order (count optional); returns words and int64 counts."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
+        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
+    if "\r" in text:
+        text = text.replace("\r", "")
+    # fast path: every line is "word count" with one space (one C-level split; numpy parses counts)
+    n_lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    tokens = text.split()
+    if len(tokens) == 2 * n_lines and text.count(" ") == n_lines:
+        if limit is not None:
+            tokens = tokens[:2 * limit]
+        try:
+            counts = np.fromstring(" ".join(tokens[1::2]), dtype=np.int64, sep=" ")
+        except ValueError:
+            counts = np.empty(0, np.int64)
+        if 2 * len(counts) == len(tokens):
+            return tokens[0::2], counts
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    if limit is not None:
+        lines = lines[:limit]
+    # tolerant path: extra spaces, missing counts; names the first line without a word
+    words_out, counts_out = [], np.zeros(len(lines), dtype=np.int64)
+    for i, line in enumerate(lines):
+        word, sep, count = line.strip().rpartition(" ")
+        if sep and count.isdigit():
+            counts_out[i] = int(count)
+            word = word.strip()
+        else:
+            word = line.strip()
+        if not word:
+            raise FormatError(f"{path}: line {i + 1} has no word")
+        words_out.append(word)
+    return words_out, counts_out
+
+
+def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | None:
+    """The context (output) vectors of a native folder, or None if it has none."""
+    file = Path(path) / "context.npy"
+    if not file.is_file():
+        return None
+    return np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
+
+
+def _map_file(path: Path):
+    """The file's bytes: memory-mapped when plain, read into memory when compressed."""
+    if path.suffix.lower() in _OPENERS:
+        with _open_binary(path) as f:
+            return f.read()
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            raise FormatError(f"{path}: the file is empty")
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
+    """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
+    buf = _map_file(path)
+    end = buf.find(b"\n")
+    header = _header(buf[:end]) if end > 0 else None
+    if header is None:
+        raise FormatError(f"{path}: the first line is not a word2vec header 'count dim'")
+    count, dim = header
+    n = count if limit is None else min(limit, count)
+    size, record, pos = len(buf), 4 * dim, end + 1
+    find, raw, starts = buf.find, [], []
+    add_word, add_start = raw.append, starts.append
+    for i in range(n):
+        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
+        if pos < size and buf[pos] == 10:
+            pos += 1
+        space = find(b" ", pos, pos + 4096)
+        if space < 0:
+            break
+        add_word(buf[pos:space])
+        add_start(space + 1)
+        pos = space + 1 + record
+    if len(starts) < n or pos > size:
+        rows = len(starts) - (pos > size)
+        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+                          "it is truncated or not word2vec binary")
+    starts = np.array(starts, dtype=np.int64)
+    if limit is None and buf[pos:pos + 64].strip():
+        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+                          "the header count disagrees with the file")
+    vectors = np.empty((n, dim), dtype=np.float32)
+    # Gather all rows with four strided views, one per byte alignment of the row starts:
+    # a sliding window over the float32 view at offset k makes row j start at float j.
+    for k in range(4):
+        chosen = np.nonzero(starts % 4 == k)[0]
+        if len(chosen):
+            floats = np.frombuffer(buf, dtype="<f4", offset=k, count=(size - k) // 4)
+            windows = np.lib.stride_tricks.sliding_window_view(floats, dim)
+            vectors[chosen] = windows[(starts[chosen] - k) // 4]
+            del floats, windows
+    if isinstance(buf, mmap.mmap):
+        buf.close()
+    return KeyedVectors(vectors, _decode_words(raw, path))
+
+
+def _parse_rows(lines: list[bytes], dim: int, path: Path, first_line: int) -> np.ndarray:
+    """Parse ``D`` numbers per line (already stripped of the word) in one numpy call."""
+    try:
+        values = np.fromstring(b" ".join(lines).decode("ascii"), dtype=np.float32, sep=" ")
+    except (ValueError, UnicodeDecodeError):
+        values = np.empty(0, np.float32)
+    if values.size == len(lines) * dim:
+        return values.reshape(len(lines), dim)
+    for i, line in enumerate(lines):  # slow path, only to name the damaged line
+        for token in line.split():
+            if not _is_number(token):
+                raise FormatError(f"{path}: line {first_line + i}: {token[:40]!r} is not a number")
+    raise FormatError(f"{path}: could not parse the numbers near line {first_line}")
+
+
+def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
+    """word2vec text (``V D`` header), fastText .vec (the same) or GloVe text (no header)."""
+    count = dim = None
+    raw, blocks, pending, pending_start = [], [], [], 1
+    with _open_binary(path) as f:
+        line_no = 0
+        for line in f:
+            line_no += 1
+            line = line.rstrip()
+            if not line:
+                continue
+            if has_header and count is None:
+                header = _header(line)
+                if header is None:
+                    raise FormatError(f"{path}: line 1 is not a word2vec header 'count dim' (is it GloVe "
+                                      "text? pass --format glove)")
+                count, dim = header
+                continue
+            if b"\t" in line:
+                line = line.replace(b"\t", b" ")
+            word, _, numbers = line.partition(b" ")
+            if dim is None:
+                dim = len(numbers.split())
+                if dim == 0:
+                    raise FormatError(f"{path}: line {line_no} has a word but no numbers")
+            if numbers.count(b" ") + 1 != dim:  # cheap count; exact split only when spacing is odd
+                found = len(numbers.split())
+                if found != dim:
+                    raise FormatError(f"{path}: line {line_no} has {found} numbers, expected {dim}")
+                numbers = b" ".join(numbers.split())
+            if not pending:
+                pending_start = line_no
+            raw.append(word)
+            pending.append(numbers)
+            if len(pending) == _ROWS_PER_BLOCK:
+                blocks.append(_parse_rows(pending, dim, path, pending_start))
+                pending = []
+            if limit is not None and len(raw) >= limit:
+                break
+    if pending:
+        blocks.append(_parse_rows(pending, dim, path, pending_start))
+    if not raw:
+        raise FormatError(f"{path}: no vectors found")
+    if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
+        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
+                          "fix the first line or pass --format glove to ignore it")
+    vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+    return KeyedVectors(vectors, _decode_words(raw, path))
+
+
+# --- saving --------------------------------------------------------------------------------
+def _check_words(kv: KeyedVectors, fmt: str) -> None:
+    for i, word in enumerate(kv.words):
+        if not word or len(word.split()) != 1 or word != word.strip():
+            raise FormatError(f"word at row {i + 1} ({word!r}) is empty or contains whitespace; "
+                              f"the {fmt} format cannot store it")
+
+
+def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
+         context: np.ndarray | None = None) -> None:
+    """Write ``kv`` atomically. ``context`` (float32 [V, D]) is stored by the native format
+    as context.npy and ignored by the others."""
+    fmt = canonical_format(format)
+    path = Path(path)
+    _check_words(kv, fmt)
+    if fmt == "native":
+        _save_native(kv, path, context)
+        return
+    with atomic_file(path, "wb") as f:
+        if fmt != "glove":
+            f.write(f"{len(kv)} {kv.dim}\n".encode())
+        if fmt == "word2vec-binary":
+            for start in range(0, len(kv), _ROWS_PER_BLOCK):
+                rows = np.ascontiguousarray(kv.vectors[start:start + _ROWS_PER_BLOCK], dtype="<f4")
+                f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
+                                 for w, r in zip(kv.words[start:start + len(rows)], rows)))
+        else:
+            row_format = " ".join(["%.7g"] * kv.dim)
+            for start in range(0, len(kv), _ROWS_PER_BLOCK):
+                rows = np.asarray(kv.vectors[start:start + _ROWS_PER_BLOCK], dtype=np.float64).tolist()
+                f.write("".join(f"{w} {row_format % tuple(r)}\n"
+                                for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
+
+
+def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
+    from . import __version__
+
+    if context is not None:
+        context = np.ascontiguousarray(context, dtype=np.float32)
+        if context.shape != kv.vectors.shape:
+            raise WordvecError(f"context vectors have shape {context.shape}, expected {kv.vectors.shape}")
+    meta = {k: v for k, v in kv.meta.items()}
+    meta.update({"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "dim": kv.dim, "count": len(kv),
+                 "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
+                 "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
+    counts = kv.counts if kv.counts is not None else np.zeros(len(kv), dtype=np.int64)
+    with atomic_dir(path) as tmp:
+        np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors, dtype=np.float32), allow_pickle=False)
+        if context is not None:
+            np.save(tmp / "context.npy", context, allow_pickle=False)
+        with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
+            f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
+        with open(tmp / "meta.json", "w", encoding="utf-8") as f:
+            json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
+            f.write("\n")

@@ -1,0 +1,235 @@
+"""KeyedVectors: a read-mostly table of word vectors and the questions users ask of it.
+
+It holds the matrix (possibly a read-only memory map), the words in row order, a word→row
+index, optional counts and metadata. Unit vectors are derived lazily, once, into a separate
+array: the stored vectors are never modified. The arithmetic lives in wordvec.similarity;
+this class only translates words to rows and back. numpy only (the query path never
+imports numba).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Sequence, Union
+
+import numpy as np
+
+from . import similarity as sim
+from .errors import WordvecError
+
+Term = Union[str, np.ndarray]
+METHODS = ("3cosadd", "3cosmul")
+
+
+class UnknownWordError(KeyError):
+    """A query word is not in the vocabulary; the message names it and suggests close words."""
+
+    def __init__(self, message: str, words: Sequence[str]):
+        super().__init__(message)
+        self.words = list(words)
+
+    def __str__(self) -> str:  # KeyError would print the repr with quotes
+        return str(self.args[0])
+
+
+class KeyedVectors:
+    """Word vectors in row order with a word→row index.
+
+    vectors: float32 [V, D] (a read-only memory map is fine); words: V strings in row order
+    (the first occurrence of a duplicated word wins in the index); counts: int64 [V] or None;
+    meta: free-form dict saved as meta.json by the native format.
+    """
+
+    def __init__(self, vectors: np.ndarray, words: list[str], counts: np.ndarray | None = None,
+                 meta: dict | None = None):
+        if not isinstance(vectors, np.ndarray) or vectors.dtype != np.float32:
+            vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2:
+            raise WordvecError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
+        words = list(words)
+        if len(words) != vectors.shape[0]:
+            raise WordvecError(f"{len(words)} words for {vectors.shape[0]} vector rows")
+        if counts is not None:
+            counts = np.asarray(counts, dtype=np.int64)
+            if counts.shape != (len(words),):
+                raise WordvecError(f"counts has shape {counts.shape}, expected ({len(words)},)")
+        self.vectors = vectors
+        self.words = words
+        self.counts = counts
+        self.meta = dict(meta or {})
+        self.source: dict | None = None  # {"path", "format"} when loaded from a file
+        # first occurrence wins: build from the end so earlier rows overwrite later ones
+        self.index: dict[str, int] = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+        self._inv_norms: np.ndarray | None = None
+        self._unit: np.ndarray | None = None
+
+    # --- container protocol -------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return np.array(self.vectors[self.row(word)])
+
+    def __repr__(self) -> str:
+        return f"KeyedVectors({len(self)} words × {self.dim} dims)"
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """A copy of the word's vector, unit length when ``norm``."""
+        row = self.row(word)
+        vector = np.array(self.vectors[row], dtype=np.float32)
+        return vector * self.inv_norms[row] if norm else vector
+
+    # --- lazily derived data -------------------------------------------------------------
+    @property
+    def inv_norms(self) -> np.ndarray:
+        """1/||v|| per row (0 for zero rows), computed once."""
+        if self._inv_norms is None:
+            self._inv_norms = sim.inverse_norms(self.vectors)
+        return self._inv_norms
+
+    @property
+    def unit_vectors(self) -> np.ndarray:
+        """Unit-length copy of the vectors, computed once (the stored vectors stay as they are)."""
+        if self._unit is None:
+            self._unit = sim.unit_rows(self.vectors, self.inv_norms)
+        return self._unit
+
+    # --- word ↔ row ----------------------------------------------------------------------
+    def row(self, word: str) -> int:
+        """The row of ``word``; UnknownWordError naming it (with suggestions) if absent."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise self.unknown([word]) from None
+
+    def rows(self, words: Iterable[str]) -> np.ndarray:
+        words = list(words)
+        missing = [w for w in words if w not in self.index]
+        if missing:
+            raise self.unknown(missing)
+        return np.array([self.index[w] for w in words], dtype=np.int64)
+
+    def suggestions(self, word: str, n: int = 3, pool: int = 30000) -> list[str]:
+        """Close words: case variants first, then difflib over the ``pool`` first rows."""
+        found = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word.title()))
+                 if v in self.index and v != word]
+        close = difflib.get_close_matches(word, self.words[:pool], n=n, cutoff=0.75)
+        return list(dict.fromkeys(found + close))[:n]
+
+    def unknown(self, words: Sequence[str]) -> UnknownWordError:
+        parts = []
+        for word in dict.fromkeys(words):
+            hints = self.suggestions(word)
+            parts.append(f"{word!r}" + (f" (did you mean {', '.join(hints)}?)" if hints else ""))
+        noun = "word" if len(parts) == 1 else "words"
+        return UnknownWordError(f"unknown {noun}: {'; '.join(parts)}", list(words))
+
+    # --- queries -------------------------------------------------------------------------
+    def _candidates(self, restrict: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows eligible as answers: the first ``restrict`` rows (all when None)."""
+        if restrict is not None and restrict < 1:
+            raise WordvecError(f"restrict must be at least 1, not {restrict}")
+        end = len(self) if restrict is None else min(restrict, len(self))
+        return self.vectors[:end], self.inv_norms[:end]
+
+    def _terms(self, terms: Term | Sequence[Term] | None) -> tuple[np.ndarray, list[int]]:
+        """Unit vectors [n, D] of words or raw vectors, and the rows of the words among them."""
+        if terms is None:
+            return np.empty((0, self.dim), np.float32), []
+        if isinstance(terms, (str, np.ndarray)) and not (isinstance(terms, np.ndarray) and terms.ndim == 2):
+            terms = [terms]
+        words = [t for t in terms if isinstance(t, str)]
+        rows = self.rows(words) if words else np.empty(0, np.int64)
+        units, word_rows, it = [], [], iter(rows)
+        for term in terms:
+            if isinstance(term, str):
+                r = int(next(it))
+                word_rows.append(r)
+                units.append(sim.gather_unit(self.vectors, self.inv_norms, np.array([r]))[0])
+            else:
+                vector = np.asarray(term, dtype=np.float32)
+                if vector.shape != (self.dim,):
+                    raise WordvecError(f"a query vector must have shape ({self.dim},), not {vector.shape}")
+                units.append(sim.normalize(vector))
+        return np.array(units, dtype=np.float32).reshape(len(units), self.dim), word_rows
+
+    def _answer(self, scores: np.ndarray, topn: int, exclude: list[list[int]]) -> list[list[tuple[str, float]]]:
+        best, values = sim.top_k(scores, topn, exclude)
+        return [[(self.words[i], float(v)) for i, v in zip(b, s) if v > -np.inf]
+                for b, s in zip(best, values)]
+
+    def most_similar(self, positive: Term | Sequence[Term] | None = None,
+                     negative: Term | Sequence[Term] | None = None, topn: int = 10,
+                     restrict: int | None = None, method: str = "3cosadd") -> list[tuple[str, float]]:
+        """Words closest to sum(positive) - sum(negative) (unit vectors), query words excluded.
+
+        3cosadd ranks by cosine with that direction; 3cosmul by the product form of Levy &
+        Goldberg (2014). ``restrict`` limits answers to the first N rows. Returns
+        [(word, score)] best first.
+        """
+        if method not in METHODS:
+            raise WordvecError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        pos, pos_rows = self._terms(positive)
+        neg, neg_rows = self._terms(negative)
+        if len(pos) + len(neg) == 0:
+            raise WordvecError("most_similar needs at least one positive or negative term")
+        candidates, inv = self._candidates(restrict)
+        if method == "3cosadd":
+            scores = sim.cos_add_scores(candidates, inv, pos[None], neg[None])
+        else:
+            scores = sim.cos_mul_scores(candidates, inv, pos[None], neg[None])
+        exclude = [r for r in pos_rows + neg_rows if r < len(candidates)]
+        return self._answer(scores, topn, [exclude])[0]
+
+    def most_similar_many(self, words: Sequence[str], topn: int = 10,
+                          restrict: int | None = None) -> list[list[tuple[str, float]]]:
+        """Neighbours of each word in ``words`` with one matrix product (each word excluded from its list)."""
+        rows = self.rows(words)
+        candidates, inv = self._candidates(restrict)
+        scores = sim.cosine_scores(candidates, inv, sim.gather_unit(self.vectors, self.inv_norms, rows))
+        return self._answer(scores, topn, [[r] if r < len(candidates) else [] for r in rows])
+
+    def similar_by_word(self, word: str, topn: int = 10, restrict: int | None = None) -> list[tuple[str, float]]:
+        return self.most_similar_many([word], topn, restrict)[0]
+
+    def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
+                          restrict: int | None = None) -> list[tuple[str, float]]:
+        """Words closest to a raw vector (nothing excluded)."""
+        return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict=restrict)
+
+    def analogy(self, a: str, b: str, c: str, method: str = "3cosadd", topn: int = 10,
+                restrict: int | None = None) -> list[tuple[str, float]]:
+        """a : b :: c : ? — words near b - a + c (3CosAdd) or by 3CosMul; a, b, c never answer."""
+        return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict=restrict, method=method)
+
+    def similarity(self, word1: str, word2: str) -> float:
+        """Cosine similarity of two words."""
+        rows = self.rows([word1, word2])
+        units = sim.gather_unit(self.vectors, self.inv_norms, rows)
+        return float(np.dot(units[0], units[1]))
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The odd one out: the word whose unit vector has the lowest cosine with their mean."""
+        words = list(words)
+        if len(words) < 2:
+            raise WordvecError("doesnt_match needs at least two words")
+        units = sim.gather_unit(self.vectors, self.inv_norms, self.rows(words))
+        mean = sim.normalize(units.mean(axis=0))
+        return words[int(np.argmin(units @ mean))]
+
+    # --- persistence ---------------------------------------------------------------------
+    def save(self, path, format: str = "native", context: np.ndarray | None = None) -> None:
+        """Write atomically in ``format`` (see wordvec.formats.save)."""
+        from .formats import save
+
+        save(self, path, format=format, context=context)
+
+    def save_word2vec(self, path, binary: bool = False) -> None:
+        self.save(path, format="word2vec-binary" if binary else "word2vec")

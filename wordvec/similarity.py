@@ -1,0 +1,127 @@
+"""Pure numpy cosine queries: top-k neighbours, 3CosAdd and 3CosMul, batched.
+
+Every function takes row indices and matrices and returns arrays, so many queries cost one
+float32 matrix product (BLAS) plus an ``argpartition`` per query row. Nothing here knows
+about words: KeyedVectors and the evaluator translate words to rows and back. This module
+must never import numba (it is on the query path).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# 3CosMul shifts cosines from [-1, 1] to [0, 1] and divides by the negative terms; this keeps
+# the division finite (the value gensim's most_similar_cosmul uses).
+COSMUL_EPSILON = 1e-6
+
+
+def inverse_norms(vectors: np.ndarray, chunk_rows: int = 65536) -> np.ndarray:
+    """1 / ||row|| for every row as float32 (0 for all-zero rows, so their cosine is 0).
+
+    Works in chunks so a memory-mapped matrix is read once without a full float64 copy.
+    """
+    out = np.empty(len(vectors), dtype=np.float32)
+    for start in range(0, len(vectors), chunk_rows):
+        block = np.asarray(vectors[start:start + chunk_rows], dtype=np.float32)
+        norms = np.sqrt(np.einsum("ij,ij->i", block, block, dtype=np.float32))
+        with np.errstate(divide="ignore"):
+            inv = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1), 0)
+        out[start:start + len(block)] = inv
+    return out
+
+
+def unit_rows(vectors: np.ndarray, inv_norms: np.ndarray) -> np.ndarray:
+    """A new float32 matrix of unit rows (zero rows stay zero); the input is never modified."""
+    return np.multiply(vectors, inv_norms[:, None], dtype=np.float32)
+
+
+def normalize(queries: np.ndarray) -> np.ndarray:
+    """Scale each row of a [B, D] (or one [D]) array to unit length; zero rows stay zero."""
+    queries = np.asarray(queries, dtype=np.float32)
+    norms = np.linalg.norm(queries, axis=-1, keepdims=True)
+    return np.divide(queries, norms, out=np.zeros_like(queries), where=norms > 0)
+
+
+def cosine_scores(vectors: np.ndarray, inv_norms: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Cosine of each unit query row [B, D] with every matrix row: one product, [B, V] float32.
+
+    ``vectors`` may be raw (unnormalised) rows; multiplying the product by ``inv_norms``
+    afterwards costs V*B instead of normalising V*D values.
+    """
+    queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+    scores = queries @ np.asarray(vectors).T
+    scores *= inv_norms[None, :]
+    return scores
+
+
+def top_k(scores: np.ndarray, k: int, exclude: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The k best columns of each row of ``scores`` [B, N], best first.
+
+    ``exclude[i]`` (an iterable of column indices) is never returned for row i. Uses
+    ``argpartition`` (O(N)) and sorts only the k winners. Returns (indices [B, k'],
+    values [B, k']) with k' = min(k, N); excluded slots, if any remain, carry -inf.
+    """
+    scores = np.atleast_2d(scores)
+    if exclude is not None:
+        scores = scores.copy()
+        for row, cols in enumerate(exclude):
+            cols = list(cols)
+            if cols:
+                scores[row, cols] = -np.inf
+    n = scores.shape[1]
+    k = max(0, min(k, n))
+    if k == 0:
+        return np.empty((len(scores), 0), np.int64), np.empty((len(scores), 0), scores.dtype)
+    if k < n:
+        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    else:
+        part = np.broadcast_to(np.arange(n), scores.shape).copy()
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    # sort winners by descending score; ties by ascending index (stable, reproducible)
+    order = np.lexsort((part, -part_scores), axis=1) if part.size else part
+    best = np.take_along_axis(part, order, axis=1)
+    return best, np.take_along_axis(scores, best, axis=1)
+
+
+def gather_unit(vectors: np.ndarray, inv_norms: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Unit vectors of the given rows (any index shape), float32 [..., D]."""
+    rows = np.asarray(rows, dtype=np.int64)
+    dim = vectors.shape[1]
+    return np.asarray(vectors[rows.ravel()], dtype=np.float32).reshape(*rows.shape, dim) \
+        * inv_norms[rows][..., None]
+
+
+def combine_terms(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
+    """Unit direction of sum(positive) - sum(negative): 3CosAdd's query.
+
+    ``positive``/``negative`` are unit vectors [B, P, D] / [B, N, D] (N may be 0); returns
+    [B, D]. The argmax over rows x of cos(x, b - a + c) equals gensim's weighted-mean form.
+    """
+    query = positive.sum(axis=1, dtype=np.float32)
+    if negative.shape[1]:
+        query -= negative.sum(axis=1, dtype=np.float32)
+    return normalize(query)
+
+
+def cos_add_scores(vectors: np.ndarray, inv_norms: np.ndarray,
+                   positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
+    """3CosAdd: cos(x, sum(pos) - sum(neg)) for every row x, [B, V]."""
+    return cosine_scores(vectors, inv_norms, combine_terms(positive, negative))
+
+
+def cos_mul_scores(vectors: np.ndarray, inv_norms: np.ndarray,
+                   positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
+    """3CosMul (Levy & Goldberg 2014): prod((1+cos(x,p))/2) / (prod((1+cos(x,n))/2) + eps).
+
+    ``positive``/``negative`` are unit vectors [B, P, D] / [B, N, D]. Cosines are shifted to
+    [0, 1] so the product is monotone in each term. Returns [B, V] float32.
+    """
+    result = np.ones((positive.shape[0], len(vectors)), dtype=np.float32)
+    for j in range(positive.shape[1]):
+        result *= (cosine_scores(vectors, inv_norms, positive[:, j]) + 1) / 2
+    if negative.shape[1]:
+        denominator = np.ones_like(result)
+        for j in range(negative.shape[1]):
+            denominator *= (cosine_scores(vectors, inv_norms, negative[:, j]) + 1) / 2
+        result /= denominator + np.float32(COSMUL_EPSILON)
+    return result
