@@ -1,0 +1,156 @@
+"""Co-occurrence kernels: emit (pair, distance) keys, radix-sort them, sum runs, merge runs.
+
+A co-occurrence is packed into one uint64 key so that sorting needs no payload array:
+
+    key = (row * V + col) * n_dist + (distance - 1)      (n_dist = window when weighted, else 1)
+
+Sorting the keys puts every occurrence of a pair next to each other, grouped by distance, so
+the weight 1/distance is recomputed exactly while summing, in float64. Arrays in, counts out.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def emit_pairs(ids, offsets, first_sentence, end_sentence, window, symmetric, weighted,
+               vocab_size, keys):
+    """Write the keys of sentences [first_sentence, end_sentence) into keys; return how many.
+
+    For each word and each of the `window` words before it in the same sentence, the pair
+    (left word, right word) is emitted, and with `symmetric` also (right word, left word),
+    as GloVe's cooccur does. The caller sizes the sentence range so that keys is big enough.
+    """
+    n = 0
+    n_vocab = np.uint64(vocab_size)
+    n_dist = np.uint64(window) if weighted else np.uint64(1)
+    for s in range(first_sentence, end_sentence):
+        start = offsets[s]
+        stop = offsets[s + 1]
+        for j in range(start + 1, stop):
+            right = np.uint64(ids[j])
+            for k in range(max(start, j - window), j):
+                left = np.uint64(ids[k])
+                code = np.uint64(j - k - 1) if weighted else np.uint64(0)
+                keys[n] = (left * n_vocab + right) * n_dist + code
+                n += 1
+                if symmetric:
+                    keys[n] = (right * n_vocab + left) * n_dist + code
+                    n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def radix_sort(keys, scratch, n, key_bits):
+    """LSD radix sort of keys[:n] using scratch; returns True if the result is in scratch.
+
+    Digits of at most 12 bits keep the bucket counters in L1; only key_bits bits are sorted,
+    so a 70k-word vocabulary with window 10 needs three passes.
+    """
+    passes = max(1, (key_bits + 11) // 12)
+    digit_bits = (key_bits + passes - 1) // passes
+    n_buckets = 1 << digit_bits
+    mask = np.uint64(n_buckets - 1)
+    counts = np.empty(n_buckets, np.int64)
+    src = keys
+    dst = scratch
+    in_scratch = False
+    for p in range(passes):
+        shift = np.uint64(p * digit_bits)
+        counts[:] = 0
+        for i in range(n):
+            counts[(src[i] >> shift) & mask] += 1
+        # exclusive prefix sum: where each bucket starts in dst
+        total = 0
+        for b in range(n_buckets):
+            c = counts[b]
+            counts[b] = total
+            total += c
+        for i in range(n):
+            b = (src[i] >> shift) & mask
+            dst[counts[b]] = src[i]
+            counts[b] += 1
+        src, dst = dst, src
+        in_scratch = not in_scratch
+    return in_scratch
+
+
+@njit(cache=True, nogil=True)
+def sum_sorted(keys, n, n_dist, weighted, out_pairs, out_vals):
+    """Collapse sorted keys[:n] into unique pair keys (row * V + col) with float64 sums.
+
+    out_pairs may be keys itself: the write position never passes the read position.
+    Returns the number of unique pairs.
+    """
+    dist = np.uint64(n_dist)
+    m = 0
+    i = 0
+    while i < n:
+        pair = keys[i] // dist
+        total = 0.0
+        while i < n and keys[i] // dist == pair:
+            key = keys[i]
+            repeats = 0
+            while i < n and keys[i] == key:
+                repeats += 1
+                i += 1
+            # every occurrence at distance d weighs 1/d
+            total += repeats / (np.float64(key % dist) + 1.0) if weighted else np.float64(repeats)
+        out_pairs[m] = pair
+        out_vals[m] = total
+        m += 1
+    return m
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _sift_down(heap, size, keys, run_pos, slot):
+    """Restore the min-heap of run ids (ordered by their head key) below `slot`."""
+    while True:
+        child = 2 * slot + 1
+        if child >= size:
+            return
+        if child + 1 < size and keys[run_pos[heap[child + 1]]] < keys[run_pos[heap[child]]]:
+            child += 1
+        if keys[run_pos[heap[child]]] < keys[run_pos[heap[slot]]]:
+            heap[child], heap[slot] = heap[slot], heap[child]
+            slot = child
+        else:
+            return
+
+
+@njit(cache=True, nogil=True)
+def merge_runs(keys, vals, run_ends, run_pos, vocab_size, out_rows, out_cols, out_vals):
+    """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays.
+
+    Run r is keys[run_pos[r]:run_ends[r]]; run_pos advances in place, so calling again with
+    fresh out arrays continues where the last call stopped. Returns the entries written.
+    """
+    k = run_pos.shape[0]
+    heap = np.empty(k, np.int64)
+    size = 0
+    for r in range(k):
+        if run_pos[r] < run_ends[r]:
+            heap[size] = r
+            size += 1
+    for slot in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, keys, run_pos, slot)
+    n_vocab = np.uint64(vocab_size)
+    m = 0
+    capacity = out_rows.shape[0]
+    while size > 0 and m < capacity:
+        pair = keys[run_pos[heap[0]]]
+        total = 0.0
+        # pop the head of every run that starts with this pair
+        while size > 0 and keys[run_pos[heap[0]]] == pair:
+            r = heap[0]
+            total += vals[run_pos[r]]
+            run_pos[r] += 1
+            if run_pos[r] >= run_ends[r]:
+                size -= 1
+                heap[0] = heap[size]
+            _sift_down(heap, size, keys, run_pos, 0)
+        out_rows[m] = np.int32(pair // n_vocab)
+        out_cols[m] = np.int32(pair % n_vocab)
+        out_vals[m] = np.float32(total)
+        m += 1
+    return m

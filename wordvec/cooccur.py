@@ -1,0 +1,342 @@
+"""Co-occurrence counting under a memory budget: the first stage of GloVe.
+
+Steps: the sentences are cut into chunks whose pair count fits one thread's buffer; each
+thread emits the chunk's (pair, distance) keys, radix-sorts them and sums them into a run
+(unique pairs, float64 sums). Runs stay in an in-memory arena while it has room and are
+appended to two spill files (keys, sums) in a temporary folder otherwise, so there are never
+more than two temporary files. A k-way merge then sums the runs into the final sorted
+(rows, cols, vals) arrays: in memory, or streamed into a co-occurrence folder.
+
+The folder holds rows.npy (int32), cols.npy (int32), vals.npy (float32), vocab.txt and
+meta.json; the arrays are sorted by (row, col) and memory-mappable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import FormatError, ResourceError, WordvecError
+from .progress import log, progress_bar
+
+FORMAT_NAME = "wordvec-cooccurrence"
+FORMAT_VERSION = 1
+MIN_BUDGET = 16 * 2**20
+_BUFFER_SHARE = 0.35      # per-thread key buffers (key + scratch: 16 bytes per pair)
+_ARENA_SHARE = 0.5        # in-memory runs (key + float64 sum: 16 bytes per pair)
+_MERGE_CHUNK = 1 << 20    # entries per merge call when streaming to files
+
+
+@dataclass
+class Cooccurrence:
+    """Sorted non-zero co-occurrences: rows[i], cols[i] -> vals[i] (GloVe's X_ij)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def nnz(self) -> int:
+        return int(self.rows.shape[0])
+
+
+def default_budget() -> int:
+    """A quarter of physical memory, in bytes."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) // 4
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 2 * 2**30
+
+
+def budget_bytes(memory_gib: float | None) -> int:
+    """--memory GiB as bytes; refuses budgets below 16 MiB."""
+    budget = default_budget() if memory_gib is None else int(memory_gib * 2**30)
+    if budget < MIN_BUDGET:
+        raise ResourceError(f"--memory {memory_gib} GiB is below the 16 MiB minimum for co-occurrence counting")
+    return budget
+
+
+def pairs_per_sentence(offsets: np.ndarray, window: int, symmetric: bool) -> np.ndarray:
+    """Exact number of keys each sentence emits (int64): sum over positions of min(i, window)."""
+    lengths = np.diff(offsets).astype(np.int64)
+    full = window * (window + 1) // 2 + (lengths - 1 - window) * window
+    pairs = np.where(lengths <= window + 1, lengths * (lengths - 1) // 2, full)
+    return pairs * (2 if symmetric else 1)
+
+
+def _chunks(pairs: np.ndarray, capacity: int) -> list[tuple[int, int]]:
+    """Cut sentences into consecutive ranges of at most `capacity` emitted keys each."""
+    cumulative = np.concatenate([[0], np.cumsum(pairs)])
+    ranges = []
+    start = 0
+    n = len(pairs)
+    while start < n:
+        end = int(np.searchsorted(cumulative, cumulative[start] + capacity, side="right")) - 1
+        end = max(end, start + 1)
+        ranges.append((start, min(end, n)))
+        start = end
+    return ranges
+
+
+class _RunStore:
+    """Sorted runs: an in-memory arena, spilled to two append-only files when full."""
+
+    def __init__(self, capacity: int, spill_dir: Path):
+        self.keys = np.empty(capacity, np.uint64)
+        self.vals = np.empty(capacity, np.float64)
+        self.used = 0
+        self.spilled = 0
+        self.run_ends: list[int] = []  # global end offset of each run (spill file, then arena)
+        self.spill_dir = spill_dir
+        self._files = None
+
+    def add(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        m = len(keys)
+        if self.used + m > len(self.keys):
+            self._spill(keys[:0], vals[:0])
+        if m > len(self.keys):
+            self._spill(keys, vals)
+        else:
+            self.keys[self.used:self.used + m] = keys
+            self.vals[self.used:self.used + m] = vals
+            self.used += m
+        self.run_ends.append(self.spilled + self.used)
+
+    def _spill(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        """Append the arena's runs (and any extra run) to the spill files; empty the arena."""
+        if self._files is None:
+            self._files = (open(self.spill_dir / "keys.bin", "wb"), open(self.spill_dir / "vals.bin", "wb"))
+        for array, extra, f in ((self.keys, keys, self._files[0]), (self.vals, vals, self._files[1])):
+            f.write(memoryview(array[:self.used]))
+            f.write(memoryview(np.ascontiguousarray(extra)))
+        self.spilled += self.used + len(keys)
+        self.used = 0
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All runs as (keys, vals, run_ends): the arena itself, or the spill files mapped."""
+        run_ends = np.array(self.run_ends, np.int64)
+        if self._files is None:
+            return self.keys[:self.used], self.vals[:self.used], run_ends
+        self._spill(self.keys[:0], self.vals[:0])
+        for f in self._files:
+            f.close()
+        self.keys = self.vals = np.empty(0)  # free the arena before mapping the spill files
+        if self.spilled == 0:
+            return np.empty(0, np.uint64), np.empty(0, np.float64), run_ends
+        keys = np.memmap(self.spill_dir / "keys.bin", np.uint64, mode="r", shape=(self.spilled,))
+        vals = np.memmap(self.spill_dir / "vals.bin", np.float64, mode="r", shape=(self.spilled,))
+        return keys, vals, run_ends
+
+    @property
+    def did_spill(self) -> bool:
+        return self._files is not None
+
+
+def plan_counting(corpus, window: int, symmetric: bool, budget: int, threads: int) -> dict[str, Any]:
+    """Sizes for the budget: per-thread buffer pairs, arena pairs, and the total keys emitted."""
+    pairs = pairs_per_sentence(np.asarray(corpus.offsets), window, symmetric)
+    total = int(pairs.sum())
+    longest = int(pairs.max()) if len(pairs) else 0
+    buffer_pairs = int(budget * _BUFFER_SHARE) // (16 * threads)
+    # no point in buffers bigger than an even share of the work
+    if 16 * threads * longest > budget * _BUFFER_SHARE:
+        raise ResourceError(f"--memory {budget / 2**30:.3f} GiB is too small for sentences of this length "
+                            f"at --window {window}: raise --memory or lower --window or --threads")
+    buffer_pairs = max(min(buffer_pairs, -(-total // threads)), longest, 1024)
+    arena_pairs = max(min(int(budget * _ARENA_SHARE) // 16, total), 1)
+    return {"buffer_pairs": buffer_pairs, "arena_pairs": arena_pairs, "total_pairs": total,
+            "pairs": pairs}
+
+
+def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = True,
+                        distance_weighting: bool = True, memory: float | None = None,
+                        threads: int | None = None, output: str | os.PathLike | None = None,
+                        tmp_dir: str | os.PathLike | None = None,
+                        buffer_pairs: int | None = None, arena_pairs: int | None = None) -> Cooccurrence:
+    """Count windowed co-occurrences of an EncodedCorpus under a memory budget.
+
+    `memory` is the budget in GiB (None: a quarter of RAM). With `output`, the result is
+    written atomically as a co-occurrence folder and returned memory-mapped from it; else it
+    is returned in memory. `buffer_pairs` (per-thread buffer) and `arena_pairs` (in-memory
+    runs) override the sizes derived from the budget, for tests and tuning.
+    Temporary spill files live under `tmp_dir` and are removed on success, error or Ctrl-C.
+    """
+    from ._kernels import cooccur as kernels
+    from .config import default_threads
+
+    if window < 1:
+        raise WordvecError(f"--window must be at least 1, not {window}")
+    threads = threads or default_threads()
+    vocab_size = len(vocab)
+    if vocab_size == 0:
+        raise WordvecError("the vocabulary is empty: lower --min-count or check the corpus")
+    budget = budget_bytes(memory)
+    plan = plan_counting(corpus, window, symmetric, budget, threads)
+    if buffer_pairs is not None:
+        plan["buffer_pairs"] = max(int(buffer_pairs), int(plan["pairs"].max(initial=0)), 1)
+    if arena_pairs is not None:
+        plan["arena_pairs"] = max(int(arena_pairs), 1)
+    n_dist = window if distance_weighting else 1
+    key_bits = int(vocab_size * vocab_size * n_dist - 1).bit_length()
+    ranges = _chunks(plan["pairs"], plan["buffer_pairs"])
+    log.info("counting co-occurrences: %s keys in %d chunks, window %d, budget %.2f GiB, %d threads",
+             f"{plan['total_pairs']:,}", len(ranges), window, budget / 2**30, threads)
+
+    ids = np.asarray(corpus.ids)
+    offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
+    meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "vocab_fingerprint": vocab.fingerprint(),
+            "vocab_size": vocab_size, "window": window, "symmetric": symmetric,
+            "distance_weighting": distance_weighting, "tokens": int(corpus.n_tokens),
+            "sentences": int(corpus.n_sentences), "corpus": dict(getattr(corpus, "info", {}) or {})}
+
+    with tempfile.TemporaryDirectory(prefix="wordvec-cooccur-", dir=tmp_dir) as spill_dir:
+        store = _RunStore(plan["arena_pairs"], Path(spill_dir))
+        lock = threading.Lock()
+        next_chunk = iter(range(len(ranges)))
+        stop = threading.Event()
+        bar = progress_bar(total=len(ranges), desc="cooccur", unit="chunk")
+
+        def worker() -> None:
+            keys = np.empty(plan["buffer_pairs"], np.uint64)
+            scratch = np.empty(plan["buffer_pairs"], np.uint64)
+            while not stop.is_set():
+                with lock:
+                    c = next(next_chunk, None)
+                if c is None:
+                    return
+                first, end = ranges[c]
+                n = kernels.emit_pairs(ids, offsets, first, end, window, symmetric, distance_weighting,
+                                       vocab_size, keys)
+                sorted_keys, free = (scratch, keys) if kernels.radix_sort(keys, scratch, n, key_bits) \
+                    else (keys, scratch)
+                sums = free.view(np.float64)
+                m = kernels.sum_sorted(sorted_keys, n, n_dist, distance_weighting, sorted_keys, sums)
+                with lock:
+                    store.add(sorted_keys[:m], sums[:m])
+                    bar.update(1)
+
+        try:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                futures = [pool.submit(worker) for _ in range(threads)]
+                try:
+                    for f in futures:
+                        f.result()
+                except BaseException:
+                    stop.set()  # workers finish their current chunk, then the spill folder goes
+                    raise
+        finally:
+            bar.close()
+        if store.did_spill:
+            log.info("co-occurrence runs spilled to disk (%s pairs); merging",
+                     f"{store.spilled + store.used:,}")
+        keys, vals, run_ends = store.finish()
+        del store
+        run_pos = np.concatenate([[0], run_ends[:-1]]).astype(np.int64)
+        if output is None:
+            result = _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size)
+            result.meta = {**meta, "nnz": result.nnz}
+            return result
+        return _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, meta, Path(output))
+
+
+def _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size) -> Cooccurrence:
+    upper = len(keys)
+    rows = np.empty(upper, np.int32)
+    cols = np.empty(upper, np.int32)
+    out = np.empty(upper, np.float32)
+    n = kernels.merge_runs(keys, vals, run_ends, run_pos, vocab_size, rows, cols, out)
+    # copies of the used prefix, so the oversized buffers are freed
+    return Cooccurrence(rows[:n].copy(), cols[:n].copy(), out[:n].copy())
+
+
+class _NpyAppender:
+    """Writes a 1-D .npy file chunk by chunk; the header is fixed up with the final length."""
+
+    def __init__(self, path: Path, dtype, max_len: int):
+        self.path, self.dtype, self.n = path, np.dtype(dtype), 0
+        self.file = open(path, "wb")
+        self.header_len = self._write_header(max_len)
+
+    def _write_header(self, length: int) -> int:
+        start = self.file.tell()
+        np.lib.format.write_array_header_1_0(
+            self.file, {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+                        "shape": (length,)})
+        return self.file.tell() - start
+
+    def append(self, chunk: np.ndarray) -> None:
+        self.file.write(memoryview(np.ascontiguousarray(chunk, dtype=self.dtype)))
+        self.n += len(chunk)
+
+    def close(self) -> None:
+        self.file.seek(0)
+        # headers are padded to a multiple of 64 bytes, so the length's digits fit either way
+        if self._write_header(self.n) != self.header_len:  # pragma: no cover - defensive
+            raise RuntimeError(f"{self.path}: .npy header length changed")
+        self.file.close()
+
+
+def _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, meta, output: Path) -> Cooccurrence:
+    from .atomic import atomic_dir
+
+    upper = max(len(keys), 1)
+    chunk = min(_MERGE_CHUNK, upper)
+    rows, cols, out = np.empty(chunk, np.int32), np.empty(chunk, np.int32), np.empty(chunk, np.float32)
+    with atomic_dir(output) as tmp:
+        writers = [_NpyAppender(tmp / "rows.npy", np.int32, upper),
+                   _NpyAppender(tmp / "cols.npy", np.int32, upper),
+                   _NpyAppender(tmp / "vals.npy", np.float32, upper)]
+        try:
+            while True:
+                n = kernels.merge_runs(keys, vals, run_ends, run_pos, len(vocab), rows, cols, out)
+                for writer, array in zip(writers, (rows, cols, out)):
+                    writer.append(array[:n])
+                if n < chunk:
+                    break
+        finally:
+            for writer in writers:
+                writer.close()
+        meta = {**meta, "nnz": writers[0].n}
+        vocab.save(tmp / "vocab.txt")
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    log.info("wrote %s non-zero co-occurrences to %s", f"{meta['nnz']:,}", output)
+    return load_cooccurrence(output)
+
+
+def load_cooccurrence(path: str | os.PathLike, mmap: bool = True) -> Cooccurrence:
+    """Open a co-occurrence folder (memory-mapped by default), checking format and sizes."""
+    path = Path(path)
+    meta_path = path / "meta.json"
+    if not meta_path.is_file():
+        raise FormatError(f"{path}: not a co-occurrence folder (no meta.json); make one with `wordvec cooccur`")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{meta_path}: unreadable JSON ({exc})") from None
+    if meta.get("format") != FORMAT_NAME:
+        raise FormatError(f"{path}: meta.json says format {meta.get('format')!r}, not {FORMAT_NAME!r}")
+    if meta.get("version") != FORMAT_VERSION:
+        raise FormatError(f"{path}: co-occurrence format version {meta.get('version')} is not supported "
+                          f"(this wordvec reads version {FORMAT_VERSION}); recount with `wordvec cooccur`")
+    arrays = []
+    for name, dtype in (("rows", np.int32), ("cols", np.int32), ("vals", np.float32)):
+        file = path / f"{name}.npy"
+        try:
+            array = np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise FormatError(f"{file}: cannot read ({exc})") from None
+        if array.dtype != dtype or array.ndim != 1 or len(array) != meta.get("nnz"):
+            raise FormatError(f"{file}: expected {meta.get('nnz')} {np.dtype(dtype).name} values, "
+                              f"found {array.shape} {array.dtype}")
+        arrays.append(array)
+    return Cooccurrence(*arrays, meta=meta, path=path)
