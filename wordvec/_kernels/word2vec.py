@@ -1,0 +1,284 @@
+"""word2vec kernels: skip-gram and CBOW with negative sampling over a slice of sentences.
+
+One call trains one thread's contiguous slice of sentences [s_begin, s_end) of a chunk. Python
+threads call these kernels concurrently (nogil) on disjoint slices and share only the weight
+matrices, Hogwild, as the C tool does. Names: w_in is word2vec's syn0 (input/word vectors),
+w_out its syn1neg (output/context vectors).
+
+Shared arguments (all C-contiguous):
+  w_in, w_out   float32 [V, D]      updated in place
+  ids           int32 [N]           encoded corpus; offsets int64 [S+1] sentence bounds
+  keep_prob     float64 [V]         subsampling keep probability (tables.keep_probabilities)
+  neg_cum       float64 [V]         cumulative count**ns_exponent; neg_guide int32 [M] (tables.negative_table)
+  window        int                 max distance; the effective one is drawn in 1..window per word;
+                                    0 = the whole (subsampled) sentence is the context (item2vec)
+  lr_start/end  float               learning rate at the start and end of the slice, interpolated
+                                    per sentence by raw words processed
+  rng           uint64 [T]          per-thread splitmix64 states; this thread uses rng[t]
+  stats         float64 [T, 3]      this thread adds (loss sum, predictions, raw words) to stats[t]
+
+The order of random draws (per sentence: one per token whose keep_prob < 1; per center word: one
+for its window, then the negatives) is part of the contract: tests/reference/word2vec.py
+replays the same stream in numpy.
+"""
+
+import numpy as np
+from numba import njit
+
+from .rng import next_below, next_float
+
+_CLAMP = np.float32(8.0)   # sigmoid(8) = 0.99966: dots are clamped to [-8, 8]
+_TABLE_SIZE = 1024         # table steps over [-8, 8]; linear interpolation keeps the error below 1e-5
+_SCALE = np.float32(_TABLE_SIZE / 16.0)
+_ONE = np.float32(1.0)
+_ZERO = np.float32(0.0)
+
+
+@njit(nogil=True, cache=True)
+def logistic_tables():
+    """sigmoid(x) and -log sigmoid(x) at TABLE_SIZE + 2 points from -8 (one spare for interpolation)."""
+    sig = np.empty(_TABLE_SIZE + 2, np.float32)
+    nls = np.empty(_TABLE_SIZE + 2, np.float32)
+    for i in range(_TABLE_SIZE + 2):
+        x = -8.0 + i / (_TABLE_SIZE / 16.0)
+        sig[i] = 1.0 / (1.0 + np.exp(-x))
+        nls[i] = np.log1p(np.exp(-x))
+    return sig, nls
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _draw_negative(neg_cum, neg_guide, rng, t):
+    """A row with probability proportional to count**ns_exponent (guide table + short walk)."""
+    u = next_float(rng, t)
+    i = neg_guide[np.int64(u * neg_guide.shape[0])]
+    while neg_cum[i] <= u:
+        i += 1
+    return i
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _logistic(dot, sig, nls):
+    """(sigmoid(x), -log sigmoid(x), x) for x = dot clamped to [-8, 8], interpolated from the tables.
+
+    exp and log per dot product cost as much as the dot products themselves; the tables do not.
+    -log sigmoid(-x) = -log sigmoid(x) + x gives the negatives' loss from the same entry.
+    """
+    x = min(max(dot, -_CLAMP), _CLAMP)
+    pos = (x + _CLAMP) * _SCALE
+    i = np.int64(pos)
+    frac = pos - np.float32(i)
+    return (sig[i] + frac * (sig[i + 1] - sig[i]), nls[i] + frac * (nls[i + 1] - nls[i]), x)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _subsample(ids, begin, end, keep_prob, rng, t, sent):
+    """Copy the kept tokens of ids[begin:end] into sent; word2vec's per-token, per-epoch coin."""
+    n = 0
+    for p in range(begin, end):
+        w = ids[p]
+        if keep_prob[w] >= 1.0 or next_float(rng, t) <= keep_prob[w]:
+            sent[n] = w
+            n += 1
+    return n
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _context(sent, n, i, window, rng, t, ctx):
+    """Fill ctx with the words around sent[i] (dynamic window); return how many."""
+    lo, hi = 0, n
+    if window > 0:
+        b = 1 + next_below(rng, t, window)
+        lo, hi = max(0, i - b), min(n, i + b + 1)
+    k = 0
+    for j in range(lo, hi):
+        if j != i:
+            ctx[k] = sent[j]
+            k += 1
+    return k
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _targets(word, negative, neg_cum, neg_guide, rng, t, targets):
+    """targets[0] = the true word, then negatives; a negative equal to it is dropped (as in C)."""
+    targets[0] = word
+    n = 1
+    for _ in range(negative):
+        c = _draw_negative(neg_cum, neg_guide, rng, t)
+        if c != word:
+            targets[n] = c
+            n += 1
+    return n
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _predict(h, word, negative, neg_cum, neg_guide, rng, t, w_out, lr, grad_h, sig, nls):
+    """One prediction from hidden vector h: update w_out rows, add the gradient for h to grad_h.
+
+    Classic word2vec order: each target's error uses w_out before its own update. Returns loss.
+    """
+    dim = h.shape[0]
+    loss = 0.0
+    for k in range(negative + 1):
+        target = word
+        if k > 0:
+            target = _draw_negative(neg_cum, neg_guide, rng, t)
+            if target == word:
+                continue
+        out = w_out[target]
+        dot = _ZERO
+        for d in range(dim):
+            dot += h[d] * out[d]
+        f, softplus, x = _logistic(dot, sig, nls)
+        if k == 0:
+            g = (_ONE - f) * lr          # positive: push sigmoid(dot) towards 1
+            loss += softplus
+        else:
+            g = -f * lr                  # negative: push it towards 0
+            loss += softplus + x
+        for d in range(dim):
+            grad_h[d] += g * out[d]      # gradient for h, from the old output row
+            out[d] += g * h[d]           # apply the output gradient
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def skipgram_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+                   window, negative, exact, lr_start, lr_end, rng, t, stats):
+    """Skip-gram over sentences [s_begin, s_end): each context word predicts the center word.
+
+    exact=False (default): one shared set of negatives per center word; the [contexts x targets]
+    dot products and both gradients are computed from the old weights, then applied, so each
+    output row is read and written once per window (Ji et al. 2016). exact=True: the C tool's
+    per-pair updates with fresh negatives for every (context, center) pair.
+    """
+    dim = w_in.shape[1]
+    sig, nls = logistic_tables()
+    max_len = 1
+    for s in range(s_begin, s_end):
+        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    sent = np.empty(max_len, np.int32)
+    ctx = np.empty(max_len, np.int32)
+    targets = np.empty(negative + 1, np.int32)
+    grads = np.empty((max_len, negative + 1), np.float32)
+    ctx_delta = np.empty((max_len, dim), np.float32)
+    out_delta = np.empty((negative + 1, dim), np.float32)
+    total = max(1, offsets[s_end] - offsets[s_begin])
+    done, loss, preds = 0, 0.0, 0
+    for s in range(s_begin, s_end):
+        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        done += offsets[s + 1] - offsets[s]
+        for i in range(n):
+            n_ctx = _context(sent, n, i, window, rng, t, ctx)
+            if n_ctx == 0:
+                continue
+            preds += n_ctx
+            if exact:
+                for a in range(n_ctx):
+                    row = w_in[ctx[a]]
+                    ctx_delta[0, :] = _ZERO
+                    loss += _predict(row, sent[i], negative, neg_cum, neg_guide, rng, t, w_out, lr,
+                                     ctx_delta[0], sig, nls)
+                    for d in range(dim):
+                        row[d] += ctx_delta[0, d]
+                continue
+            n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
+            # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
+            for a in range(n_ctx):
+                row = w_in[ctx[a]]
+                for k in range(n_t):
+                    out = w_out[targets[k]]
+                    dot = _ZERO
+                    for d in range(dim):
+                        dot += row[d] * out[d]
+                    f, softplus, x = _logistic(dot, sig, nls)
+                    if k == 0:
+                        grads[a, k] = (_ONE - f) * lr
+                        loss += softplus
+                    else:
+                        grads[a, k] = -f * lr
+                        loss += softplus + x
+            # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
+            out_delta[:n_t, :] = _ZERO
+            for a in range(n_ctx):
+                row = w_in[ctx[a]]
+                cd = ctx_delta[a]
+                cd[:] = _ZERO
+                for k in range(n_t):
+                    g = grads[a, k]
+                    out = w_out[targets[k]]
+                    od = out_delta[k]
+                    for d in range(dim):
+                        cd[d] += g * out[d]
+                        od[d] += g * row[d]
+            # apply: each output row and each context row written once
+            for k in range(n_t):
+                out = w_out[targets[k]]
+                for d in range(dim):
+                    out[d] += out_delta[k, d]
+            for a in range(n_ctx):
+                row = w_in[ctx[a]]
+                for d in range(dim):
+                    row[d] += ctx_delta[a, d]
+    stats[t, 0] += loss
+    stats[t, 1] += preds
+    stats[t, 2] += done
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+               window, negative, lr_start, lr_end, rng, t, stats):
+    """CBOW over sentences [s_begin, s_end): the mean of the context vectors predicts the center.
+
+    As in the C tool (and gensim's cbow_mean), the full gradient of the mean is added to every
+    context row. Batching is natural here: one set of negatives per center word.
+    """
+    dim = w_in.shape[1]
+    sig, nls = logistic_tables()
+    max_len = 1
+    for s in range(s_begin, s_end):
+        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    sent = np.empty(max_len, np.int32)
+    ctx = np.empty(max_len, np.int32)
+    hidden = np.empty(dim, np.float32)
+    grad_h = np.empty(dim, np.float32)
+    total = max(1, offsets[s_end] - offsets[s_begin])
+    done, loss, preds = 0, 0.0, 0
+    for s in range(s_begin, s_end):
+        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        done += offsets[s + 1] - offsets[s]
+        for i in range(n):
+            n_ctx = _context(sent, n, i, window, rng, t, ctx)
+            if n_ctx == 0:
+                continue
+            preds += 1
+            # hidden layer: mean of the context input vectors
+            hidden[:] = _ZERO
+            for a in range(n_ctx):
+                row = w_in[ctx[a]]
+                for d in range(dim):
+                    hidden[d] += row[d]
+            inv = _ONE / np.float32(n_ctx)
+            for d in range(dim):
+                hidden[d] *= inv
+            grad_h[:] = _ZERO
+            loss += _predict(hidden, sent[i], negative, neg_cum, neg_guide, rng, t, w_out, lr, grad_h,
+                             sig, nls)
+            # apply the hidden gradient to every context row
+            for a in range(n_ctx):
+                row = w_in[ctx[a]]
+                for d in range(dim):
+                    row[d] += grad_h[d]
+    stats[t, 0] += loss
+    stats[t, 1] += preds
+    stats[t, 2] += done
+
+
+@njit(cache=True, nogil=True)
+def sample_negatives(neg_cum, neg_guide, rng, t, count):
+    """`count` draws of the kernels' negative sampler (for tests and diagnostics)."""
+    out = np.empty(count, np.int32)
+    for i in range(count):
+        out[i] = _draw_negative(neg_cum, neg_guide, rng, t)
+    return out

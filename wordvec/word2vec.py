@@ -1,0 +1,161 @@
+"""word2vec driver: skip-gram and CBOW with negative sampling.
+
+Python prepares everything the kernels need (weights, subsampling and negative-sampling
+tables, per-thread RNG states), then walks the corpus in chunks of about `chunk_tokens`
+whole sentences. Each chunk is split into `threads` contiguous slices trained concurrently by
+nogil numba kernels (Hogwild on the shared weights). Between chunks Python moves the
+learning-rate schedule, updates the progress bar, checks the loss for NaN and lets Ctrl-C through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import Word2VecConfig
+from .errors import CorpusError, TrainingDiverged
+from .progress import log, progress_bar
+from .tables import keep_probabilities, linear_lr, negative_table
+
+
+@dataclass
+class TrainResult:
+    """What a trainer returns: the word vectors, the context (output) vectors and per-epoch history."""
+
+    kv: Any                          # wordvec.keyedvectors.KeyedVectors
+    context: np.ndarray | None       # float32 [V, D] output vectors (word2vec's syn1neg)
+    history: list[dict] = field(default_factory=list)  # per epoch: words, loss, seconds, lr
+
+
+def chunk_bounds(offsets: np.ndarray, chunk_tokens: int) -> np.ndarray:
+    """Sentence indices cutting the corpus into runs of about chunk_tokens tokens (whole sentences)."""
+    n_sentences = len(offsets) - 1
+    n_tokens = int(offsets[-1])
+    cuts = np.searchsorted(offsets, np.arange(chunk_tokens, n_tokens, chunk_tokens, dtype=np.int64))
+    return np.unique(np.concatenate(([0], cuts, [n_sentences]))).astype(np.int64)
+
+
+def split_slices(offsets: np.ndarray, s_begin: int, s_end: int, parts: int) -> np.ndarray:
+    """parts+1 sentence indices splitting [s_begin, s_end) into slices of about equal token counts."""
+    start, stop = int(offsets[s_begin]), int(offsets[s_end])
+    targets = start + (stop - start) * np.arange(1, parts, dtype=np.int64) // parts
+    cuts = np.searchsorted(offsets[s_begin:s_end + 1], targets) + s_begin
+    return np.concatenate(([s_begin], np.clip(cuts, s_begin, s_end), [s_end])).astype(np.int64)
+
+
+def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in (-0.5/dim, 0.5/dim), output vectors zero (word2vec's init)."""
+    rng = np.random.default_rng(seed)
+    w_in = (rng.random((n_words, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+    return np.ascontiguousarray(w_in, dtype=np.float32), np.zeros((n_words, dim), dtype=np.float32)
+
+
+def _check_inputs(corpus, vocab, config: Word2VecConfig) -> None:
+    if len(vocab) == 0:
+        raise CorpusError("the vocabulary is empty: lower --min-count or check the corpus")
+    if corpus.n_tokens == 0:
+        raise CorpusError("the corpus has no tokens in the vocabulary: lower --min-count or check the corpus")
+    if len(vocab.counts) != len(vocab):
+        raise CorpusError("vocabulary counts and words differ in length")
+    if int(corpus.ids.max()) >= len(vocab) or int(corpus.ids.min()) < 0:
+        raise CorpusError("the encoded corpus has ids outside the vocabulary: re-encode it with this vocabulary "
+                          "(or pass --no-cache)")
+
+
+def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
+    """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
+    from ._kernels.rng import thread_seeds
+    from ._kernels.word2vec import cbow_slice, skipgram_slice
+
+    config = config.validate()
+    _check_inputs(corpus, vocab, config)
+    threads = config.effective_threads
+    lr0 = config.effective_lr
+    ids = corpus.ids
+    offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
+    counts = np.asarray(vocab.counts, dtype=np.int64)
+
+    w_in, w_out = init_weights(len(vocab), config.dim, config.seed)
+    keep = keep_probabilities(counts, config.sample)
+    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
+    rng = thread_seeds(config.seed, threads)
+    stats = np.zeros((threads, 3), dtype=np.float64)
+    bounds = chunk_bounds(offsets, config.chunk_tokens)
+    n_tokens = int(offsets[-1])
+    total_words = config.epochs * n_tokens
+
+    def run_slice(t: int, s0: int, s1: int, lr_a: float, lr_b: float) -> None:
+        if s0 >= s1:
+            return
+        if config.arch == "skipgram":
+            skipgram_slice(w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
+                           config.negative, config.exact, lr_a, lr_b, rng, t, stats)
+        else:
+            cbow_slice(w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
+                       config.negative, lr_a, lr_b, rng, t, stats)
+
+    log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
+             config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
+             ", exact per-pair updates" if config.exact else "")
+    history: list[dict] = []
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wordvec-w2v") if threads > 1 else None
+    started = time.perf_counter()
+    words_done = 0
+    bar = progress_bar(total=total_words, desc=config.arch, unit="word", unit_scale=True)
+    try:
+        for epoch in range(config.epochs):
+            epoch_start = time.perf_counter()
+            epoch_stats = np.zeros(3)
+            for c in range(len(bounds) - 1):
+                s0, s1 = int(bounds[c]), int(bounds[c + 1])
+                chunk_words = int(offsets[s1] - offsets[s0])
+                lr_a = linear_lr(lr0, config.min_lr_ratio, words_done / total_words)
+                lr_b = linear_lr(lr0, config.min_lr_ratio, (words_done + chunk_words) / total_words)
+                stats[:] = 0.0
+                slices = split_slices(offsets, s0, s1, threads)
+                if pool is None:
+                    run_slice(0, s0, s1, lr_a, lr_b)
+                else:
+                    futures = [pool.submit(run_slice, t, int(slices[t]), int(slices[t + 1]), lr_a, lr_b)
+                               for t in range(threads)]
+                    for f in futures:
+                        f.result()
+                chunk = stats.sum(axis=0)
+                epoch_stats += chunk
+                chunk_loss = chunk[0] / max(chunk[1], 1.0)
+                if not math.isfinite(chunk_loss):
+                    raise TrainingDiverged(f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
+                                           f"lower --lr (now {lr0})")
+                words_done += chunk_words
+                bar.update(chunk_words)
+                bar.set_postfix_str(f"lr={lr_b:.5f} loss={chunk_loss:.4f}")
+            seconds = time.perf_counter() - epoch_start
+            history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
+                            "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
+                            "seconds": round(seconds, 3), "lr": linear_lr(lr0, config.min_lr_ratio,
+                                                                          words_done / total_words)})
+            log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    elapsed = time.perf_counter() - started
+    log.info("trained in %.1f s (%.0f words/s)", elapsed, total_words / max(elapsed, 1e-9))
+    return _result(w_in, w_out, vocab, corpus, config, history)
+
+
+def _result(w_in, w_out, vocab, corpus, config: Word2VecConfig, history: list[dict]) -> TrainResult:
+    from .keyedvectors import KeyedVectors
+
+    vectors = w_in + w_out if config.vectors == "in+out" else w_in
+    resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)
+    meta = {"trainer": "word2vec-" + config.arch, "config": resolved.to_dict(),
+            "corpus": dict(getattr(corpus, "info", {}) or {}), "history": history}
+    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=meta)
+    return TrainResult(kv=kv, context=w_out, history=history)
