@@ -1,0 +1,210 @@
+"""GloVe (Pennington et al. 2014): AdaGrad on the non-zero co-occurrences, Hogwild threads.
+
+Python owns the state and the loop: initialisation as glove.c (every weight and bias drawn
+uniformly from [-0.5, 0.5) / dim, AdaGrad sums at 1), the per-epoch permutation keys, the
+threads, the progress bar and the divergence check; the update itself is the kernel in
+wordvec/_kernels/glove.py. Output is W + W~ (GloVe's -model 2) or W alone (--vectors in).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import GloVeConfig
+from .errors import FormatError, TrainingDiverged, WordvecError
+from .progress import log, progress_bar
+
+GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
+
+
+@dataclass
+class TrainResult:
+    """What a trainer returns (same fields as word2vec's): vectors, context vectors, history."""
+
+    kv: Any                          # wordvec.keyedvectors.KeyedVectors
+    context: np.ndarray | None       # float32 [V, D] context vectors W~
+    history: list[dict] = field(default_factory=list)  # per epoch: epoch, cost, seconds
+
+
+@dataclass
+class GloVeState:
+    """Everything AdaGrad updates: vectors, biases and their sums of squared steps."""
+
+    w: np.ndarray
+    c: np.ndarray
+    bw: np.ndarray
+    bc: np.ndarray
+    gw: np.ndarray
+    gc: np.ndarray
+    gbw: np.ndarray
+    gbc: np.ndarray
+
+    @classmethod
+    def initial(cls, vocab_size: int, dim: int, seed: int) -> "GloVeState":
+        """glove.c's start: uniform(-0.5, 0.5) / dim for vectors and biases; sums of squares 1."""
+        rng = np.random.default_rng(seed)
+
+        def uniform(*shape: int) -> np.ndarray:
+            return ((rng.random(shape, dtype=np.float32) - np.float32(0.5)) / np.float32(dim))
+
+        w, c = uniform(vocab_size, dim), uniform(vocab_size, dim)
+        bw, bc = uniform(vocab_size), uniform(vocab_size)
+        ones = [np.ones(shape, np.float32) for shape in ((vocab_size, dim),) * 2 + ((vocab_size,),) * 2]
+        return cls(w, c, bw, bc, *ones)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.w, self.c, self.bw, self.bc, self.gw, self.gc, self.gbw, self.gbc)
+
+
+def model_bytes(vocab_size: int, dim: int) -> int:
+    """Bytes of the training state: W, W~ and their AdaGrad sums (float32), biases likewise."""
+    return 4 * 4 * vocab_size * (dim + 1)
+
+
+def entry_bytes(nnz: int) -> int:
+    """Bytes per training entry: row, col, log X, f(X)."""
+    return 16 * nnz
+
+
+def _check_cooc(cooc, vocab) -> None:
+    fingerprint = cooc.meta.get("vocab_fingerprint")
+    where = cooc.path or "the co-occurrence data"
+    if fingerprint is not None and fingerprint != vocab.fingerprint():
+        raise WordvecError(f"{where} was counted with another vocabulary ({cooc.meta.get('vocab_size')} words, "
+                           f"fingerprint {fingerprint}); recount it with `wordvec cooccur` or pass its --vocab")
+    if cooc.nnz == 0:
+        raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
+    if cooc.nnz >= 2**62:  # pragma: no cover - defensive
+        raise FormatError(f"{where}: too many entries")
+    high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
+    if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
+        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+
+
+def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) -> TrainResult:
+    """Count co-occurrences (unless `cooc` is given: a Cooccurrence or a folder) and train GloVe.
+
+    `corpus` is an EncodedCorpus (only needed when counting; may be None with `cooc`).
+    Raises TrainingDiverged, before anything is written, if the cost becomes NaN or infinite.
+    """
+    from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
+
+    config = config.validate()
+    threads = config.effective_threads
+    if cooc is None:
+        if corpus is None:
+            raise WordvecError("train_glove needs a corpus or a co-occurrence folder")
+        cooc = count_cooccurrences(corpus, vocab, window=config.window, symmetric=config.symmetric,
+                                   distance_weighting=config.distance_weighting, memory=config.memory,
+                                   threads=threads, tmp_dir=tmp_dir)
+    elif not isinstance(cooc, Cooccurrence):
+        cooc = load_cooccurrence(cooc)
+    _check_cooc(cooc, vocab)
+    state, history = fit(cooc, len(vocab), config)
+    return _result(state, vocab, corpus, cooc, config, history)
+
+
+def fit(cooc, vocab_size: int, config: GloVeConfig) -> tuple[GloVeState, list[dict]]:
+    """The epoch loop over a Cooccurrence; returns the trained state and per-epoch history."""
+    from ._kernels.glove import entry_targets, glove_slice
+
+    threads = config.effective_threads
+    n = cooc.nnz
+    rows, cols = _in_memory(cooc.rows, np.int32), _in_memory(cooc.cols, np.int32)
+    log_x = np.empty(n, np.float32)
+    weight = np.empty(n, np.float32)
+    entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
+                  log_x, weight)
+    state = GloVeState.initial(vocab_size, config.dim, config.seed)
+    bits = max(1, (n - 1).bit_length())
+    # one independent pair of permutation keys per epoch, from the seed
+    epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
+                                                                        dtype=np.uint64)
+    bounds = [n * t // threads for t in range(threads + 1)]
+    log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
+             f"{n:,}", vocab_size, config.dim, config.epochs, threads)
+    history: list[dict] = []
+    bar = progress_bar(total=config.epochs, desc="glove", unit="epoch")
+    try:
+        for epoch in range(config.epochs):
+            start = time.perf_counter()
+            key1, key2 = (int(k) for k in epoch_keys[epoch])
+            costs = [0.0] * threads
+
+            def run(t: int) -> None:
+                costs[t] = glove_slice(rows, cols, log_x, weight, bounds[t], bounds[t + 1], bits, key1, key2,
+                                       *state.arrays(), config.lr, GRAD_CLIP)
+
+            _run_threads(run, threads)
+            cost = sum(costs) / n  # as glove.c reports it: mean of 0.5 * f * diff^2
+            seconds = time.perf_counter() - start
+            if not math.isfinite(cost):
+                raise TrainingDiverged(f"GloVe diverged at epoch {epoch + 1} (cost {cost}): "
+                                       f"try a lower --lr than {config.lr}; nothing was written")
+            history.append({"epoch": epoch + 1, "cost": cost, "seconds": round(seconds, 3)})
+            bar.update(1)
+            bar.set_postfix_str(f"cost {cost:.4f}")
+            log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost, seconds)
+    finally:
+        bar.close()
+    log.info("GloVe done: final cost %.5f", history[-1]["cost"])
+    return state, history
+
+
+def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
+    """A C-contiguous in-memory array: training reads entries in random order, so no mmap."""
+    if isinstance(array, np.memmap) or not array.flags.c_contiguous or array.dtype != dtype:
+        return np.array(array, dtype=dtype, order="C")
+    return np.asarray(array)
+
+
+def _run_threads(target, threads: int) -> None:
+    """Run target(t) for t in range(threads); the kernels release the GIL, so they run in parallel."""
+    if threads == 1:
+        target(0)
+        return
+    errors: list[BaseException] = []
+
+    def guarded(t: int) -> None:
+        try:
+            target(t)
+        except BaseException as exc:  # pragma: no cover - kernels do not raise
+            errors.append(exc)
+
+    workers = [threading.Thread(target=guarded, args=(t,), daemon=True) for t in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:  # pragma: no cover
+        raise errors[0]
+
+
+def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict]) -> TrainResult:
+    from .keyedvectors import KeyedVectors
+
+    vectors = state.w + state.c if config.vectors == "in+out" else state.w
+    resolved = dataclasses.replace(config, threads=config.effective_threads)
+    corpus_info = dict(getattr(corpus, "info", None) or cooc.meta.get("corpus") or {})
+    meta = {"trainer": "glove", "config": resolved.to_dict(), "corpus": corpus_info,
+            "cooccurrence": {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")},
+            "history": history}
+    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=meta)
+    return TrainResult(kv=kv, context=state.c, history=history)
+
+
+def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:
+    """Bytes up front: the model, the co-occurrence budget, and the training entries if known."""
+    from .cooccur import budget_bytes
+
+    return {"model_bytes": model_bytes(vocab_size, config.dim),
+            "cooccurrence_budget_bytes": budget_bytes(config.memory),
+            "entries_bytes": entry_bytes(nnz) if nnz is not None else None,
+            "vocab_size": vocab_size}
