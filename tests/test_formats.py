@@ -1,0 +1,256 @@
+"""Formats: round trips, sniffing, tolerant readers on literal bytes, atomic writes, gensim interop."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from wordvec import formats
+from wordvec.errors import FormatError, WordvecError
+from wordvec.formats import load, save, sniff
+from wordvec.keyedvectors import KeyedVectors
+
+EXTENSIONS = {"native": "wv", "word2vec": "txt", "word2vec-binary": "bin", "glove": "glove.txt"}
+
+
+@pytest.fixture
+def kv():
+    rng = np.random.default_rng(5)
+    words = ["the", "naïve", "日本", "x-ray", "can't", "Zürich"] + [f"w{i}" for i in range(44)]
+    vectors = rng.standard_normal((50, 7)).astype(np.float32)
+    vectors[3] *= 1e-5  # small magnitudes must survive text formats with relative precision
+    return KeyedVectors(vectors, words, counts=np.arange(50, 0, -1) * 3, meta={"trainer": "test", "config": {"dim": 7}})
+
+
+@pytest.mark.parametrize("fmt", list(EXTENSIONS))
+def test_round_trip(kv, tmp_path, fmt):
+    path = tmp_path / f"vectors.{EXTENSIONS[fmt]}"
+    save(kv, path, format=fmt)
+    assert sniff(path) == fmt
+    back = load(path)
+    assert back.words == kv.words
+    if fmt in ("native", "word2vec-binary"):
+        np.testing.assert_array_equal(back.vectors, kv.vectors)
+    else:
+        np.testing.assert_allclose(back.vectors, kv.vectors, rtol=1e-6, atol=0)
+    if fmt == "native":
+        np.testing.assert_array_equal(back.counts, kv.counts)
+        assert back.meta["trainer"] == "test" and back.meta["config"] == {"dim": 7}
+    else:
+        assert back.counts is None
+    assert back.source == {"path": str(path), "format": fmt}
+
+
+def test_native_folder_layout_and_meta(kv, tmp_path):
+    path = tmp_path / "any-name"
+    save(kv, path, context=kv.vectors * 2)
+    assert sorted(os.listdir(path)) == ["context.npy", "meta.json", "vectors.npy", "vocab.txt"]
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["format"] == "wordvec-vectors" and meta["version"] == 1
+    assert (meta["dim"], meta["count"], meta["trainer"]) == (7, 50, "test")
+    assert "wordvec_version" in meta and "corpus" in meta
+    assert (path / "vocab.txt").read_text(encoding="utf-8").splitlines()[1] == "naïve 147"
+    np.testing.assert_array_equal(formats.load_context(path), kv.vectors * 2)
+    assert load(path / "meta.json").words == kv.words  # pointing at meta.json works too
+
+
+def test_context_is_ignored_by_other_formats(kv, tmp_path):
+    save(kv, tmp_path / "v.bin", format="word2vec-binary", context=kv.vectors)
+    assert load(tmp_path / "v.bin").words == kv.words
+    save(kv, tmp_path / "plain.wv")
+    assert formats.load_context(tmp_path / "plain.wv") is None
+
+
+@pytest.mark.parametrize("fmt", list(EXTENSIONS))
+def test_limit_reads_leading_rows(kv, tmp_path, fmt):
+    path = tmp_path / f"v.{EXTENSIONS[fmt]}"
+    save(kv, path, format=fmt)
+    part = load(path, limit=4)
+    assert part.words == kv.words[:4]
+    np.testing.assert_allclose(part.vectors, kv.vectors[:4], rtol=1e-6)
+    assert len(load(path, limit=1000)) == 50
+
+
+def test_format_override_and_aliases(kv, tmp_path):
+    save(kv, tmp_path / "v.vec", format="fasttext")
+    assert load(tmp_path / "v.vec", format="word2vec").words == kv.words
+    with pytest.raises(WordvecError, match="unknown vectors format"):
+        load(tmp_path / "v.vec", format="pickle")
+    # forcing GloVe on a file with a header reads the header as a bad row
+    with pytest.raises(FormatError):
+        load(tmp_path / "v.vec", format="glove")
+
+
+# --- tolerant readers, on literal bytes -------------------------------------------------------
+def _write(tmp_path, data: bytes, name="v.txt"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_crlf_trailing_spaces_and_no_final_newline(tmp_path):
+    path = _write(tmp_path, b"2 3\r\nfoo 1 2 3 \r\nbar 4.5 -5e-1 6   \r\n\r\n")
+    kv = load(path)
+    assert kv.words == ["foo", "bar"]
+    np.testing.assert_array_equal(kv.vectors, [[1, 2, 3], [4.5, -0.5, 6]])
+    glove = load(_write(tmp_path, b"foo 1 2 3\nbar 4 5 6", "g.txt"))
+    assert glove.words == ["foo", "bar"] and sniff(tmp_path / "g.txt") == "glove"
+
+
+def test_tabs_and_double_spaces_are_tolerated(tmp_path):
+    kv = load(_write(tmp_path, b"foo\t1  2 3\nbar 4 5\t6\n"))
+    np.testing.assert_array_equal(kv.vectors, [[1, 2, 3], [4, 5, 6]])
+
+
+def test_undecodable_bytes_in_a_word_are_replaced(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        kv = load(_write(tmp_path, b"2 2\ncaf\xe9 1 2\nok 3 4\n"))
+    assert kv.words == ["caf\ufffd", "ok"]
+    assert "UTF-8" in caplog.text
+
+
+def test_header_that_disagrees_with_rows_is_a_clear_error(tmp_path):
+    with pytest.raises(FormatError, match="header says 3 rows but the file has 2"):
+        load(_write(tmp_path, b"3 2\na 1 2\nb 3 4\n"))
+    with pytest.raises(FormatError, match="header says 1 rows"):
+        load(_write(tmp_path, b"1 2\na 1 2\nb 3 4\n"))
+    assert load(_write(tmp_path, b"3 2\na 1 2\nb 3 4\nc 5 6\nd 7 8\n"), limit=2).words == ["a", "b"]
+
+
+def test_row_of_wrong_length_or_bad_number_names_the_line(tmp_path):
+    with pytest.raises(FormatError, match="line 3 has 1 numbers, expected 2"):
+        load(_write(tmp_path, b"2 2\na 1 2\nb 3\n"))
+    with pytest.raises(FormatError, match="line 2.*'x1' is not a number"):
+        load(_write(tmp_path, b"a 1 2\nb x1 4\n"), format="glove")
+
+
+def test_empty_and_unrecognised_files(tmp_path):
+    with pytest.raises(FormatError, match="empty"):
+        load(_write(tmp_path, b""))
+    with pytest.raises(FormatError, match="not a recognised"):
+        load(_write(tmp_path, b"just some prose here\n"))
+    with pytest.raises(FormatError, match="no such file"):
+        load(tmp_path / "missing.txt")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(FormatError, match="without meta.json"):
+        load(tmp_path / "folder")
+
+
+def _binary_record(word: bytes, values, newline=True) -> bytes:
+    return word + b" " + struct.pack(f"<{len(values)}f", *values) + (b"\n" if newline else b"")
+
+
+def test_binary_with_and_without_newlines(tmp_path):
+    data = b"3 2\n" + _binary_record(b"a", [1, 2]) + _binary_record(b"b\xff", [3, 4], newline=False) \
+        + _binary_record(b"c", [0.5, 32.0], newline=False)
+    kv = load(_write(tmp_path, data, "v.bin"))
+    assert sniff(tmp_path / "v.bin") == "word2vec-binary"
+    assert kv.words == ["a", "b\ufffd", "c"]
+    np.testing.assert_array_equal(kv.vectors, [[1, 2], [3, 4], [0.5, 32]])
+
+
+def test_truncated_binary_and_extra_rows_are_errors(tmp_path):
+    full = b"2 3\n" + _binary_record(b"a", [1, 2, 3]) + _binary_record(b"b", [4, 5, 6])
+    with pytest.raises(FormatError, match="truncated"):
+        load(_write(tmp_path, full[:-6], "t.bin"))
+    with pytest.raises(FormatError, match="more data follows"):
+        load(_write(tmp_path, full.replace(b"2 3\n", b"1 3\n", 1), "x.bin"), format="word2vec-binary")
+
+
+def test_gzipped_text_loads(kv, tmp_path):
+    save(kv, tmp_path / "v.txt", format="word2vec")
+    (tmp_path / "v.txt.gz").write_bytes(gzip.compress((tmp_path / "v.txt").read_bytes()))
+    assert load(tmp_path / "v.txt.gz").words == kv.words
+
+
+def test_nonfinite_rows_refused_unless_allowed(kv, tmp_path, caplog):
+    bad = KeyedVectors(np.array(kv.vectors), kv.words)
+    bad.vectors[7, 2] = np.nan
+    bad.vectors[9, 0] = np.inf
+    for fmt in ("native", "word2vec", "word2vec-binary"):
+        path = tmp_path / f"bad.{EXTENSIONS[fmt]}"
+        save(bad, path, format=fmt)
+        with pytest.raises(FormatError, match=r"2 row\(s\) contain NaN or infinity \(first: row 8, 'w1'\).*--allow-nonfinite"):
+            load(path)
+        with caplog.at_level(logging.WARNING, logger="wordvec"):
+            loaded = load(path, allow_nonfinite=True)
+        assert np.isnan(loaded.vectors[7, 2]) and "allow-nonfinite" in caplog.text
+
+
+# --- native checks ----------------------------------------------------------------------------
+def test_native_version_and_damage_are_reported(kv, tmp_path):
+    path = tmp_path / "v.wv"
+    save(kv, path)
+    meta = json.loads((path / "meta.json").read_text())
+    (path / "meta.json").write_text(json.dumps({**meta, "version": 2}))
+    with pytest.raises(FormatError, match="version 2 is not supported.*upgrade"):
+        load(path)
+    (path / "meta.json").write_text(json.dumps({**meta, "format": "something-else"}))
+    with pytest.raises(FormatError, match="not a wordvec vectors folder"):
+        load(path)
+    (path / "meta.json").write_text(json.dumps({**meta, "count": 49}))
+    with pytest.raises(FormatError, match="damaged"):
+        load(path)
+    (path / "meta.json").write_text(json.dumps(meta))
+    (path / "vocab.txt").write_text("a 1\nb 2\n")
+    with pytest.raises(FormatError, match="2 words for 50"):
+        load(path)
+
+
+def test_vocab_without_counts_and_odd_spacing(tmp_path):
+    path = tmp_path / "vocab.txt"
+    path.write_bytes(b"the 10\r\nof  7\nlonely\n")
+    words, counts = formats.read_vocab(path)
+    assert words == ["the", "of", "lonely"] and counts.tolist() == [10, 7, 0]
+
+
+# --- atomic writes ----------------------------------------------------------------------------
+def test_failed_save_leaves_old_output_untouched(kv, tmp_path):
+    for fmt in ("native", "word2vec"):
+        path = tmp_path / f"out.{EXTENSIONS[fmt]}"
+        save(kv, path, format=fmt)
+        before = sorted(p.name for p in tmp_path.iterdir())
+        spaced = KeyedVectors(kv.vectors, ["two words"] + kv.words[1:])
+        with pytest.raises(FormatError, match="whitespace"):
+            save(spaced, path, format=fmt)
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+        assert load(path).words == kv.words
+
+
+def test_save_into_missing_folder_is_a_clear_error(kv, tmp_path):
+    with pytest.raises(WordvecError, match="does not exist"):
+        save(kv, tmp_path / "nope" / "v.txt", format="word2vec")
+
+
+# --- interop with gensim ----------------------------------------------------------------------
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_reads_ours_and_we_read_gensims(kv, tmp_path, binary):
+    gensim_models = pytest.importorskip("gensim.models")
+    ours = tmp_path / ("ours.bin" if binary else "ours.txt")
+    save(kv, ours, format="word2vec-binary" if binary else "word2vec")
+    g = gensim_models.KeyedVectors.load_word2vec_format(str(ours), binary=binary)
+    assert g.index_to_key == kv.words
+    np.testing.assert_allclose(g.vectors, kv.vectors, rtol=1e-6)
+
+    theirs = tmp_path / ("theirs.bin" if binary else "theirs.txt")
+    g.save_word2vec_format(str(theirs), binary=binary)
+    back = load(theirs)
+    assert back.words == kv.words
+    np.testing.assert_allclose(back.vectors, kv.vectors, rtol=1e-6)
+
+
+def test_query_path_never_imports_numba(kv, tmp_path):
+    save(kv, tmp_path / "v.wv")
+    code = ("import sys, wordvec, wordvec.formats, wordvec.evaluate\n"
+            f"kv = wordvec.load({str(tmp_path / 'v.wv')!r})\n"
+            "kv.most_similar('the'); kv.analogy('the', 'w1', 'w2')\n"
+            "assert 'numba' not in sys.modules, 'numba was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
