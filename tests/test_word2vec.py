@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import lzma
+import json
 from collections import Counter
 
 import numpy as np
 import pytest
 
-from tests.conftest import BROWN
 from tests.reference import word2vec as reference
 from wordvec.config import Word2VecConfig
 from wordvec.errors import CorpusError, TrainingDiverged
@@ -160,3 +159,122 @@ def test_bad_inputs_are_clear_errors():
     corpus.ids = corpus.ids + 5
     with pytest.raises(CorpusError, match="outside the vocabulary"):
         train_word2vec(corpus, vocab, Word2VecConfig(min_count=1))
+
+
+# ---------------------------------------------------------------- calibrated sanity check
+
+def brown_with_planted_twins(n_sentences: int) -> list[str]:
+    """Brown sentences, lowercased, with every "man" replaced at random by "man_a" or "man_b".
+
+    The two planted words share one context distribution, so a working trainer must make them
+    each other's nearest neighbours; a broken one (no learning, wrong gradient sign, mixed-up
+    rows) leaves them at a random rank among thousands of words.
+    """
+    from tests.conftest import brown_lines
+
+    rnd = np.random.default_rng(0)
+    lines = []
+    for line in brown_lines(n_sentences):
+        words = [w.lower() for w in line.split()]
+        lines.append(" ".join(("man_a" if rnd.random() < 0.5 else "man_b") if w == "man" else w
+                              for w in words))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def brown_20k():
+    return encode(brown_with_planted_twins(20_000), min_count=5)  # 393k tokens, 7.6k words
+
+
+def neighbours(kv, word, n):
+    return [w for w, _ in kv.most_similar(word, topn=n)]
+
+
+# Calibration (20k Brown sentences, dim 50, 3 epochs, 2 threads, seeds 1-3, on this 2-core
+# machine in about 4 s): "man_a" <-> "man_b" ranked 1st, "she" within the top 2 of "he",
+# "three" 1st for "two" (skip-gram). The thresholds below leave room for Hogwild noise.
+@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
+def test_trained_vectors_find_planted_and_obvious_neighbours(brown_20k, arch):
+    from wordvec.word2vec import train_word2vec
+
+    vocab, corpus = brown_20k
+    res = train_word2vec(corpus, vocab, Word2VecConfig(arch=arch, dim=50, epochs=3, threads=2, seed=1,
+                                                       min_count=5))
+    losses = [h["loss"] for h in res.history]
+    assert losses[0] > losses[1] > losses[2]
+    assert "man_b" in neighbours(res.kv, "man_a", 3)
+    assert "man_a" in neighbours(res.kv, "man_b", 5)
+    assert "three" in neighbours(res.kv, "two", 5)
+    if arch == "skipgram":
+        assert "she" in neighbours(res.kv, "he", 3)
+
+
+# ---------------------------------------------------------------- CLI end to end
+
+def wordvec_cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "wordvec", *map(str, args)], capture_output=True,
+                          timeout=120)
+
+
+def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
+    from wordvec.formats import load, load_context
+
+    outs = []
+    for name in ("a.wv", "b.wv"):
+        result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / name, "--threads", "1",
+                             "--dim", "16", "--epochs", "2", "--seed", "7", "--save-context", "--json")
+        assert result.returncode == 0, result.stderr.decode()
+        outs.append(load(tmp_path / name))
+    summary = json.loads(result.stdout)
+    assert summary["vocab_size"] == len(outs[0]) and summary["tokens"] > 50_000
+    assert summary["trainer"] == "word2vec-skipgram" and summary["words_per_second"] > 0
+    assert outs[0].vectors.shape == (len(outs[0]), 16)
+    assert np.array_equal(outs[0].vectors, outs[1].vectors)            # --seed with one thread
+    assert outs[0].meta["config"]["seed"] == 7 and outs[0].meta["trainer"] == "word2vec-skipgram"
+    assert outs[0].meta["corpus"]["tokens"] == summary["tokens"]
+    assert load_context(tmp_path / "a.wv").shape == outs[0].vectors.shape
+
+
+def test_cli_cbow_word2vec_text(tmp_path, brown_small):
+    out = tmp_path / "cbow.txt"
+    result = wordvec_cli("train", "cbow", brown_small, "-o", out, "--dim", "8", "--epochs", "1",
+                         "--format", "word2vec", "--vectors", "in+out")
+    assert result.returncode == 0, result.stderr.decode()
+    assert "words/s" in result.stdout.decode() and str(out) in result.stdout.decode()
+    header = out.read_text().splitlines()[0].split()
+    assert header[1] == "8" and int(header[0]) == len(out.read_text().splitlines()) - 1
+
+
+def test_cli_item2vec_whole_line_window(tmp_path):
+    """Baskets of item IDs drawn from 4 hidden groups: each item's neighbours are its group."""
+    from wordvec.formats import load
+
+    rnd = np.random.default_rng(5)
+    groups = [[f"item{g}_{i}" for i in range(6)] for g in range(4)]
+    baskets = [" ".join(rnd.choice(groups[rnd.integers(4)], size=rnd.integers(3, 7), replace=False))
+               for _ in range(1500)]
+    data = tmp_path / "baskets.txt"
+    data.write_text("\n".join(baskets) + "\n")
+    out = tmp_path / "items.wv"
+    result = wordvec_cli("train", "skipgram", data, "-o", out, "--tokens", "raw", "--window", "0",
+                         "--min-count", "1", "--sample", "0", "--dim", "16", "--epochs", "5", "--threads", "1")
+    assert result.returncode == 0, result.stderr.decode()
+    kv = load(out)
+    for group in groups:
+        for item in group:
+            assert {w for w, _ in kv.most_similar(item, topn=5)} == set(group) - {item}
+
+
+def test_cli_errors_are_one_line(tmp_path, brown_small):
+    result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "x.txt", "--format", "glove",
+                         "--save-context")
+    assert result.returncode == 1 and b"--save-context" in result.stderr
+    assert len(result.stderr.decode().strip().splitlines()) == 1
+    result = wordvec_cli("train", "cbow", brown_small, "-o", tmp_path / "missing" / "x.wv")
+    assert result.returncode == 1 and b"does not exist" in result.stderr
+    result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "y.wv", "--negative", "0")
+    assert result.returncode == 1 and b"--negative" in result.stderr
+    assert not (tmp_path / "y.wv").exists()
