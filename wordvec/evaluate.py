@@ -86,8 +86,21 @@ def read_analogies(path: Path) -> list[tuple[str, list[tuple[str, str, str, str]
     return sections
 
 
+def _ban_question_words(scores: np.ndarray, quads: np.ndarray, start: int, canonical: np.ndarray,
+                        variants: np.ndarray) -> None:
+    """Set -inf where a candidate (column ``start + j``) is a question word or its case variant."""
+    width = scores.shape[1]
+    for k in range(3):
+        local = quads[:, k] - start
+        inside = np.nonzero((local >= 0) & (local < width))[0]
+        scores[inside, local[inside]] = -np.inf
+        if len(variants):  # rare: rows whose upper-cased word appeared earlier
+            hit_rows, hit_cols = np.nonzero(canonical[variants][None, :] == quads[:, k][:, None])
+            scores[hit_rows, variants[hit_cols] - start] = -np.inf
+
+
 def _best_answers(cand: np.ndarray, inv: np.ndarray, canonical: np.ndarray, quads: np.ndarray,
-                  methods: tuple[str, ...], block_rows: int = 8192, batch: int = 512) -> dict:
+                  methods: tuple[str, ...], block_rows: int = 4096, batch: int = 256) -> dict:
     """Position of the best answer of each question (rows of ``quads``: positions a b c)."""
     unique, slots = np.unique(quads[:, :3], return_inverse=True)
     slots = slots.reshape(-1, 3)
@@ -102,20 +115,14 @@ def _best_answers(cand: np.ndarray, inv: np.ndarray, canonical: np.ndarray, quad
         for q0 in range(0, n, batch):
             q = slice(q0, q0 + batch)
             cos_a, cos_b, cos_c = (table[slots[q, k]] for k in range(3))
-            # never answer with a question word or one of its case variants
-            banned = np.zeros(cos_a.shape, dtype=bool)
-            for k in range(3):
-                local = quads[q, k] - start
-                inside = (local >= 0) & (local < len(block))
-                banned[np.nonzero(inside)[0], local[inside]] = True
-                if len(in_block):
-                    banned[:, in_block - start] |= canonical[in_block][None, :] == quads[q, k][:, None]
             for method in methods:
                 if method == "3cosadd":  # cos(x, b - a + c) up to a positive factor per question
-                    scores = cos_b - cos_a + cos_c
+                    scores = cos_b - cos_a
+                    scores += cos_c
                 else:                    # 3CosMul on cosines shifted to [0, 1]
-                    scores = ((cos_b + 1) / 2) * ((cos_c + 1) / 2) / ((cos_a + 1) / 2 + np.float32(sim.COSMUL_EPSILON))
-                scores[banned] = -np.inf
+                    scores = (cos_b + 1) * (cos_c + 1)
+                    scores /= (cos_a + 1) * 2 + np.float32(4 * sim.COSMUL_EPSILON)
+                _ban_question_words(scores, quads[q], start, canonical, in_block)
                 arg = np.argmax(scores, axis=1)
                 value = scores[np.arange(len(arg)), arg]
                 top_value, top_pos = best[method]

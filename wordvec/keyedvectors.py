@@ -58,8 +58,7 @@ class KeyedVectors:
         self.counts = counts
         self.meta = dict(meta or {})
         self.source: dict | None = None  # {"path", "format"} when loaded from a file
-        # first occurrence wins: build from the end so earlier rows overwrite later ones
-        self.index: dict[str, int] = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+        self._index: dict[str, int] | None = None
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
 
@@ -87,6 +86,14 @@ class KeyedVectors:
         return vector * self.inv_norms[row] if norm else vector
 
     # --- lazily derived data -------------------------------------------------------------
+    @property
+    def index(self) -> dict[str, int]:
+        """word → row, built on first use (first occurrence wins for duplicated words)."""
+        if self._index is None:
+            words = self.words
+            self._index = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+        return self._index
+
     @property
     def inv_norms(self) -> np.ndarray:
         """1/||v|| per row (0 for zero rows), computed once."""
