@@ -43,13 +43,14 @@ model.wv.save_word2vec_format(c["output"], binary=True)
 
 # fastText without subwords (minn=maxn=0) and without the 2M hash buckets it would otherwise
 # allocate and never use (bucket=0); vectors written in word2vec binary layout, frequency order.
+# fasttext-wheel 0.9.2 has no seed option: its repeated runs differ only by thread scheduling.
 FASTTEXT_TRAIN = """
 import json, sys
 import fasttext
 c = json.loads(sys.argv[1])
 model = fasttext.train_unsupervised(c["corpus"], model=c["arch"], dim=c["dim"], ws=c["window"],
     neg=c["negative"], t=c["sample"], minCount=c["min_count"], epoch=c["epochs"], thread=c["threads"],
-    lr=c["lr"], minn=0, maxn=0, bucket=0, wordNgrams=1, loss="ns", verbose=0, seed=c["seed"])
+    lr=c["lr"], minn=0, maxn=0, bucket=0, wordNgrams=1, loss="ns", verbose=0)
 words = model.get_words()
 matrix = model.get_input_matrix()
 with open(c["output"], "wb") as out:
@@ -108,9 +109,10 @@ def note(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def finish(args, name: str, results: dict) -> None:
+def finish(args, name: str, results: dict, save: bool = True) -> None:
     """Save the raw results, print the markdown section and, with --write, put it in the doc."""
-    bl.save_json(Path(args.work) / f"{name}-results.json", results)
+    if save:
+        bl.save_json(Path(args.work) / f"{name}-results.json", results)
     text = bl.RENDERERS[name](results)
     print(text)
     if args.write:
@@ -186,7 +188,7 @@ def bench_word2vec(args) -> None:
     for arch in args.archs:
         for threads in args.threads:
             for job in word2vec_jobs(args, corpus, arch, threads, top):
-                slug = f"{arch}-t{threads}-{job['tool'].split()[0]}-{job['seed']}"
+                slug = f"{arch}-t{threads}-{re.sub('[^a-z0-9]+', '-', job['tool'].lower()).strip('-')}-{job['seed']}"
                 run_dir = work / slug
                 shutil.rmtree(run_dir, ignore_errors=True)
                 run_dir.mkdir()
@@ -256,14 +258,16 @@ def bench_vocab(args) -> None:
             env = bl.thread_env(1, {"XDG_CACHE_HOME": str(work / "cache")})
             shutil.rmtree(work / "cache", ignore_errors=True)
             note(f"vocab {tool} run {rep + 1}")
+            out_file = stdout_path or (Path(cmd[cmd.index("-o") + 1]) if "-o" in cmd else None)
+            if out_file:
+                out_file.unlink(missing_ok=True)   # a failed run must not count an earlier file
             run = bl.run_process(cmd, env=env, stdin_path=corpus if stdout_path else None,
                                  stdout_path=stdout_path, timeout=args.timeout)
             record = {"tool": tool, "rep": rep, "cmd": bl.shell_line(run.cmd, str(corpus) if stdout_path else None,
                                                                     str(stdout_path) if stdout_path else None),
                       "wall": run.wall, "cpu": run.cpu, "rss": run.peak_rss_mib, "ok": run.ok,
                       "tokens_per_s": n_tokens / run.wall}
-            out_file = stdout_path or (Path(cmd[cmd.index("-o") + 1]) if "-o" in cmd else None)
-            if out_file and out_file.exists():
+            if out_file and out_file.exists() and run.ok:
                 record["vocab"] = sum(1 for _ in open(out_file, "rb"))
             if "build_vocab_s" in run.stdout:
                 inner = json.loads(run.stdout.strip().splitlines()[-1])
@@ -448,7 +452,7 @@ def parse_args(argv):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
     render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load"))
-    render.add_argument("results", type=Path)
+    render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
     args.threads = [2] if args.quick else [int(t) for t in args.threads.split(",") if t]
@@ -465,12 +469,21 @@ def parse_args(argv):
     return args
 
 
+def merge_results(parts: list[dict]) -> dict:
+    """Several invocations of one section (e.g. 2 threads, then 1 thread) rendered as one."""
+    merged = dict(parts[0], runs=[run for part in parts for run in part["runs"]])
+    if len(parts) > 1:
+        merged["machine"] = dict(parts[0]["machine"], date=" and ".join(p["machine"]["date"] for p in parts),
+                                 load=" / ".join(p["machine"]["load"] for p in parts))
+    return merged
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
                 "glove": bench_glove, "load": bench_load}
     if args.command == "render":
-        finish(args, args.section, json.loads(args.results.read_text()))
+        finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
         for name in ("vocab", "singleline", "load", "word2vec", "glove"):
             started = time.perf_counter()

@@ -163,35 +163,25 @@ def machine_markdown(info: dict) -> str:
 # ---------------------------------------------------------------- quality: one evaluator
 
 def _evaluate_with_wordvec(path: Path) -> dict | None:
-    """wordvec's own evaluator, if it is importable and has the functions we expect."""
+    """wordvec's own evaluator (3CosAdd, 30k most frequent words, case-insensitive), if importable."""
     try:
         import wordvec
         from wordvec import evaluate as ev
-    except Exception:  # noqa: BLE001 - absent or broken: fall back to gensim
-        return None
-    analogy_fn = getattr(ev, "evaluate_analogies", None) or getattr(ev, "analogies", None)
-    pairs_fn = getattr(ev, "evaluate_pairs", None) or getattr(ev, "word_pairs", None)
-    if analogy_fn is None or pairs_fn is None:
+        analogy_fn, pairs_fn = ev.evaluate_analogies, ev.evaluate_pairs
+    except Exception:  # noqa: BLE001 - absent or incomplete: fall back to gensim
         return None
     kv = wordvec.load(str(path))
-    analogy = analogy_fn(kv, str(ANALOGIES), restrict_vocab=RESTRICT_VOCAB, case_insensitive=True)
-    result = {"evaluator": "wordvec.evaluate"}
-    result.update(_analogy_fields(analogy))
-    for name, pair_path in PAIR_SETS.items():
-        pairs = pairs_fn(kv, str(pair_path))
-        result[name] = float(pairs["spearman"] if isinstance(pairs, dict) else getattr(pairs, "spearman"))
-    return result
-
-
-def _analogy_fields(analogy) -> dict:
-    data = analogy if isinstance(analogy, dict) else vars(analogy)
-    out = {}
+    analogy = analogy_fn(kv, ANALOGIES, restrict=RESTRICT_VOCAB, methods=("3cosadd",))
+    result = {"evaluator": "wordvec.evaluate (evaluate_analogies: 3CosAdd, 30,000 most frequent words, "
+                           "case-insensitive; evaluate_pairs: Spearman)"}
     for key in ("semantic", "syntactic", "total"):
-        value = data.get(key)
-        if isinstance(value, dict):
-            value = value.get("accuracy")
-        out[f"analogy_{key}"] = float(value) if value is not None else float("nan")
-    return out
+        value = analogy[key]["accuracy"]["3cosadd"]
+        result[f"analogy_{key}"] = float("nan") if value is None else float(value)
+    result["analogy_answered"] = analogy["total"]["answered"]
+    for name, pair_path in PAIR_SETS.items():
+        value = pairs_fn(kv, pair_path)["spearman"]
+        result[name] = float("nan") if value is None else float(value)
+    return result
 
 
 def _evaluate_with_gensim(path: Path) -> dict:
@@ -294,6 +284,13 @@ tmikolov/word2vec HEAD with a one-line local fix (reset the end-of-file flag at 
 upstream issue 47, without which the last thread trains one epoch only), compiled both as its
 makefile says (-O3 -march=native -funroll-loops) and with -Ofast; Stanford GloVe from
 stanfordnlp/GloVe HEAD built with its Makefile; gensim and fasttext-wheel from PyPI.
+
+**Noise.** These figures were taken on a 2-core virtual machine shared with other work (the load
+average at the start of each run is printed in its section). Another process competing for the
+two cores slows whichever tool runs at that moment, so single figures can be off by tens of per
+cent; runs are interleaved tool by tool so that such slowdowns spread over all tools, and the
+CPU-seconds column (user + system time of the process) is less sensitive to competition than
+wall time. Re-run `scripts/bench.py` on a quiet machine before quoting absolute speeds.
 """
 
 
