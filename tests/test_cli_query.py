@@ -68,6 +68,8 @@ def test_analogy_three_words_and_methods(royal, capsys):
         assert words[0] == "queen" and not {"man", "king", "woman"} & set(words)
     code, _, err = run(capsys, "analogy", royal, "man", "king")
     assert code == 2 and "three words" in err
+    code, _, err = run(capsys, "similar", royal, "king", "--topn", "0")
+    assert code == 2 and "--topn" in err
 
 
 def test_similarity(royal, capsys):

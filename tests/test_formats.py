@@ -105,6 +105,11 @@ def test_crlf_trailing_spaces_and_no_final_newline(tmp_path):
     assert glove.words == ["foo", "bar"] and sniff(tmp_path / "g.txt") == "glove"
 
 
+def test_byte_order_mark_is_ignored(tmp_path):
+    assert load(_write(tmp_path, b"\xef\xbb\xbfthe 1 2\nof 3 4\n")).words == ["the", "of"]
+    assert load(_write(tmp_path, b"\xef\xbb\xbf2 2\nthe 1 2\nof 3 4\n", "h.txt")).words == ["the", "of"]
+
+
 def test_tabs_and_double_spaces_are_tolerated(tmp_path):
     kv = load(_write(tmp_path, b"foo\t1  2 3\nbar 4 5\t6\n"))
     np.testing.assert_array_equal(kv.vectors, [[1, 2, 3], [4, 5, 6]])

@@ -24,6 +24,7 @@ def test_container_protocol(kv):
     kv["king"][0] = 99  # a copy: the table is not changed through it
     assert kv.vectors[kv.row("king"), 0] == 1
     np.testing.assert_allclose(np.linalg.norm(kv.get_vector("king", norm=True)), 1, rtol=1e-6)
+    np.testing.assert_array_equal(kv[["king", "apple"]], kv.vectors[[2, 5]])
 
 
 def test_king_minus_man_plus_woman_is_queen(kv):

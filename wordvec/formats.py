@@ -31,6 +31,7 @@ ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt":
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
 
 
@@ -77,7 +78,7 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
-    first, _, rest = head.partition(b"\n")
+    first, _, rest = head.removeprefix(_BOM).partition(b"\n")
     header = _header(first)
     if header is not None:
         second = rest.split(b"\n", 1)[0].split()
@@ -305,7 +306,7 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
         line_no = 0
         for line in f:
             line_no += 1
-            line = line.rstrip()
+            line = line.rstrip() if line_no > 1 else line.removeprefix(_BOM).rstrip()
             if not line:
                 continue
             if has_header and count is None:

@@ -69,7 +69,10 @@ class KeyedVectors:
     def __contains__(self, word: object) -> bool:
         return word in self.index
 
-    def __getitem__(self, word: str) -> np.ndarray:
+    def __getitem__(self, word: str | Sequence[str]) -> np.ndarray:
+        """A copy of the word's vector ([D]), or of several words' vectors ([n, D]) for a list."""
+        if isinstance(word, (list, tuple)):
+            return np.array(self.vectors[self.rows(word)])
         return np.array(self.vectors[self.row(word)])
 
     def __repr__(self) -> str:

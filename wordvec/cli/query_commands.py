@@ -27,7 +27,7 @@ def load_options(func: Callable) -> Callable:
         click.argument("vectors", type=click.Path(exists=True)),
         click.option("--format", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
                      help="Format of VECTORS.  [default: sniffed]"),
-        click.option("--limit", type=int, default=None, help="Read only the first N rows."),
+        click.option("--limit", type=click.IntRange(min=1), default=None, help="Read only the first N rows."),
         click.option("--allow-nonfinite", is_flag=True,
                      help="Load rows containing NaN or infinity (with a warning) instead of refusing the file."),
     )):
@@ -122,8 +122,8 @@ def _interactive(kv, topn: int, restrict: int | None, method: str, as_json: bool
         sys.stdout.flush()
 
 
-topn_option = click.option("--topn", type=int, default=10, show_default=True, help="How many answers.")
-restrict_option = click.option("--restrict", type=int, default=None,
+topn_option = click.option("--topn", type=click.IntRange(min=1), default=10, show_default=True, help="How many answers.")
+restrict_option = click.option("--restrict", type=click.IntRange(min=1), default=None,
                                help="Answer only from the first N rows (the most frequent words).")
 method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul")), default="3cosadd",
                              show_default=True, help="How terms combine (analogies and expressions).")
@@ -205,8 +205,8 @@ def _print_analogy_table(report: dict) -> None:
     from pathlib import Path
 
     methods = report["methods"]
-    click.echo(f"Analogies: {Path(report['file']).name} (answers from the {report['restrict']:,} most "
-               "frequent words; case-insensitive)")
+    click.echo(f"Analogies: {Path(report['file']).name} (questions and answers within the "
+               f"{report['restrict']:,} most frequent words; case-insensitive)")
     width = max(len(s["section"]) for s in report["sections"]) + 2
     header = f"  {'section':<{width}}{'answered':>16}" + "".join(f"{_METHOD_LABELS[m]:>10}" for m in methods)
     click.echo(header)
@@ -245,9 +245,9 @@ def _print_pairs_table(reports: list[dict]) -> None:
               help="Word-pair file(s): 'word1 word2 score' lines, tab or space separated.  "
                    "[default: the bundled WordSim-353 and SimLex-999]")
 @click.option("--no-pairs", is_flag=True, help="Skip the word-pair evaluation.")
-@click.option("--restrict", type=int, default=30000, show_default=True,
+@click.option("--restrict", type=click.IntRange(min=1), default=30000, show_default=True,
               help="Analogies use only the N most frequent words (word2vec's compute-accuracy).")
-@click.option("--pairs-restrict", type=int, default=300000, show_default=True,
+@click.option("--pairs-restrict", type=click.IntRange(min=1), default=300000, show_default=True,
               help="Word pairs use only the N most frequent words (gensim's default).")
 @click.option("--method", "methods", type=click.Choice(("3cosadd", "3cosmul")), multiple=True,
               help="Analogy method(s).  [default: both]")
@@ -281,7 +281,7 @@ def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analog
 @click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES), required=True, help="Output format.")
 @click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
               help="Input format.  [default: sniffed]")
-@click.option("--limit", type=int, default=None, help="Convert only the first N rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Convert only the first N rows.")
 @click.option("--allow-nonfinite", is_flag=True, help="Accept rows containing NaN or infinity.")
 @json_option
 def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_json):
@@ -306,7 +306,7 @@ def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_
 
 @cli.command()
 @load_options
-@click.option("--head", type=int, default=10, show_default=True, help="How many leading words to show.")
+@click.option("--head", type=click.IntRange(min=0), default=10, show_default=True, help="How many leading words to show.")
 @json_option
 def info(vectors, input_format, limit, allow_nonfinite, head, as_json):
     """Describe VECTORS: format, size, metadata, leading words, vector norms."""
