@@ -135,7 +135,7 @@ def word2vec_jobs(args, corpus: Path, arch: str, threads: int, top_threads: int)
                     lr=LR[arch], threads=threads)
 
     def wordvec(seed, out):
-        return [bl.WORDVEC, "-q", "train", arch, str(corpus), "-o", str(out), "--format", "word2vec-binary",
+        return [*bl.WORDVEC, "-q", "train", arch, str(corpus), "-o", str(out), "--format", "word2vec-binary",
                 "--tokens", "raw", "--min-count", "5", "--sample", "1e-4", "--dim", "100", "--window", "5",
                 "--negative", "5", "--epochs", str(args.epochs), "--lr", str(LR[arch]),
                 "--threads", str(threads), "--seed", str(seed)]
@@ -225,9 +225,10 @@ def warm_up_wordvec(args, work: Path) -> None:
     """Compile numba's cache once (an installed package's first run), outside every timing."""
     tiny = data.ensure_text8(20_000, Path(args.data))
     for arch in args.archs:
-        cmd = [bl.WORDVEC, "-q", "train", arch, str(tiny), "-o", str(work / "warmup.bin"), "--format",
-               "word2vec-binary", "--tokens", "raw", "--epochs", "1", "--threads", "1"]
-        bl.run_process(cmd, env=bl.thread_env(1, {"XDG_CACHE_HOME": str(work / "warmup-cache")}))
+        for threads in args.threads:
+            cmd = [*bl.WORDVEC, "-q", "train", arch, str(tiny), "-o", str(work / "warmup.bin"), "--format",
+                   "word2vec-binary", "--tokens", "raw", "--epochs", "1", "--threads", str(threads)]
+            bl.run_process(cmd, env=bl.thread_env(threads, {"XDG_CACHE_HOME": str(work / "warmup-cache")}))
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -242,9 +243,9 @@ def bench_vocab(args) -> None:
                "runs": []}
     vocab_count = Path(args.glove_dir) / "vocab_count" if args.glove_dir else None
     tools = [
-        ("wordvec vocab --tokens raw --no-lowercase", [bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
+        ("wordvec vocab --tokens raw --no-lowercase", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
          str(work / "wordvec-raw.txt"), "--tokens", "raw", "--no-lowercase", "--min-count", "5"], None),
-        ("wordvec vocab (default: --tokens words, lowercase)", [bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
+        ("wordvec vocab (default: --tokens words, lowercase)", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
          str(work / "wordvec-words.txt"), "--min-count", "5"], None),
         ("gensim build_vocab(corpus_file=), LineSentence split", bl.python_cmd(GENSIM_VOCAB, corpus, 5), None),
     ]
@@ -287,7 +288,7 @@ def bench_singleline(args) -> None:
     work.mkdir(parents=True, exist_ok=True)
     results = {"bench": "singleline", "machine": bl.machine_info(), "corpus": str(corpus),
                "megabytes": megabytes, "tokens": count_tokens(corpus), "runs": []}
-    cmd = [bl.WORDVEC, "-q", "vocab", str(corpus), "-o", str(work / "vocab.txt"), "--min-count", "5"]
+    cmd = [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o", str(work / "vocab.txt"), "--min-count", "5"]
     for rep in range(args.runs):
         run = bl.run_process(cmd, env=bl.thread_env(1, {"XDG_CACHE_HOME": str(work / "cache")}),
                              timeout=args.timeout)
@@ -366,7 +367,7 @@ def bench_glove(args) -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
         run_dir.mkdir(parents=True)
         out = run_dir / "vectors.bin"
-        cmd = [bl.WORDVEC, *middle[:2], str(corpus), "-o", str(out), *middle[2:]]
+        cmd = [*bl.WORDVEC, *middle[:2], str(corpus), "-o", str(out), *middle[2:]]
         cmd += ["--dim", "100", "--min-count", "5", "--threads", str(threads), "--seed", "1",
                 "--format", "word2vec-binary", "--tokens", "raw", "--json"]
         note(f"{tool}: running")
@@ -399,7 +400,8 @@ def bench_load(args) -> None:
     native = work / "random.wv"
     results = {"bench": "load", "machine": bl.machine_info(), "file": str(binary), "rows": rows, "dim": dim,
                "runs": []}
-    convert = bl.run_process([bl.WORDVEC, "-q", "convert", str(binary), str(native), "--to", "native"])
+    convert = bl.run_process([*bl.WORDVEC, "-q", "convert", str(binary), str(native), "--to", "native"],
+                             env=bl.thread_env(1))
     results["convert"] = {"cmd": bl.shell_line(convert.cmd), "wall": convert.wall, "ok": convert.ok,
                           "error": None if convert.ok else convert.failure()}
     open(binary, "rb").read()  # warm the page cache: every tool reads from memory
@@ -408,7 +410,7 @@ def bench_load(args) -> None:
     if convert.ok:
         tools += [("wordvec.load(native folder, mmap)", bl.python_cmd(LOAD_WORDVEC, native)),
                   ("wordvec similar NATIVE w0000001 (whole process)",
-                   [bl.WORDVEC, "similar", str(native), "w0000001"])]
+                   [*bl.WORDVEC, "similar", str(native), "w0000001"])]
     for rep in range(args.runs):
         for tool, cmd in tools:
             run = bl.run_process(cmd, env=bl.thread_env(1), timeout=args.timeout)
@@ -445,6 +447,7 @@ def parse_args(argv):
     common.add_argument("--evaluator", choices=("auto", "wordvec", "gensim"), default="auto")
     common.add_argument("--data", default=str(data.DEFAULT_DIR), help="prepared inputs [%(default)s]")
     common.add_argument("--work", default="/tmp/benchdata/runs", help="outputs and raw results [%(default)s]")
+    common.add_argument("--ref", default="HEAD", help="git commit of wordvec to benchmark [%(default)s]")
     common.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per process")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -466,6 +469,8 @@ def parse_args(argv):
         note(f"Stanford GloVe not found in {args.glove_dir}: skipping that peer")
         args.glove_dir = None
     Path(args.work).mkdir(parents=True, exist_ok=True)
+    if args.command != "render":
+        note(f"benchmarking wordvec from a snapshot of {args.ref}: {bl.use_snapshot(args.ref)}")
     return args
 
 

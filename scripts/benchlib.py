@@ -24,7 +24,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-WORDVEC = str(VENV_BIN / "wordvec") if (VENV_BIN / "wordvec").exists() else "wordvec"
+WORDVEC = [PYTHON, "-m", "wordvec"]   # run from the snapshot on PYTHONPATH (see use_snapshot)
+SNAPSHOT: dict = {"path": None, "commit": None}
+
+
+def use_snapshot(ref: str = "HEAD", root: Path = Path("/tmp/benchdata")) -> Path:
+    """Benchmark a frozen copy of a commit, not the shared working tree that others are editing.
+
+    `git archive REF` is unpacked once into ROOT/wordvec-<commit>; every wordvec process gets it
+    first on PYTHONPATH (ahead of the editable install), and so does this harness's evaluator.
+    """
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", ref], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    target = root / f"wordvec-{commit}"
+    if not (target / "wordvec" / "__init__.py").exists():
+        tmp = root / f"wordvec-{commit}.tmp"
+        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "wordvec"], capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+        os.replace(tmp, target)
+    SNAPSHOT.update(path=str(target), commit=commit)
+    sys.path.insert(0, str(target))
+    return target
 EVAL_DIR = Path(os.environ.get("WORDVEC_EVAL_DIR", "/work/shared/eval"))
 ANALOGIES = EVAL_DIR / "questions-words.txt"
 PAIR_SETS = {"ws353": EVAL_DIR / "wordsim353.tsv", "simlex": EVAL_DIR / "simlex999.tsv"}
@@ -60,6 +83,8 @@ def thread_env(threads: int, extra: dict | None = None) -> dict:
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env[name] = str(threads)
     env.setdefault("PYTHONHASHSEED", "0")
+    if SNAPSHOT["path"]:
+        env["PYTHONPATH"] = SNAPSHOT["path"] + os.pathsep + env.get("PYTHONPATH", "")
     if extra:
         env.update(extra)
     return env
@@ -105,6 +130,8 @@ def python_cmd(code: str, *args) -> list[str]:
 
 def shell_line(cmd: list[str], stdin: str | None = None, stdout: str | None = None) -> str:
     """The exact command as one copy-pasteable line; long `python -c` bodies are abbreviated."""
+    if list(cmd[:3]) == WORDVEC:
+        cmd = ["wordvec", *cmd[3:]]
     parts = []
     for i, arg in enumerate(cmd):
         if i > 0 and cmd[i - 1] == "-c" and "\n" in arg:
@@ -131,15 +158,15 @@ def _first_match(path: str, pattern: str) -> str:
 
 def _version(module: str) -> str:
     code = f"import importlib.metadata as m; print(m.version({module!r}))"
-    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=thread_env(1))
     return done.stdout.strip() or "not installed"
 
 
 def machine_info() -> dict:
     """Facts that make a figure reproducible: cores, CPU, RAM, load, versions, commit."""
     mem_kib = _first_match("/proc/meminfo", r"^MemTotal:\s+(\d+)")
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+    commit = SNAPSHOT["commit"] or subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                                                  capture_output=True, text=True).stdout.strip()
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "nproc": os.cpu_count(),
@@ -156,7 +183,8 @@ def machine_info() -> dict:
 def machine_markdown(info: dict) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     return (f"Measured {info['date']} on {info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, "
-            f"Linux {info['kernel']}, Python {info['python']}; {versions}; wordvec commit {info['commit']}. "
+            f"Linux {info['kernel']}, Python {info['python']}; {versions}; wordvec commit {info['commit']} "
+            "(run from a `git archive` snapshot of that commit). "
             f"Load average when the run started: {info['load']} (the machine is shared: see the note on noise).")
 
 
