@@ -71,8 +71,7 @@ class RawTypeTable:
     """Interned raw tokens (see wordvec._kernels.tokenize for the layout), grown on demand."""
 
     def __init__(self, types: int = 1 << 16, arena: int = 1 << 20):
-        self.slots = np.full(4 * types, -1, dtype=np.int32)
-        self.hashes = np.zeros(types, dtype=np.uint64)
+        self.slots = np.zeros(4 * types, dtype=np.uint64)
         self.starts = np.zeros(types, dtype=np.int64)
         self.lengths = np.zeros(types, dtype=np.int32)
         self.counts = np.zeros(types, dtype=np.int64)
@@ -84,22 +83,21 @@ class RawTypeTable:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.slots, self.hashes, self.starts, self.lengths,
-                                      self.counts, self.arena))
+        return sum(a.nbytes for a in (self.slots, self.starts, self.lengths, self.counts, self.arena))
 
     def arrays(self) -> tuple:
-        return (self.slots, self.hashes, self.starts, self.lengths, self.counts, self.arena, self.sizes)
+        return (self.slots, self.starts, self.lengths, self.counts, self.arena, self.sizes)
 
     def grow(self, status: int) -> None:
         from ._kernels import tokenize as k
 
         n = len(self)
         if status == k.NEED_SLOTS:
-            self.slots = np.empty(2 * self.slots.shape[0], dtype=np.int32)
-            k.rehash(self.slots, self.hashes, n)
+            self.slots = np.empty(2 * self.slots.shape[0], dtype=np.uint64)
+            k.rehash(self.slots, self.starts, self.lengths, self.arena, n)
         elif status == k.NEED_TYPES:
-            size = 2 * self.hashes.shape[0]
-            for name in ("hashes", "starts", "lengths", "counts"):
+            size = 2 * self.starts.shape[0]
+            for name in ("starts", "lengths", "counts"):
                 old = getattr(self, name)
                 new = np.zeros(size, dtype=old.dtype)
                 new[:n] = old[:n]
@@ -120,11 +118,11 @@ class RawTypeTable:
         from ._kernels import tokenize as k
 
         keep = self.counts[: len(self)] >= min_count
-        k.compact(keep, self.hashes, self.starts, self.lengths, self.counts, self.arena, self.sizes)
-        k.rehash(self.slots, self.hashes, len(self))
+        k.compact(keep, self.starts, self.lengths, self.counts, self.arena, self.sizes)
+        k.rehash(self.slots, self.starts, self.lengths, self.arena, len(self))
 
     def clear(self) -> None:
-        self.slots[:] = -1
+        self.slots[:] = 0
         self.sizes[:] = 0
 
 

@@ -3,8 +3,8 @@
 The table interns raw token bytes (before lowercasing or punctuation stripping, which Python
 applies once per distinct type rather than once per token). Layout, all owned by Python:
 
-  slots   int32[S]   open addressing, S a power of two; -1 = empty, else a type id
-  hashes  uint64[T]  hash of each type (for rehashing when slots grow)
+  slots   uint64[S]  open addressing, S a power of two; 0 = empty, else the hash's upper 32 bits
+                     packed with type id + 1 in the lower 32, so most probes touch one word
   starts  int64[T]   offset of each type's bytes in `arena`
   lengths int32[T]   byte length of each type
   counts  int64[T]   occurrences
@@ -27,6 +27,8 @@ NEWLINE = -1     # marker emitted into the token stream at each newline
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
+_HIGH = np.uint64(0xFFFFFFFF00000000)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 @njit(inline="always", nogil=True, cache=True)
@@ -57,44 +59,53 @@ def _utf8_cut(buf, start, length):
     return length
 
 
-@njit(nogil=True, cache=True)
-def intern_token(buf, start, length, slots, hashes, starts, lengths, counts, arena, sizes):
-    """Type id of buf[start:start+length], adding it if new; a negative status if a structure is full."""
+@njit(inline="always", nogil=True, cache=True)
+def _hash(buf, start, length):
+    """FNV-1a over the bytes, with a final shift-xor so the low bits (the slot) are well mixed."""
     h = _FNV_OFFSET
     for i in range(start, start + length):
         h = (h ^ np.uint64(buf[i])) * _FNV_PRIME
+    return h ^ (h >> np.uint64(29))
+
+
+@njit(nogil=True, cache=True)
+def intern_token(buf, start, length, slots, starts, lengths, counts, arena, sizes):
+    """Type id of buf[start:start+length], adding it if new; a negative status if a structure is full."""
+    h = _hash(buf, start, length)
+    tag = h & _HIGH
     mask = np.uint64(slots.shape[0] - 1)
     pos = h & mask
     while True:
-        t = slots[pos]
-        if t < 0:
+        entry = slots[pos]
+        if entry == 0:
             break
-        if hashes[t] == h and lengths[t] == length:
-            s = starts[t]
-            same = True
-            for i in range(length):
-                if arena[s + i] != buf[start + i]:
-                    same = False
-                    break
-            if same:
-                return t
+        if (entry & _HIGH) == tag:
+            t = np.int64(entry & _LOW) - 1
+            if lengths[t] == length:
+                s = starts[t]
+                same = True
+                for i in range(length):
+                    if arena[s + i] != buf[start + i]:
+                        same = False
+                        break
+                if same:
+                    return t
         pos = (pos + np.uint64(1)) & mask
-    # new type
+    # a new type
     n = sizes[0]
     if 2 * (n + 1) > slots.shape[0]:
         return -NEED_SLOTS
-    if n >= hashes.shape[0]:
+    if n >= starts.shape[0]:
         return -NEED_TYPES
     used = sizes[1]
     if used + length > arena.shape[0]:
         return -NEED_ARENA
     for i in range(length):
         arena[used + i] = buf[start + i]
-    hashes[n] = h
     starts[n] = used
     lengths[n] = length
     counts[n] = 0
-    slots[pos] = n
+    slots[pos] = tag | np.uint64(n + 1)
     sizes[0] = n + 1
     sizes[1] = used + length
     return n
@@ -102,7 +113,7 @@ def intern_token(buf, start, length, slots, hashes, starts, lengths, counts, are
 
 @njit(nogil=True, cache=True)
 def scan_block(buf, begin, end, final, skipping, max_token_bytes,
-               slots, hashes, starts, lengths, counts, arena, sizes,
+               slots, starts, lengths, counts, arena, sizes,
                emit, out, out_used):
     """Tokenize buf[begin:end]; count every token and, if `emit`, append type ids and NEWLINE
     markers to `out`.
@@ -147,7 +158,7 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
                 length = j - i
         if emit and out_used >= out.shape[0]:
             return i, OK, skipping, out_used, tokens, cut
-        t = intern_token(buf, i, length, slots, hashes, starts, lengths, counts, arena, sizes)
+        t = intern_token(buf, i, length, slots, starts, lengths, counts, arena, sizes)
         if t < 0:
             return i, -t, skipping, out_used, tokens, cut
         counts[t] += 1
@@ -163,19 +174,20 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
 
 
 @njit(nogil=True, cache=True)
-def rehash(slots, hashes, n_types):
-    """Refill an emptied, resized `slots` from the stored hashes."""
+def rehash(slots, starts, lengths, arena, n_types):
+    """Refill an emptied or resized `slots` from the stored types (hashes are recomputed)."""
     mask = np.uint64(slots.shape[0] - 1)
-    slots[:] = -1
+    slots[:] = 0
     for t in range(n_types):
-        pos = hashes[t] & mask
-        while slots[pos] >= 0:
+        h = _hash(arena, starts[t], lengths[t])
+        pos = h & mask
+        while slots[pos] != 0:
             pos = (pos + np.uint64(1)) & mask
-        slots[pos] = t
+        slots[pos] = (h & _HIGH) | np.uint64(t + 1)
 
 
 @njit(nogil=True, cache=True)
-def compact(keep, hashes, starts, lengths, counts, arena, sizes):
+def compact(keep, starts, lengths, counts, arena, sizes):
     """Drop the types where keep is False (word2vec's ReduceVocab), packing arrays and arena in place.
 
     Returns the old→new id map (-1 for dropped). `slots` must be rebuilt with rehash afterwards.
@@ -190,7 +202,6 @@ def compact(keep, hashes, starts, lengths, counts, arena, sizes):
             ln = lengths[t]
             for k in range(ln):
                 arena[used + k] = arena[s + k]
-            hashes[new] = hashes[t]
             starts[new] = used
             lengths[new] = ln
             counts[new] = counts[t]
