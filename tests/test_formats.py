@@ -210,6 +210,14 @@ def test_native_version_and_damage_are_reported(kv, tmp_path):
         load(path)
 
 
+@pytest.mark.parametrize("fmt", list(EXTENSIONS))
+def test_words_with_unicode_spaces_survive(tmp_path, fmt):
+    words = ["\xa0", "a\x85b", "\u2028", "x\x1cy", "\u3000z", "plain"]
+    path = tmp_path / f"v.{EXTENSIONS[fmt]}"
+    save(KeyedVectors(np.ones((6, 2), np.float32), words), path, format=fmt)
+    assert load(path).words == words
+
+
 def test_vocab_without_counts_and_odd_spacing(tmp_path):
     path = tmp_path / "vocab.txt"
     path.write_bytes(b"the 10\r\nof  7\nlonely\n")
@@ -259,3 +267,22 @@ def test_query_path_never_imports_numba(kv, tmp_path):
             "kv.most_similar('the'); kv.analogy('the', 'w1', 'w2')\n"
             "assert 'numba' not in sys.modules, 'numba was imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- property: any word without ASCII whitespace survives every format ------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_word = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=" \t\n\r\x0b\x0c"),
+                min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(_word, min_size=1, max_size=8), fmt=st.sampled_from(list(EXTENSIONS)))
+def test_any_nonspace_word_round_trips(tmp_path_factory, words, fmt):
+    folder = tmp_path_factory.mktemp("prop")
+    vectors = np.arange(len(words) * 3, dtype=np.float32).reshape(-1, 3) / 7 + 1
+    path = folder / f"v.{EXTENSIONS[fmt]}"
+    save(KeyedVectors(vectors, words), path, format=fmt)
+    back = load(path, format=fmt)
+    assert back.words == words
+    np.testing.assert_allclose(back.vectors, vectors, rtol=1e-6)

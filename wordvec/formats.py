@@ -16,6 +16,7 @@ import json
 import lzma
 import mmap
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,8 @@ NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+_ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
 
 
@@ -182,23 +185,24 @@ def read_vocab(path: Path, limit: int | None = None) -> tuple[list[str], np.ndar
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"{path}: cannot read it ({exc.strerror})") from None
-    text = data.decode("utf-8", errors="replace")
-    if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
-        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
-    if "\r" in text:
-        text = text.replace("\r", "")
-    # fast path: every line is "word count" with one space (one C-level split; numpy parses counts)
-    n_lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    tokens = text.split()
-    if len(tokens) == 2 * n_lines and text.count(" ") == n_lines:
+    if b"\r" in data:
+        data = data.replace(b"\r", b"")
+    # fast path: every line is "word count" with one space. bytes.split() splits on ASCII
+    # whitespace only, as the formats do (a word may hold Unicode spaces); numpy parses counts.
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    tokens = data.split()
+    if len(tokens) == 2 * n_lines and data.count(b" ") == n_lines:
         if limit is not None:
             tokens = tokens[:2 * limit]
         try:
-            counts = np.fromstring(" ".join(tokens[1::2]), dtype=np.int64, sep=" ")
-        except ValueError:
+            counts = np.fromstring(b" ".join(tokens[1::2]).decode("ascii"), dtype=np.int64, sep=" ")
+        except (ValueError, UnicodeDecodeError):
             counts = np.empty(0, np.int64)
         if 2 * len(counts) == len(tokens):
-            return tokens[0::2], counts
+            return _decode_words(tokens[0::2], path), counts
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
+        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
     lines = text.split("\n")
     if lines and not lines[-1]:
         lines.pop()
@@ -207,12 +211,13 @@ def read_vocab(path: Path, limit: int | None = None) -> tuple[list[str], np.ndar
     # tolerant path: extra spaces, missing counts; names the first line without a word
     words_out, counts_out = [], np.zeros(len(lines), dtype=np.int64)
     for i, line in enumerate(lines):
-        word, sep, count = line.strip().rpartition(" ")
+        line = line.strip(_ASCII_WHITESPACE)  # words may hold other (Unicode) spaces
+        word, sep, count = line.rpartition(" ")
         if sep and count.isdigit():
             counts_out[i] = int(count)
-            word = word.strip()
+            word = word.strip(_ASCII_WHITESPACE)
         else:
-            word = line.strip()
+            word = line
         if not word:
             raise FormatError(f"{path}: line {i + 1} has no word")
         words_out.append(word)
@@ -353,8 +358,9 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
 
 # --- saving --------------------------------------------------------------------------------
 def _check_words(kv: KeyedVectors, fmt: str) -> None:
+    """Every format separates words by ASCII whitespace, so a word may hold anything else."""
     for i, word in enumerate(kv.words):
-        if not word or len(word.split()) != 1 or word != word.strip():
+        if not word or _ASCII_SPACE.search(word):
             raise FormatError(f"word at row {i + 1} ({word!r}) is empty or contains whitespace; "
                               f"the {fmt} format cannot store it")
 
