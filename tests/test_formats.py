@@ -260,6 +260,14 @@ def test_gensim_reads_ours_and_we_read_gensims(kv, tmp_path, binary):
     np.testing.assert_allclose(back.vectors, kv.vectors, rtol=1e-6)
 
 
+def test_gensim_reads_our_glove_text(kv, tmp_path):
+    gensim_models = pytest.importorskip("gensim.models")
+    save(kv, tmp_path / "v.glove.txt", format="glove")
+    g = gensim_models.KeyedVectors.load_word2vec_format(str(tmp_path / "v.glove.txt"), no_header=True)
+    assert g.index_to_key == kv.words
+    np.testing.assert_allclose(g.vectors, kv.vectors, rtol=1e-6)
+
+
 def test_query_path_never_imports_numba(kv, tmp_path):
     save(kv, tmp_path / "v.wv")
     code = ("import sys, wordvec, wordvec.formats, wordvec.evaluate\n"
