@@ -14,6 +14,7 @@ meta.json; the arrays are sorted by (row, col) and memory-mappable.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import threading
@@ -64,6 +65,19 @@ def budget_bytes(memory_gib: float | None) -> int:
     if budget < MIN_BUDGET:
         raise ResourceError(f"--memory {memory_gib} GiB is below the 16 MiB minimum for co-occurrence counting")
     return budget
+
+
+def weight_scale(window: int, distance_weighting: bool) -> float:
+    """Units per co-occurrence: lcm(1..window), so every weight 1/d is a whole number of units.
+
+    Sums of whole numbers below 2**53 are exact in float64, whatever their order. Beyond
+    window 16 the multiple grows too fast for that guarantee, and sums are plain float64.
+    """
+    if not distance_weighting:
+        return 1.0
+    if window > 16:
+        return 1.0
+    return float(math.lcm(*range(1, window + 1)))
 
 
 def pairs_per_sentence(offsets: np.ndarray, window: int, symmetric: bool) -> np.ndarray:
@@ -187,6 +201,7 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     if arena_pairs is not None:
         plan["arena_pairs"] = max(int(arena_pairs), 1)
     n_dist = window if distance_weighting else 1
+    scale = weight_scale(window, distance_weighting)
     key_bits = int(vocab_size * vocab_size * n_dist - 1).bit_length()
     ranges = _chunks(plan["pairs"], plan["buffer_pairs"])
     log.info("counting co-occurrences: %s keys in %d chunks, window %d, budget %.2f GiB, %d threads",
@@ -220,7 +235,7 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
                 sorted_keys, free = (scratch, keys) if kernels.radix_sort(keys, scratch, n, key_bits) \
                     else (keys, scratch)
                 sums = free.view(np.float64)
-                m = kernels.sum_sorted(sorted_keys, n, n_dist, distance_weighting, sorted_keys, sums)
+                m = kernels.sum_sorted(sorted_keys, n, n_dist, distance_weighting, scale, sorted_keys, sums)
                 with lock:
                     store.add(sorted_keys[:m], sums[:m])
                     bar.update(1)
@@ -243,18 +258,18 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
         del store
         run_pos = np.concatenate([[0], run_ends[:-1]]).astype(np.int64)
         if output is None:
-            result = _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size)
+            result = _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size, scale)
             result.meta = {**meta, "nnz": result.nnz}
             return result
-        return _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, meta, Path(output))
+        return _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, scale, meta, Path(output))
 
 
-def _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size) -> Cooccurrence:
+def _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size, scale) -> Cooccurrence:
     upper = len(keys)
     rows = np.empty(upper, np.int32)
     cols = np.empty(upper, np.int32)
     out = np.empty(upper, np.float32)
-    n = kernels.merge_runs(keys, vals, run_ends, run_pos, vocab_size, rows, cols, out)
+    n = kernels.merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, rows, cols, out)
     # copies of the used prefix, so the oversized buffers are freed
     return Cooccurrence(rows[:n].copy(), cols[:n].copy(), out[:n].copy())
 
@@ -286,7 +301,7 @@ class _NpyAppender:
         self.file.close()
 
 
-def _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, meta, output: Path) -> Cooccurrence:
+def _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, scale, meta, output: Path) -> Cooccurrence:
     from .atomic import atomic_dir
 
     upper = max(len(keys), 1)
@@ -298,7 +313,7 @@ def _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, meta, output
                    _NpyAppender(tmp / "vals.npy", np.float32, upper)]
         try:
             while True:
-                n = kernels.merge_runs(keys, vals, run_ends, run_pos, len(vocab), rows, cols, out)
+                n = kernels.merge_runs(keys, vals, run_ends, run_pos, len(vocab), scale, rows, cols, out)
                 for writer, array in zip(writers, (rows, cols, out)):
                     writer.append(array[:n])
                 if n < chunk:

@@ -5,7 +5,10 @@ A co-occurrence is packed into one uint64 key so that sorting needs no payload a
     key = (row * V + col) * n_dist + (distance - 1)      (n_dist = window when weighted, else 1)
 
 Sorting the keys puts every occurrence of a pair next to each other, grouped by distance, so
-the weight 1/distance is recomputed exactly while summing, in float64. Arrays in, counts out.
+the weight is recomputed while summing. Sums are kept in units of 1/scale, where scale is the
+least common multiple of 1..window: every weight scale/d is then a whole number, the float64
+sums are exact integers, and the result does not depend on how pairs were split into runs
+(so a run under a small --memory equals an unbounded one bit for bit). Arrays in, counts out.
 """
 
 import numpy as np
@@ -76,9 +79,10 @@ def radix_sort(keys, scratch, n, key_bits):
 
 
 @njit(cache=True, nogil=True)
-def sum_sorted(keys, n, n_dist, weighted, out_pairs, out_vals):
+def sum_sorted(keys, n, n_dist, weighted, scale, out_pairs, out_vals):
     """Collapse sorted keys[:n] into unique pair keys (row * V + col) with float64 sums.
 
+    A pair at distance d adds scale / d (weighted) or scale (unweighted).
     out_pairs may be keys itself: the write position never passes the read position.
     Returns the number of unique pairs.
     """
@@ -94,8 +98,9 @@ def sum_sorted(keys, n, n_dist, weighted, out_pairs, out_vals):
             while i < n and keys[i] == key:
                 repeats += 1
                 i += 1
-            # every occurrence at distance d weighs 1/d
-            total += repeats / (np.float64(key % dist) + 1.0) if weighted else np.float64(repeats)
+            # every occurrence at distance d weighs 1/d, that is scale / d units
+            unit = scale / (np.float64(key % dist) + 1.0) if weighted else scale
+            total += repeats * unit
         out_pairs[m] = pair
         out_vals[m] = total
         m += 1
@@ -119,8 +124,8 @@ def _sift_down(heap, size, keys, run_pos, slot):
 
 
 @njit(cache=True, nogil=True)
-def merge_runs(keys, vals, run_ends, run_pos, vocab_size, out_rows, out_cols, out_vals):
-    """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays.
+def merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, out_rows, out_cols, out_vals):
+    """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays (/ scale).
 
     Run r is keys[run_pos[r]:run_ends[r]]; run_pos advances in place, so calling again with
     fresh out arrays continues where the last call stopped. Returns the entries written.
@@ -151,6 +156,6 @@ def merge_runs(keys, vals, run_ends, run_pos, vocab_size, out_rows, out_cols, ou
             _sift_down(heap, size, keys, run_pos, 0)
         out_rows[m] = np.int32(pair // n_vocab)
         out_cols[m] = np.int32(pair % n_vocab)
-        out_vals[m] = np.float32(total)
+        out_vals[m] = np.float32(total / scale)
         m += 1
     return m
