@@ -70,6 +70,9 @@ def test_analogy_three_words_and_methods(royal, capsys):
     assert code == 2 and "three words" in err
     code, _, err = run(capsys, "similar", royal, "king", "--topn", "0")
     assert code == 2 and "--topn" in err
+    for command in ("similar", "analogy"):
+        code, _, err = run(capsys, command, royal, "king", "-", "man", "+", "woman", "--tpon", "3")
+        assert code == 2 and "no such option: --tpon" in err
 
 
 def test_similarity(royal, capsys):

@@ -84,6 +84,9 @@ def _expression_text(positive: list[str], negative: list[str]) -> str:
 
 def _answer(kv, terms: list[str], topn: int, restrict: int | None, method: str) -> list[tuple[str, list]]:
     """One query line: an expression, an analogy ``a b c``, or neighbours of each word."""
+    for term in terms:  # unknown options reach here because of ignore_unknown_options
+        if term.startswith("--") and term not in kv:
+            raise click.UsageError(f"no such option: {term}")
     if _is_expression(terms, kv):
         positive, negative = parse_expression(terms, kv)
         return [(_expression_text(positive, negative),
@@ -146,7 +149,7 @@ def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict
     if not words:
         _interactive(kv, topn, restrict, method, as_json)
         return
-    if _is_expression(words, kv):
+    if _is_expression(words, kv) or any(w.startswith("--") for w in words):
         answers = _answer(kv, list(words), topn, restrict, method)
     else:
         answers = list(zip(words, kv.most_similar_many(list(words), topn=topn, restrict=restrict)))
