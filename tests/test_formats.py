@@ -170,10 +170,14 @@ def test_truncated_binary_and_extra_rows_are_errors(tmp_path):
         load(_write(tmp_path, full.replace(b"2 3\n", b"1 3\n", 1), "x.bin"), format="word2vec-binary")
 
 
-def test_gzipped_text_loads(kv, tmp_path):
-    save(kv, tmp_path / "v.txt", format="word2vec")
-    (tmp_path / "v.txt.gz").write_bytes(gzip.compress((tmp_path / "v.txt").read_bytes()))
-    assert load(tmp_path / "v.txt.gz").words == kv.words
+@pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove"])
+def test_gzipped_files_load(kv, tmp_path, fmt):
+    save(kv, tmp_path / "v", format=fmt)
+    (tmp_path / "v.gz").write_bytes(gzip.compress((tmp_path / "v").read_bytes()))
+    assert sniff(tmp_path / "v.gz") == fmt
+    back = load(tmp_path / "v.gz", limit=30)
+    assert back.words == kv.words[:30]
+    np.testing.assert_allclose(back.vectors, kv.vectors[:30], rtol=1e-6)
 
 
 def test_nonfinite_rows_refused_unless_allowed(kv, tmp_path, caplog):
