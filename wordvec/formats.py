@@ -10,10 +10,8 @@ numpy only: this module is on the query path and must never import numba.
 
 from __future__ import annotations
 
-import bz2
-import gzip
+import importlib
 import json
-import lzma
 import mmap
 import os
 import re
@@ -31,7 +29,7 @@ ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt":
            "binary": "word2vec-binary", "bin": "word2vec-binary"}
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_OPENERS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # imported only when such a file is read
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
@@ -49,7 +47,8 @@ def canonical_format(name: str | None) -> str | None:
 
 # --- sniffing ------------------------------------------------------------------------------
 def _open_binary(path: Path):
-    return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
+    module = _OPENERS.get(path.suffix.lower())
+    return importlib.import_module(module).open(path, "rb") if module else open(path, "rb")
 
 
 def _is_number(token: bytes) -> bool:
