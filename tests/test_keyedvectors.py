@@ -89,6 +89,9 @@ def test_unknown_words_are_named_with_suggestions(kv):
     with pytest.raises(KeyError) as err:
         kv.analogy("man", "kingg", "zzzz")
     assert "kingg" in str(err.value) and "zzzz" in str(err.value)
+    with pytest.raises(KeyError) as err:
+        kv.analogy("mann", "kingg", "woman")
+    assert str(err.value).startswith("unknown words: ") and "'mann'" in str(err.value) and "'kingg'" in str(err.value)
 
 
 def test_unit_vectors_computed_once_and_never_written_back(kv):

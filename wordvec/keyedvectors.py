@@ -186,6 +186,11 @@ class KeyedVectors:
         """
         if method not in METHODS:
             raise WordvecError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        every = [t for terms in (positive, negative) if terms is not None
+                 for t in ([terms] if isinstance(terms, (str, np.ndarray)) else terms)]
+        missing = [t for t in every if isinstance(t, str) and t not in self.index]
+        if missing:  # name every unknown word at once, positive or negative
+            raise self.unknown(missing)
         pos, pos_rows = self._terms(positive)
         neg, neg_rows = self._terms(negative)
         if len(pos) + len(neg) == 0:
