@@ -67,8 +67,13 @@ def test_spilling_equals_in_memory_and_cleans_up(small_text, tmp_path, monkeypat
     assert not spills
     spilled = cooccur.count_cooccurrences(corpus, vocab, **common, arena_pairs=2500, tmp_dir=tmp_path)
     assert len(spills) > 3
+    # merging through tiny read windows: many rounds, each bounded by the smallest window end
+    monkeypatch.setattr(cooccur, "_MIN_WINDOW", 16)
+    monkeypatch.setattr(cooccur, "_ARENA_SHARE", 1e-6)
+    windowed = cooccur.count_cooccurrences(corpus, vocab, **common, arena_pairs=2500, tmp_dir=tmp_path)
     for name in ("rows", "cols", "vals"):
         np.testing.assert_array_equal(getattr(spilled, name), getattr(in_memory, name))
+        np.testing.assert_array_equal(getattr(windowed, name), getattr(in_memory, name))
     assert list(tmp_path.iterdir()) == []  # spill folder removed
 
 

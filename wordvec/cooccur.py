@@ -34,6 +34,7 @@ MIN_BUDGET = 16 * 2**20
 _BUFFER_SHARE = 0.35      # per-thread key buffers (key + scratch: 16 bytes per pair)
 _ARENA_SHARE = 0.5        # in-memory runs (key + float64 sum: 16 bytes per pair)
 _MERGE_CHUNK = 1 << 20    # entries per merge call when streaming to files
+_MIN_WINDOW = 4096        # smallest per-run read window when merging spilled runs
 
 
 @dataclass
@@ -136,24 +137,20 @@ class _RunStore:
         self.spilled += self.used + len(keys)
         self.used = 0
 
-    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All runs as (keys, vals, run_ends): the arena itself, or the spill files mapped."""
-        run_ends = np.array(self.run_ends, np.int64)
-        if self._files is None:
-            return self.keys[:self.used], self.vals[:self.used], run_ends
+    def finish_spill(self) -> None:
+        """Move the rest of the arena to the spill files and free the arena."""
         self._spill(self.keys[:0], self.vals[:0])
         for f in self._files:
             f.close()
-        self.keys = self.vals = np.empty(0)  # free the arena before mapping the spill files
-        if self.spilled == 0:
-            return np.empty(0, np.uint64), np.empty(0, np.float64), run_ends
-        keys = np.memmap(self.spill_dir / "keys.bin", np.uint64, mode="r", shape=(self.spilled,))
-        vals = np.memmap(self.spill_dir / "vals.bin", np.float64, mode="r", shape=(self.spilled,))
-        return keys, vals, run_ends
+        self.keys = self.vals = np.empty(0)
 
     @property
     def did_spill(self) -> bool:
         return self._files is not None
+
+    @property
+    def total(self) -> int:
+        return self.spilled + self.used
 
 
 def plan_counting(corpus, window: int, symmetric: bool, budget: int, threads: int) -> dict[str, Any]:
@@ -252,26 +249,75 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
         finally:
             bar.close()
         if store.did_spill:
-            log.info("co-occurrence runs spilled to disk (%s pairs); merging",
-                     f"{store.spilled + store.used:,}")
-        keys, vals, run_ends = store.finish()
-        del store
-        run_pos = np.concatenate([[0], run_ends[:-1]]).astype(np.int64)
+            log.info("co-occurrence runs spilled to disk (%s pairs); merging", f"{store.total:,}")
+            store.finish_spill()
+        chunks = _merged_chunks(kernels, store, vocab_size, scale, int(budget * _ARENA_SHARE) // 28)
         if output is None:
-            result = _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size, scale)
+            result = _collect(chunks, store.total)
             result.meta = {**meta, "nnz": result.nnz}
             return result
-        return _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, scale, meta, Path(output))
+        return _write_folder(chunks, store.total, vocab, meta, Path(output))
 
 
-def _merge_in_memory(kernels, keys, vals, run_ends, run_pos, vocab_size, scale) -> Cooccurrence:
-    upper = len(keys)
-    rows = np.empty(upper, np.int32)
-    cols = np.empty(upper, np.int32)
-    out = np.empty(upper, np.float32)
-    n = kernels.merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, rows, cols, out)
-    # copies of the used prefix, so the oversized buffers are freed
-    return Cooccurrence(rows[:n].copy(), cols[:n].copy(), out[:n].copy())
+_NO_LIMIT = np.uint64(2**64 - 1)
+
+
+def _merged_chunks(kernels, store: _RunStore, vocab_size: int, scale: float, merge_entries: int):
+    """Yield (rows, cols, vals) chunks of the summed runs in (row, col) order.
+
+    Runs in the arena are merged directly. Spilled runs are read through one window per run
+    (the budget split between them), never mapped whole: each round merges every pair up to
+    the smallest last key among windows of unfinished runs (runs hold each pair at most once,
+    so those pairs are complete), then the windows move on past what was merged.
+    """
+    run_ends = np.array(store.run_ends, np.int64)
+    run_starts = np.concatenate([[0], run_ends[:-1]]).astype(np.int64)
+    k = len(run_ends)
+    if not store.did_spill:
+        keys, vals, pos = store.keys[:store.used], store.vals[:store.used], run_starts.copy()
+        chunk = max(1, min(_MERGE_CHUNK, store.used))
+        rows, cols, out = np.empty(chunk, np.int32), np.empty(chunk, np.int32), np.empty(chunk, np.float32)
+        while True:
+            m = kernels.merge_runs(keys, vals, run_ends, pos, vocab_size, scale, _NO_LIMIT, rows, cols, out)
+            yield rows[:m], cols[:m], out[:m]
+            if m < chunk:
+                return
+    window = max(_MIN_WINDOW, merge_entries // max(k, 1))
+    keys, vals = np.empty(k * window, np.uint64), np.empty(k * window, np.float64)
+    rows, cols, out = np.empty(k * window, np.int32), np.empty(k * window, np.int32), np.empty(k * window, np.float32)
+    next_read = run_starts.copy()  # per run: the first entry not merged yet
+    with open(store.spill_dir / "keys.bin", "rb") as fk, open(store.spill_dir / "vals.bin", "rb") as fv:
+        while True:
+            pos = np.arange(k, dtype=np.int64) * window
+            ends = pos.copy()
+            limit = _NO_LIMIT
+            for r in range(k):
+                n = int(min(window, run_ends[r] - next_read[r]))
+                if n <= 0:
+                    continue
+                for f, array in ((fk, keys), (fv, vals)):
+                    f.seek(8 * int(next_read[r]))
+                    f.readinto(memoryview(array[pos[r]:pos[r] + n]))
+                ends[r] = pos[r] + n
+                if next_read[r] + n < run_ends[r]:
+                    limit = min(limit, keys[ends[r] - 1])
+            if np.array_equal(ends, pos):
+                return
+            start = pos.copy()
+            m = kernels.merge_runs(keys, vals, ends, pos, vocab_size, scale, limit, rows, cols, out)
+            next_read += pos - start
+            yield rows[:m], cols[:m], out[:m]
+
+
+def _collect(chunks, upper: int) -> Cooccurrence:
+    """Gather merged chunks in memory; np.empty maps pages lazily, so only nnz entries cost memory."""
+    rows, cols, vals = np.empty(upper, np.int32), np.empty(upper, np.int32), np.empty(upper, np.float32)
+    n = 0
+    for r, c, v in chunks:
+        m = len(r)
+        rows[n:n + m], cols[n:n + m], vals[n:n + m] = r, c, v
+        n += m
+    return Cooccurrence(rows[:n], cols[:n], vals[:n])
 
 
 class _NpyAppender:
@@ -301,23 +347,17 @@ class _NpyAppender:
         self.file.close()
 
 
-def _merge_to_folder(kernels, keys, vals, run_ends, run_pos, vocab, scale, meta, output: Path) -> Cooccurrence:
+def _write_folder(chunks, upper: int, vocab, meta: dict, output: Path) -> Cooccurrence:
     from .atomic import atomic_dir
 
-    upper = max(len(keys), 1)
-    chunk = min(_MERGE_CHUNK, upper)
-    rows, cols, out = np.empty(chunk, np.int32), np.empty(chunk, np.int32), np.empty(chunk, np.float32)
     with atomic_dir(output) as tmp:
         writers = [_NpyAppender(tmp / "rows.npy", np.int32, upper),
                    _NpyAppender(tmp / "cols.npy", np.int32, upper),
                    _NpyAppender(tmp / "vals.npy", np.float32, upper)]
         try:
-            while True:
-                n = kernels.merge_runs(keys, vals, run_ends, run_pos, len(vocab), scale, rows, cols, out)
-                for writer, array in zip(writers, (rows, cols, out)):
-                    writer.append(array[:n])
-                if n < chunk:
-                    break
+            for arrays in chunks:
+                for writer, array in zip(writers, arrays):
+                    writer.append(array)
         finally:
             for writer in writers:
                 writer.close()

@@ -108,52 +108,64 @@ def sum_sorted(keys, n, n_dist, weighted, scale, out_pairs, out_vals):
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _sift_down(heap, size, keys, run_pos, slot):
-    """Restore the min-heap of run ids (ordered by their head key) below `slot`."""
+def _sift_down(head_keys, head_runs, size, slot):
+    """Restore the min-heap of (head key, run) pairs below `slot`."""
+    key = head_keys[slot]
+    run = head_runs[slot]
     while True:
         child = 2 * slot + 1
         if child >= size:
-            return
-        if child + 1 < size and keys[run_pos[heap[child + 1]]] < keys[run_pos[heap[child]]]:
+            break
+        if child + 1 < size and head_keys[child + 1] < head_keys[child]:
             child += 1
-        if keys[run_pos[heap[child]]] < keys[run_pos[heap[slot]]]:
-            heap[child], heap[slot] = heap[slot], heap[child]
-            slot = child
-        else:
-            return
+        if head_keys[child] >= key:
+            break
+        head_keys[slot] = head_keys[child]
+        head_runs[slot] = head_runs[child]
+        slot = child
+    head_keys[slot] = key
+    head_runs[slot] = run
 
 
 @njit(cache=True, nogil=True)
-def merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, out_rows, out_cols, out_vals):
+def merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, limit, out_rows, out_cols, out_vals):
     """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays (/ scale).
 
     Run r is keys[run_pos[r]:run_ends[r]]; run_pos advances in place, so calling again with
-    fresh out arrays continues where the last call stopped. Returns the entries written.
+    fresh out arrays continues where the last call stopped. Pairs above `limit` (uint64) are
+    left for a later call. Returns the entries written.
     """
     k = run_pos.shape[0]
-    heap = np.empty(k, np.int64)
+    head_keys = np.empty(k, np.uint64)  # min-heap of each run's next key, with its run id
+    head_runs = np.empty(k, np.int64)
     size = 0
     for r in range(k):
         if run_pos[r] < run_ends[r]:
-            heap[size] = r
+            head_keys[size] = keys[run_pos[r]]
+            head_runs[size] = r
             size += 1
     for slot in range(size // 2 - 1, -1, -1):
-        _sift_down(heap, size, keys, run_pos, slot)
+        _sift_down(head_keys, head_runs, size, slot)
     n_vocab = np.uint64(vocab_size)
     m = 0
     capacity = out_rows.shape[0]
     while size > 0 and m < capacity:
-        pair = keys[run_pos[heap[0]]]
+        pair = head_keys[0]
+        if pair > limit:
+            break
         total = 0.0
         # pop the head of every run that starts with this pair
-        while size > 0 and keys[run_pos[heap[0]]] == pair:
-            r = heap[0]
+        while size > 0 and head_keys[0] == pair:
+            r = head_runs[0]
             total += vals[run_pos[r]]
             run_pos[r] += 1
-            if run_pos[r] >= run_ends[r]:
+            if run_pos[r] < run_ends[r]:
+                head_keys[0] = keys[run_pos[r]]
+            else:
                 size -= 1
-                heap[0] = heap[size]
-            _sift_down(heap, size, keys, run_pos, 0)
+                head_keys[0] = head_keys[size]
+                head_runs[0] = head_runs[size]
+            _sift_down(head_keys, head_runs, size, 0)
         out_rows[m] = np.int32(pair // n_vocab)
         out_cols[m] = np.int32(pair % n_vocab)
         out_vals[m] = np.float32(total / scale)
