@@ -201,5 +201,7 @@ def test_cli_errors_are_one_line(brown_small, tmp_path, capsys):
     code, _, err = _main("cooccur", str(brown_small), "-o", str(tmp_path / "c"), "--memory", "0.001",
                          capsys=capsys)
     assert code == 1 and "16 MiB" in err
+    code, _, err = _main("cooccur", str(brown_small), "-o", str(tmp_path / "missing" / "c"), capsys=capsys)
+    assert code == 1 and "does not exist" in err
     code, _, err = _main("train", "glove", "-o", str(out), capsys=capsys)
     assert code == 2 or (code == 1 and "CORPUS" in err)

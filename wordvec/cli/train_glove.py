@@ -39,6 +39,20 @@ def _gib(n: int | None) -> str:
     return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
 
 
+def _check_output(output: str) -> Path:
+    """Fail before any work if the output cannot be written (its folder is also where spills go)."""
+    import os
+
+    from ..errors import WordvecError
+
+    parent = Path(output).parent
+    if not parent.is_dir():
+        raise WordvecError(f"{output}: output folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise WordvecError(f"{output}: output folder {parent} is not writable")
+    return parent
+
+
 def _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache):
     from ..config import TokenizerConfig
     from ..corpus import prepare_corpus
@@ -67,12 +81,13 @@ def cooccur(corpus, output, window, memory, asymmetric, no_distance_weighting, t
 
     GloVeConfig(window=window, memory=memory, threads=threads, min_count=min_count,
                 max_vocab=max_vocab).validate()
+    spill_dir = _check_output(output)
     log.info("co-occurrence budget: %s", _gib(budget_bytes(memory)))
     start = time.perf_counter()
     vocab, encoded = _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache)
     result = count_cooccurrences(encoded, vocab, window=window, symmetric=not asymmetric,
                                  distance_weighting=not no_distance_weighting, memory=memory,
-                                 threads=threads, output=output, tmp_dir=Path(output).parent)
+                                 threads=threads, output=output, tmp_dir=spill_dir)
     seconds = time.perf_counter() - start
     summary = {"output": str(output), "nnz": result.nnz, "vocab_size": len(vocab),
                "tokens": encoded.n_tokens, "window": window, "seconds": round(seconds, 3)}
@@ -116,6 +131,7 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
                          seed=seed, memory=memory, vectors=vectors).validate()
     if not corpus and cooc_dir is None:
         raise click.UsageError("give a CORPUS to train on, or --cooc DIR")
+    spill_dir = _check_output(output)
     start = time.perf_counter()
     cooc = encoded = None
     if cooc_dir is not None:
@@ -146,7 +162,7 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
     log.info("memory: model %s, co-occurrence budget %s, training entries %s", _gib(needs["model_bytes"]),
              _gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]),
              _gib(needs["entries_bytes"]))
-    result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent)
+    result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=spill_dir)
     result.kv.meta["seconds"] = round(time.perf_counter() - start, 3)
     from ..formats import save
 
