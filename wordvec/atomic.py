@@ -7,6 +7,7 @@ is replaced only when the new one is complete.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -26,6 +27,35 @@ def _check_parent(path: Path) -> None:
         raise WordvecError(f"{path}: output folder {parent} is not writable")
 
 
+_NO_SPACE = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish_mode(tmp: str | Path, directory: bool) -> None:
+    """mkstemp/mkdtemp create owner-only entries; give the output the usual umask permissions."""
+    os.chmod(tmp, (0o777 if directory else 0o666) & ~_umask())
+
+
+def _no_space(exc: OSError) -> bool:
+    """A full disk or a file-size limit. numpy's tofile (np.save) reports a short write as
+    'N requested and M written' without an errno; a short write means the same thing."""
+    return exc.errno in _NO_SPACE or (exc.errno is None and " requested and " in str(exc))
+
+
+def _space_error(path: Path, exc: OSError) -> Exception:
+    """The no-space error named for the output, saying what became of the previous one."""
+    from .errors import ResourceError
+
+    kept = "the previous output is unchanged" if path.exists() else "nothing was written"
+    reason = exc.strerror or "short write"
+    return ResourceError(f"{path}: cannot write: {reason} (disk full or file size limit); {kept}")
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     """Open a temporary file beside `path`; on success fsync and rename it over `path`."""
@@ -37,9 +67,16 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        _publish_mode(tmp, directory=False)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if _no_space(exc):
+            raise _space_error(path, exc) from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -52,9 +89,10 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     _check_parent(path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
+    old = None
     try:
         yield tmp
-        old = None
+        _publish_mode(tmp, directory=True)
         if path.exists() or path.is_symlink():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
@@ -64,6 +102,20 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 old.unlink(missing_ok=True)
+    except OSError as exc:
+        _restore(old, path)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _no_space(exc):
+            raise _space_error(path, exc) from None
+        raise
     except BaseException:
+        _restore(old, path)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _restore(old: Path | None, path: Path) -> None:
+    """Put the previous output back if the swap was cut off between its two renames."""
+    if old is not None and (old.exists() or old.is_symlink()) and not (path.exists() or path.is_symlink()):
+        with contextlib.suppress(OSError):
+            os.replace(old, path)

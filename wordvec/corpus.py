@@ -25,7 +25,7 @@ import numpy as np
 from .config import TokenizerConfig
 from .errors import CorpusError
 from .progress import log, progress_bar
-from .vocab import Vocab, VocabReport, build_vocab
+from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
 CACHE_VERSION = 1
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
@@ -312,8 +312,12 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
     spool = tempfile.TemporaryDirectory(prefix="wordvec-stdin-")
     path = os.path.join(spool.name, "stdin")
-    with open(path, "wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+    try:
+        with open(path, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+    except BaseException:  # an interrupt or a full disk while spooling: leave no copy behind
+        spool.cleanup()
+        raise
     return [path if f == "-" else f for f in files], spool
 
 
@@ -324,7 +328,8 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
-    files, spool = _spool_stdin(input_files(paths))
+    listed = input_files(paths)
+    files, spool = _spool_stdin(listed)
     try:
         if vocab_path is not None:
             vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
@@ -333,8 +338,8 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             report = _cached_vocab_report(files, tokenizer, cache and spool is None)
             vocab = report.vocab.prune(min_count, max_vocab)
             if not len(vocab):
-                raise CorpusError(f"no word occurs at least {min_count} times (--min-count) among "
-                                  f"{report.distinct:,} distinct words; lower --min-count")
+                raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
+                                  f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
         corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None)
     finally:
         if spool is not None:

@@ -25,8 +25,13 @@ class TrainingDiverged(WordvecError):
     """The loss became NaN or infinite; nothing is written."""
 
 
-class Interrupted(Exception):
-    """SIGINT/SIGTERM arrived; carries how far the work got. CLI exit status 130 or 143."""
+class Interrupted(BaseException):
+    """SIGINT/SIGTERM arrived; carries how far the work got. CLI exit status 130 or 143.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way up
+    (a reader turning read failures into CorpusError, say) can swallow it, while every
+    ``finally`` and ``except BaseException`` cleanup still runs.
+    """
 
     def __init__(self, message: str, signal_number: int = 2):
         super().__init__(message)

@@ -14,6 +14,7 @@ from typing import Any
 log = logging.getLogger("wordvec")
 
 _quiet = False
+_last_bar: Any = None   # the most recent bar, so an interrupt can say how far the work got
 
 
 def set_quiet(quiet: bool) -> None:
@@ -33,6 +34,8 @@ class _NullBar:
 
     def __init__(self, *args: Any, **kwargs: Any):
         self.total = kwargs.get("total")
+        self.desc = kwargs.get("desc", "")
+        self.unit = kwargs.get("unit", "it")
 
     def update(self, n: int = 1) -> None:
         self.n += n
@@ -58,9 +61,42 @@ class _NullBar:
 
 def progress_bar(total: float | None = None, desc: str = "", unit: str = "it", **kwargs: Any):
     """A tqdm bar on stderr when it is a terminal, else a no-op object with the same methods."""
+    global _last_bar
     if not bars_enabled():
-        return _NullBar(total=total)
+        _last_bar = _NullBar(total=total, desc=desc, unit=unit)
+        return _last_bar
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True,
-                leave=False, smoothing=0.1, **kwargs)
+    _last_bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True,
+                     leave=False, smoothing=0.1, **kwargs)
+    return _last_bar
+
+
+def _amount(value: float, unit: str) -> str:
+    """1234567 B -> '1.2 MB'; 4780000 word -> '4.78M words'."""
+    if unit == "B":
+        for size, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+            if value >= size:
+                return f"{value / size:.1f} {name}"
+        return f"{int(value)} bytes"
+    plural = unit if unit.endswith("s") or value == 1 else unit + "s"
+    if value >= 1e6:
+        return f"{value / 1e6:.2f}M {plural}"
+    return f"{int(value):,} {plural}"
+
+
+def how_far() -> str:
+    """Where the most recent progress bar stood, for an interrupt message ('' if no bar ran).
+
+    Example: 'during skipgram: 1.20M of 4.78M words (25%)'.
+    """
+    bar = _last_bar
+    if bar is None:
+        return ""
+    n, total = float(getattr(bar, "n", 0) or 0), getattr(bar, "total", None)
+    desc, unit = (getattr(bar, "desc", "") or "work").rstrip(": "), getattr(bar, "unit", "it") or "it"
+    if total:
+        if n >= total:
+            return f"after {desc} finished"
+        return f"during {desc}: {_amount(n, unit)} of {_amount(total, unit)} ({100 * n / total:.0f}%)"
+    return f"during {desc}, after {_amount(n, unit)}"

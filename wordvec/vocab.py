@@ -183,6 +183,12 @@ def words_of_types(table, tokenizer, counts_out: dict[str, int] | None = None) -
     return counts, invalid
 
 
+def corpus_name(files: list[str]) -> str:
+    """The corpus as messages name it: its files, the first three of them."""
+    names = ["<stdin>" if f == "-" else f for f in files]
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
                 max_vocab: int | None = None, *, max_types: int = DEFAULT_MAX_TYPES) -> VocabReport:
     """Count words in one streaming pass and keep the frequent ones.
@@ -215,16 +221,18 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
         stats = scan(files, tokenizer, table, on_progress=bar.update, after_block=reduce_if_needed)
     counts, invalid = words_of_types(table, tokenizer)
     tokens = sum(counts.values())
+    where = corpus_name(files)
     if stats.tokens == 0 or tokens == 0:
-        where = ", ".join(files[:3]) + (" ..." if len(files) > 3 else "")
         raise CorpusError(f"{where}: no words found (empty, or only whitespace and punctuation)")
     if invalid:
-        log.warning(f"{invalid:,} tokens were not valid UTF-8; bad bytes were replaced with U+FFFD")
+        log.warning(f"{invalid:,} tokens were not valid UTF-8 in {where} (another encoding?); "
+                    "bad bytes were replaced with U+FFFD")
     if stats.cut_tokens:
-        log.warning(f"{stats.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes were cut")
+        log.warning(f"{stats.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes in {where} "
+                    "were cut at a character boundary")
     vocab = Vocab.from_counts(counts, min_count, max_vocab)
     if not len(vocab):
-        raise CorpusError(f"no word occurs at least {min_count} times (--min-count) among "
+        raise CorpusError(f"{where}: no word occurs at least {min_count} times (--min-count) among "
                           f"{len(counts):,} distinct words; lower --min-count")
     return VocabReport(vocab=vocab, tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
                        bytes=stats.bytes, files=stats.files, invalid_utf8_tokens=invalid,

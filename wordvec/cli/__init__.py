@@ -53,8 +53,25 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     _configure_logging(quiet, verbose)
 
 
-def _raise_interrupt_on_sigterm(signum, frame):  # noqa: ARG001
-    raise Interrupted("interrupted by SIGTERM", signal_number=signal.SIGTERM)
+def _raise_interrupted(signum, frame):  # noqa: ARG001
+    """SIGINT and SIGTERM both unwind the stack (running every cleanup) as Interrupted."""
+    raise Interrupted(signal.Signals(signum).name, signal_number=signum)
+
+
+def _install_signal_handlers() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup / background jobs keep ignoring
+            signal.signal(signum, _raise_interrupted)
+
+
+def _one_line_warnings() -> None:
+    """Python warnings (numpy's RuntimeWarning, say) as one log line, never a source excerpt."""
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
+        logging.getLogger("wordvec").warning("%s: %s", category.__name__, " ".join(str(message).split()))
+
+    warnings.showwarning = show
 
 
 def _error(message: str) -> None:
@@ -62,28 +79,53 @@ def _error(message: str) -> None:
     click.echo(f"wordvec: error: {message}", err=True)
 
 
+def _interrupted(signal_number: int) -> None:
+    """One line saying the run was interrupted and how far it got; exit 128 + signal."""
+    from ..progress import how_far
+
+    name = signal.Signals(signal_number).name
+    where = how_far()
+    click.echo(f"wordvec: interrupted by {name}{' ' + where if where else ''}; no output was written",
+               err=True)
+    sys.exit(128 + int(signal_number))
+
+
+def _usage_error(exc: click.ClickException) -> None:
+    """click's usage errors in one line: the problem, then where to find help."""
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    _error(exc.format_message() + hint)
+    sys.exit(exc.exit_code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the group, map exceptions to one line and an exit status."""
     from ..errors import WordvecError
 
-    signal.signal(signal.SIGTERM, _raise_interrupt_on_sigterm)
+    _install_signal_handlers()
+    _one_line_warnings()
     verbose = "-v" in (argv or sys.argv[1:])[:3] or "--verbose" in (argv or sys.argv[1:])[:3]
     try:
         cli.main(args=argv, prog_name="wordvec", standalone_mode=False)
+    except Interrupted as exc:
+        _interrupted(exc.signal_number)
     except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt / EOF
-        click.echo("wordvec: interrupted", err=True)
-        sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) or exc.__cause__ is None else 1)
+        if isinstance(exc.__cause__, EOFError):
+            _error("input ended (EOF)")
+            sys.exit(EXIT_USER_ERROR)
+        _interrupted(signal.SIGINT)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `wordvec`: the help, as usual
         exc.show()
         sys.exit(exc.exit_code)
-    except Interrupted as exc:
-        click.echo(f"wordvec: {exc}", err=True)
-        sys.exit(128 + int(exc.signal_number))
+    except click.UsageError as exc:
+        _usage_error(exc)
+    except click.ClickException as exc:
+        _error(exc.format_message())
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("wordvec: interrupted", err=True)
-        sys.exit(130)
+        _interrupted(signal.SIGINT)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
