@@ -86,6 +86,8 @@ def _check_cooc(cooc, vocab) -> None:
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
         raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+    if not float(np.min(cooc.vals)) > 0:  # also catches NaN
+        raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
 
 def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) -> TrainResult:
