@@ -16,15 +16,38 @@ from typing import Iterator
 
 
 def _check_parent(path: Path) -> None:
+    from .errors import WordvecError
+
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        from .errors import WordvecError
-
+    if not parent.exists():
         raise WordvecError(f"{path}: output folder {parent} does not exist")
+    if not parent.is_dir():
+        raise WordvecError(f"{path}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK):
+        raise WordvecError(f"{path}: output folder {parent} is not writable")
+
+
+def check_output(path: str | os.PathLike) -> None:
+    """Fail now, before hours of work, if `path` cannot be written: the folder must exist and
+    accept a new file (probed, since permission bits do not tell root or read-only mounts)."""
+    path = Path(path)
+    _check_parent(path)
+    with _creating(path):
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent or ".")
+    os.close(fd)
+    os.unlink(probe)
+
+
+@contextlib.contextmanager
+def _creating(path: Path) -> Iterator[None]:
+    """Creating the temporary output failed: say so about the output, not the temporary name."""
+    try:
+        yield
+    except OSError as exc:
         from .errors import WordvecError
 
-        raise WordvecError(f"{path}: output folder {parent} is not writable")
+        folder = path.parent if str(path.parent) else Path(".")
+        raise WordvecError(f"{path}: cannot create files in {folder} ({exc.strerror})") from None
 
 
 _NO_SPACE = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -61,7 +84,8 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     """Open a temporary file beside `path`; on success fsync and rename it over `path`."""
     path = Path(path)
     _check_parent(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    with _creating(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as f:
             yield f
@@ -88,7 +112,8 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary folder beside `path`; on success it replaces `path` (file or folder)."""
     path = Path(path)
     _check_parent(path)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
+    with _creating(path):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
     old = None
     try:
         yield tmp

@@ -390,6 +390,19 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
 
 
+def _write_npy(path: Path, matrix: np.ndarray) -> None:
+    """A float32 .npy file written through Python's file object, block by block.
+
+    Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
+    at close is not reported, so a full disk could leave a silently truncated file.
+    """
+    matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
+        for start in range(0, matrix.shape[0], _ROWS_PER_BLOCK):
+            f.write(memoryview(np.ascontiguousarray(matrix[start:start + _ROWS_PER_BLOCK])).cast("B"))
+
+
 def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
     from . import __version__
 
@@ -403,9 +416,9 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
                  "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
     counts = kv.counts if kv.counts is not None else np.zeros(len(kv), dtype=np.int64)
     with atomic_dir(path) as tmp:
-        np.save(tmp / "vectors.npy", np.ascontiguousarray(kv.vectors, dtype=np.float32), allow_pickle=False)
+        _write_npy(tmp / "vectors.npy", kv.vectors)
         if context is not None:
-            np.save(tmp / "context.npy", context, allow_pickle=False)
+            _write_npy(tmp / "context.npy", context)
         with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
         with open(tmp / "meta.json", "w", encoding="utf-8") as f:
