@@ -72,23 +72,23 @@ def progress_bar(total: float | None = None, desc: str = "", unit: str = "it", *
     return _last_bar
 
 
-def _amount(value: float, unit: str) -> str:
-    """1234567 B -> '1.2 MB'; 4780000 word -> '4.78M words'."""
+def _amount(value: float, unit: str, with_unit: bool = True) -> str:
+    """1234567 B -> '1.2 MiB'; 4780000 word -> '4.78M words'; with_unit=False drops 'words'."""
     if unit == "B":
         for size, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
             if value >= size:
                 return f"{value / size:.1f} {name}"
         return f"{int(value)} bytes"
-    plural = unit if unit.endswith("s") or value == 1 else unit + "s"
-    if value >= 1e6:
-        return f"{value / 1e6:.2f}M {plural}"
-    return f"{int(value):,} {plural}"
+    number = f"{value / 1e6:.2f}M" if value >= 1e6 else f"{int(value):,}"
+    if not with_unit:
+        return number
+    return f"{number} {unit if unit.endswith('s') or value == 1 else unit + 's'}"
 
 
 def how_far() -> str:
     """Where the most recent progress bar stood, for an interrupt message ('' if no bar ran).
 
-    Example: 'during skipgram: 1.20M of 4.78M words (25%)'.
+    Example: 'during skipgram: 1.20M of 4.78M words (25%)'; 'during counting, after 8.0 MiB'.
     """
     bar = _last_bar
     if bar is None:
@@ -98,5 +98,6 @@ def how_far() -> str:
     if total:
         if n >= total:
             return f"after {desc} finished"
-        return f"during {desc}: {_amount(n, unit)} of {_amount(total, unit)} ({100 * n / total:.0f}%)"
+        return (f"during {desc}: {_amount(n, unit, with_unit=unit == 'B')} of {_amount(total, unit)} "
+                f"({100 * n / total:.0f}%)")
     return f"during {desc}, after {_amount(n, unit)}"
