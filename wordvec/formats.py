@@ -146,7 +146,10 @@ def _decode_words(raw: list[bytes], path: Path) -> list[str]:
 
 def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
     meta = read_native_meta(path)
-    vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
+    try:
+        vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise FormatError(f"{path / 'vectors.npy'}: cannot read it ({exc}); the folder is damaged") from None
     if vectors.dtype != np.float32 or vectors.ndim != 2:
         raise FormatError(f"{path / 'vectors.npy'}: expected a 2-D float32 matrix, found {vectors.dtype} "
                           f"with shape {vectors.shape}")
