@@ -163,8 +163,11 @@ def test_cli_cooccur_then_train_from_folder(brown_small, tmp_path):
     assert result.exit_code == 0, result.output
     lines = out.read_text().splitlines()
     assert len(lines) == summary["vocab_size"] and len(lines[0].split()) == 13
-    history = json.loads(result.stdout)["history"]
+    printed = json.loads(result.stdout)
+    history = printed["history"]
     assert len(history) == 3 and history[-1]["cost"] < history[0]["cost"]
+    assert printed["nnz"] == summary["nnz"] and set(printed["stages"]) == {
+        "prepare_seconds", "cooccur_seconds", "train_seconds"}
 
 
 def test_cli_train_glove_end_to_end(brown_small, tmp_path):

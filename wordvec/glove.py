@@ -100,6 +100,7 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
 
     config = config.validate()
     threads = config.effective_threads
+    start = time.perf_counter()
     if cooc is None:
         if corpus is None:
             raise WordvecError("train_glove needs a corpus or a co-occurrence folder")
@@ -109,8 +110,12 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
     elif not isinstance(cooc, Cooccurrence):
         cooc = load_cooccurrence(cooc)
     _check_cooc(cooc, vocab)
+    counted = time.perf_counter()
     state, history = fit(cooc, len(vocab), config)
-    return _result(state, vocab, corpus, cooc, config, history)
+    result = _result(state, vocab, corpus, cooc, config, history)
+    result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
+                                "train_seconds": round(time.perf_counter() - counted, 3)}
+    return result
 
 
 def fit(cooc, vocab_size: int, config: GloVeConfig) -> tuple[GloVeState, list[dict]]:

@@ -152,6 +152,8 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
         vocab, encoded = _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache)
     from ..glove import estimate, train_glove
 
+    prepared = time.perf_counter()
+
     needs = estimate(len(vocab), config, cooc.nnz if cooc is not None else None)
     if dry_run:
         click.echo(json.dumps(needs) if as_json else
@@ -163,14 +165,17 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
              _gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]),
              _gib(needs["entries_bytes"]))
     result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=spill_dir)
-    result.kv.meta["seconds"] = round(time.perf_counter() - start, 3)
+    stages = {"prepare_seconds": round(prepared - start, 3), **result.kv.meta.get("stages", {})}
+    result.kv.meta["stages"] = stages
     from ..formats import save
 
     save(result.kv, output, format=fmt)
     seconds = time.perf_counter() - start
     if as_json:
+        nnz = result.kv.meta["cooccurrence"]["nnz"]
         click.echo(json.dumps({"output": str(output), "format": fmt, "words": len(vocab), "dim": dim,
-                               "seconds": round(seconds, 3), "history": result.history}))
+                               "seconds": round(seconds, 3), "stages": stages, "nnz": nnz,
+                               "cooccurrence_bytes": 12 * nnz, "history": result.history}))
     else:
         click.echo(f"trained GloVe on {len(vocab):,} words, {epochs} epochs, final cost "
                    f"{result.history[-1]['cost']:.4f}, in {seconds:.1f} s: wrote {output}")
