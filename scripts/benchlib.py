@@ -326,6 +326,8 @@ def write_section(doc: Path, name: str, body: str) -> None:
     """Replace (or append) the block between <!-- bench:NAME --> markers in `doc`, atomically."""
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     text = doc.read_text() if doc.exists() else DOC_HEADER
+    first = text.find("<!-- bench:")
+    text = DOC_HEADER + ("\n" + text[first:] if first >= 0 else "")   # keep the preamble current
     block = f"{start}\n{body.strip()}\n{end}"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
