@@ -30,11 +30,12 @@ from tests.conftest import brown_lines
 # --------------------------------------------------------------------------- running the CLI
 
 
-def run_cli(argv: list[str], work: Path, *, preexec=None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+def run_cli(argv: list[str], work: Path, *, preexec=None, stdin: bytes | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the CLI with its cache and temp folder inside `work`, so leftovers can be found."""
     (work / "cache").mkdir(exist_ok=True)
     (work / "tmp").mkdir(exist_ok=True)
-    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), TMPDIR=str(work / "tmp"))
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), TMPDIR=str(work / "tmp"), **(env or {}))
     return subprocess.run([sys.executable, "-m", "wordvec", *map(str, argv)], capture_output=True,
                           env=env, timeout=120, preexec_fn=preexec, input=stdin, cwd=work)
 
@@ -391,3 +392,12 @@ def test_check_fits_names_estimate_and_option():
     message = str(err.value)
     assert "6.71 GiB" in message and "4.00 GiB" in message and "--max-vocab" in message
     assert "\n" not in message
+
+
+def test_memory_guard_stops_a_load_that_does_not_fit(data: Path, work: Path):
+    """A word2vec binary file larger than the memory available is refused before allocating."""
+    result = run_cli(["similar", data / "good.bin", "the"], work, env={"WORDVEC_MEMORY_AVAILABLE": "200"})
+    assert_clean_failure(result, 1, "good.bin", "needs about 448 bytes", "200 bytes", "--limit")
+    result = run_cli(["similar", data / "good.bin", "the", "--limit", "2"], work,
+                     env={"WORDVEC_MEMORY_AVAILABLE": "200"})
+    assert result.returncode == 0, result.stderr

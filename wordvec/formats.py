@@ -22,6 +22,7 @@ import numpy as np
 from .atomic import atomic_dir, atomic_file
 from .errors import FormatError, WordvecError
 from .keyedvectors import KeyedVectors
+from .memory import check_fits
 from .progress import log
 
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
@@ -253,6 +254,8 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     if header is None:
         raise FormatError(f"{path}: the first line is not a word2vec header 'count dim'")
     count, dim = header
+    if count == 0:
+        raise FormatError(f"{path}: the header announces 0 vectors")
     n = count if limit is None else min(limit, count)
     size, record, pos = len(buf), 4 * dim, end + 1
     find, raw, starts = buf.find, [], []
@@ -272,6 +275,7 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
         raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
+    check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
         raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
                           "the header count disagrees with the file")
