@@ -101,6 +101,7 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
     config = config.validate()
     threads = config.effective_threads
     start = time.perf_counter()
+    owned = cooc is None
     if cooc is None:
         if corpus is None:
             raise WordvecError("train_glove needs a corpus or a co-occurrence folder")
@@ -111,15 +112,19 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
         cooc = load_cooccurrence(cooc)
     _check_cooc(cooc, vocab)
     counted = time.perf_counter()
-    state, history = fit(cooc, len(vocab), config)
+    state, history = fit(cooc, len(vocab), config, release_vals=owned)
     result = _result(state, vocab, corpus, cooc, config, history)
     result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
                                 "train_seconds": round(time.perf_counter() - counted, 3)}
     return result
 
 
-def fit(cooc, vocab_size: int, config: GloVeConfig) -> tuple[GloVeState, list[dict]]:
-    """The epoch loop over a Cooccurrence; returns the trained state and per-epoch history."""
+def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False) -> tuple[GloVeState, list[dict]]:
+    """The epoch loop over a Cooccurrence; returns the trained state and per-epoch history.
+
+    With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
+    per entry while training a co-occurrence the caller does not keep).
+    """
     from ._kernels.glove import entry_targets, glove_slice
 
     threads = config.effective_threads
@@ -129,6 +134,8 @@ def fit(cooc, vocab_size: int, config: GloVeConfig) -> tuple[GloVeState, list[di
     weight = np.empty(n, np.float32)
     entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
                   log_x, weight)
+    if release_vals:
+        cooc.vals = None
     state = GloVeState.initial(vocab_size, config.dim, config.seed)
     bits = max(1, (n - 1).bit_length())
     # one independent pair of permutation keys per epoch, from the seed
