@@ -83,6 +83,7 @@ def thread_env(threads: int, extra: dict | None = None) -> dict:
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env[name] = str(threads)
     env.setdefault("PYTHONHASHSEED", "0")
+    env["PYTHONSAFEPATH"] = "1"   # never import wordvec from the current folder (the working tree)
     if SNAPSHOT["path"]:
         env["PYTHONPATH"] = SNAPSHOT["path"] + os.pathsep + env.get("PYTHONPATH", "")
     if extra:
@@ -104,7 +105,7 @@ def run_process(cmd: list[str], *, cwd: Path | None = None, env: dict | None = N
         try:
             with open(out_file, "wb") as out, open(err_file, "wb") as err:
                 start = time.perf_counter()
-                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=err)
+                proc = subprocess.Popen(cmd, cwd=cwd or tmp, env=env, stdin=stdin, stdout=out, stderr=err)
                 timer = threading.Timer(timeout, proc.kill) if timeout else None
                 if timer:
                     timer.start()
@@ -474,14 +475,18 @@ def render_glove(res: dict) -> str:
            f"Corpus: the first {res['tokens']:,} text8-style tokens of bench-en. min_count 5, window 10, "
            f"dim 100, {res['epochs']} iterations, x_max 10, {res['threads']} threads, co-occurrence memory "
            f"{res['memory_gib']} GiB; Stanford GloVe run stage by stage as its demo.sh does (W + W̃ output, "
-           "-write-header 1); wordvec skip-gram (5 epochs) on the same tokens for scale.", "",
+           "GloVe text without header); wordvec skip-gram (5 epochs) on the same tokens for scale.", "",
            _evaluator_line(res["runs"]), ""]
     rows = []
     c_total = next((r["wall"] for r in res["runs"] if r["tool"].startswith("Stanford") and r.get("ok")), None)
     for run in res["runs"]:
-        stages = run.get("stages") or (run.get("json") or {}).get("timings") or {}
-        stage_text = " + ".join(f"{k} {v:.1f} s" for k, v in stages.items() if isinstance(v, (int, float)))
-        nnz = run.get("nonzeros") or (run.get("json") or {}).get("nonzeros")
+        reported = run.get("json") or {}
+        stages = run.get("stages") or reported.get("stages") or {}
+        if not stages and "prepare_seconds" in reported:   # wordvec train skipgram --json
+            stages = {k: reported[k] for k in ("prepare_seconds", "train_seconds") if k in reported}
+        stage_text = " + ".join(f"{k.removesuffix('_seconds')} {v:.1f} s" for k, v in stages.items()
+                                if isinstance(v, (int, float)))
+        nnz = run.get("nonzeros") or reported.get("nnz")
         rows.append([run["tool"], stage_text or "–", fmt_s(run["wall"]) if run.get("ok") else "failed",
                      fmt_ratio(run["wall"] / c_total) if c_total and run.get("ok") else "–",
                      fmt_mib(run.get("rss", float("nan"))), f"{nnz:,}" if nnz else "–",
