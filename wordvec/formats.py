@@ -34,6 +34,8 @@ _OPENERS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # imported only when s
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
+_MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
+_MAX_ROWS = 1 << 40
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
 
 
@@ -63,7 +65,8 @@ def _is_number(token: bytes) -> bool:
 def _header(line: bytes) -> tuple[int, int] | None:
     """(V, D) if the line is a word2vec header ``V D``, else None."""
     fields = line.split()
-    if len(fields) == 2 and fields[0].isdigit() and fields[1].isdigit() and int(fields[1]) > 0:
+    if len(fields) == 2 and fields[0].isdigit() and fields[1].isdigit() and 0 < int(fields[1]) <= _MAX_DIM \
+            and int(fields[0]) < _MAX_ROWS:
         return int(fields[0]), int(fields[1])
     return None
 
@@ -149,8 +152,9 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
     meta = read_native_meta(path)
     try:
         vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as exc:
-        raise FormatError(f"{path / 'vectors.npy'}: cannot read it ({exc}); the folder is damaged") from None
+    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise FormatError(f"{path / 'vectors.npy'}: cannot read it ({reason}); the folder is damaged") from None
     if vectors.dtype != np.float32 or vectors.ndim != 2:
         raise FormatError(f"{path / 'vectors.npy'}: expected a 2-D float32 matrix, found {vectors.dtype} "
                           f"with shape {vectors.shape}")
