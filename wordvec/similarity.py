@@ -49,8 +49,9 @@ def cosine_scores(vectors: np.ndarray, inv_norms: np.ndarray, queries: np.ndarra
     afterwards costs V*B instead of normalising V*D values.
     """
     queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
-    scores = queries @ np.asarray(vectors).T
-    scores *= inv_norms[None, :]
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN rows (--allow-nonfinite) score NaN, never win
+        scores = queries @ np.asarray(vectors).T
+        scores *= inv_norms[None, :]
     return scores
 
 
@@ -87,8 +88,9 @@ def gather_unit(vectors: np.ndarray, inv_norms: np.ndarray, rows: np.ndarray) ->
     """Unit vectors of the given rows (any index shape), float32 [..., D]."""
     rows = np.asarray(rows, dtype=np.int64)
     dim = vectors.shape[1]
-    return np.asarray(vectors[rows.ravel()], dtype=np.float32).reshape(*rows.shape, dim) \
-        * inv_norms[rows][..., None]
+    with np.errstate(invalid="ignore", over="ignore"):  # a NaN or infinite row stays NaN
+        return np.asarray(vectors[rows.ravel()], dtype=np.float32).reshape(*rows.shape, dim) \
+            * inv_norms[rows][..., None]
 
 
 def combine_terms(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
