@@ -145,3 +145,27 @@ def test_interrupt_while_training(signum, tmp_path, cache, corpus):
     code, lines, stdout = child.interrupt(signum)
     assert_interrupted(code, lines, stdout, signum, "during skipgram", "words")
     assert_nothing_left(tmp_path, cache)
+
+
+def test_interrupt_while_spooling_stdin_removes_the_spool(tmp_path, cache, corpus):
+    """Trainers copy stdin to a temporary file (they read the corpus twice): it must go too."""
+    child = Child(["train", "cbow", "-", "-o", "out/vectors.wv"], tmp_path, cache, stdin=subprocess.PIPE)
+    text = corpus.read_bytes()
+    child.proc.stdin.write(text[: 4 << 20])
+    child.proc.stdin.flush()
+    time.sleep(1.5)
+    assert any((tmp_path / "tmp").iterdir()), "the spool should exist while stdin is being read"
+    code, lines, stdout = child.interrupt(signal.SIGTERM)
+    child.proc.stdin.close()
+    assert_interrupted(code, lines, stdout, signal.SIGTERM)
+    assert_nothing_left(tmp_path, cache)
+
+
+def test_interrupt_while_training_glove(tmp_path, cache, corpus):
+    child = Child(["train", "glove", corpus, "-o", "out/vectors.wv", "--epochs", "200", "--threads", "2",
+                   "--window", "5"], tmp_path, cache)
+    child.wait_for("training GloVe")
+    time.sleep(1.5)
+    code, lines, stdout = child.interrupt(signal.SIGINT)
+    assert_interrupted(code, lines, stdout, signal.SIGINT, "glove")
+    assert_nothing_left(tmp_path, cache)
