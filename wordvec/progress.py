@@ -23,6 +23,12 @@ def set_quiet(quiet: bool) -> None:
     _quiet = quiet
 
 
+def forget_bars() -> None:
+    """Start a run with no 'how far' to report (main() may run several times in one process)."""
+    global _last_bar
+    _last_bar = None
+
+
 def bars_enabled() -> bool:
     return not _quiet and sys.stderr.isatty()
 

@@ -58,10 +58,25 @@ def _raise_interrupted(signum, frame):  # noqa: ARG001
     raise Interrupted(signal.Signals(signum).name, signal_number=signum)
 
 
-def _install_signal_handlers() -> None:
+def _install_signal_handlers() -> dict:
+    """Route SIGINT and SIGTERM to Interrupted; returns the previous handlers to restore."""
+    import threading
+
+    previous: dict = {}
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+        return previous
     for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup / background jobs keep ignoring
+        handler = signal.getsignal(signum)
+        if handler is not signal.SIG_IGN:  # a background job of a script keeps ignoring SIGINT
+            previous[signum] = handler
             signal.signal(signum, _raise_interrupted)
+    return previous
+
+
+def _restore_signal_handlers(previous: dict) -> None:
+    """main() called in-process (tests, embedding) leaves the caller's handlers as it found them."""
+    for signum, handler in previous.items():
+        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _one_line_warnings() -> None:
@@ -100,10 +115,25 @@ def _usage_error(exc: click.ClickException) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the group, map exceptions to one line and an exit status."""
+    import warnings
+
+    from ..progress import forget_bars
+
+    forget_bars()
+    previous = _install_signal_handlers()
+    show_warning = warnings.showwarning
+    _one_line_warnings()
+    try:
+        _run(argv)
+    finally:
+        _restore_signal_handlers(previous)
+        warnings.showwarning = show_warning
+
+
+def _run(argv: list[str] | None) -> None:
+    """Run the group; every way it can end becomes an exit status and at most one line."""
     from ..errors import WordvecError
 
-    _install_signal_handlers()
-    _one_line_warnings()
     verbose = "-v" in (argv or sys.argv[1:])[:3] or "--verbose" in (argv or sys.argv[1:])[:3]
     try:
         cli.main(args=argv, prog_name="wordvec", standalone_mode=False)
