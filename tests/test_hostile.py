@@ -401,3 +401,30 @@ def test_memory_guard_stops_a_load_that_does_not_fit(data: Path, work: Path):
     result = run_cli(["similar", data / "good.bin", "the", "--limit", "2"], work,
                      env={"WORDVEC_MEMORY_AVAILABLE": "200"})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="wordvec/cooccur.py load_cooccurrence catches only OSError/ValueError "
+                   "around np.load; an empty or damaged rows.npy raises EOFError (or SyntaxError), which click "
+                   "reports as 'input ended (EOF)' without naming the file")
+def test_damaged_cooccurrence_folder_names_the_file(data: Path, work: Path):
+    import shutil
+
+    damaged = work / "out" / "cooc"
+    shutil.copytree(data / "cooc-min10", damaged)
+    (damaged / "rows.npy").write_bytes(b"")
+    result = run_cli(["train", "glove", "--cooc", damaged, "-o", work / "out" / "g.wv"], work)
+    assert_clean_failure(result, 1, "rows.npy")
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage-header"])
+def test_damaged_cache_entry_is_rebuilt(damage: str, data: Path, work: Path):
+    """A cache entry broken by a crash or a full disk is dropped and re-encoded, not fatal."""
+    argv = ["train", "cbow", data / "bom.txt", "-o", work / "out" / "v.wv", "--epochs", "1", "--dim", "8",
+            "--min-count", "2", "--threads", "1"]
+    assert run_cli(argv, work).returncode == 0
+    (ids,) = list((work / "cache").rglob("ids.npy"))
+    raw = ids.read_bytes()
+    ids.write_bytes({"empty": b"", "garbage-header": b"\x93NUMPY\x01\x00v\x00{'descr': '<i4', 'fortr" + raw[40:]}[damage])
+    again = run_cli(argv, work)
+    assert again.returncode == 0, stderr_lines(again)
+    assert np.load(ids).shape[0] > 0 and leftovers(work) == []

@@ -244,7 +244,8 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
                 corpus = _open_entry(folder)
                 log.debug(f"cache: reusing encoded corpus {folder}")
                 return corpus
-            except (OSError, ValueError):
+            except Exception:  # noqa: BLE001 - a damaged entry (numpy raises EOFError, SyntaxError...) is re-made
+                log.debug(f"cache: dropping damaged entry {folder}")
                 shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     parent = root if key is not None else Path(tempfile.gettempdir())
