@@ -404,8 +404,8 @@ def test_memory_guard_stops_a_load_that_does_not_fit(data: Path, work: Path):
 
 
 @pytest.mark.xfail(strict=True, reason="wordvec/cooccur.py load_cooccurrence catches only OSError/ValueError "
-                   "around np.load; an empty or damaged rows.npy raises EOFError (or SyntaxError), which click "
-                   "reports as 'input ended (EOF)' without naming the file")
+                   "around np.load; an empty or damaged rows.npy raises EOFError (or SyntaxError), reported "
+                   "without naming the file")
 def test_damaged_cooccurrence_folder_names_the_file(data: Path, work: Path):
     import shutil
 

@@ -140,8 +140,10 @@ def _run(argv: list[str] | None) -> None:
     except Interrupted as exc:
         _interrupted(exc.signal_number)
     except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt / EOF
-        if isinstance(exc.__cause__, EOFError):
-            _error("input ended (EOF)")
+        if isinstance(exc.__cause__, EOFError):  # a reader hit the end of a damaged file
+            if verbose:
+                raise exc.__cause__ from None
+            _error(f"unexpected end of data ({exc.__cause__ or 'EOF'}); a file is truncated or damaged")
             sys.exit(EXIT_USER_ERROR)
         _interrupted(signal.SIGINT)
     except click.exceptions.Exit as exc:
