@@ -107,6 +107,17 @@ def test_empty_slice_is_a_no_op():
 
 # ---------------------------------------------------------------- driver
 
+@pytest.mark.parametrize("width", [0.5, 2.0])
+def test_init_weights_are_uniform_in_width_over_dim(width):
+    from wordvec.word2vec import init_weights
+
+    w_in, w_out = init_weights(2000, 50, seed=1, width=width)
+    bound = width / 50
+    assert w_in.dtype == np.float32 and w_in.flags.c_contiguous and not w_out.any()
+    assert np.abs(w_in).max() <= bound and np.abs(w_in).max() > 0.99 * bound
+    assert abs(float(w_in.mean())) < 0.01 * bound and float(w_in.std()) == pytest.approx(bound / 3 ** 0.5, rel=0.01)
+    assert np.array_equal(w_in, init_weights(2000, 50, seed=1, width=width)[0])
+
 def small_run(arch="skipgram", **kw):
     from wordvec.word2vec import train_word2vec
 

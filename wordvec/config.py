@@ -81,6 +81,9 @@ class Word2VecConfig:
     exact: bool = False              # classic per-pair updates instead of shared-negative window batches
     vectors: str = "in"              # "in": input vectors (as the peers write); "in+out": w + c
     chunk_tokens: int = 1_000_000    # tokens per kernel call; progress and Ctrl-C act between chunks
+    init_width: float = 2.0          # input vectors start uniform in (-init_width/dim, init_width/dim);
+                                     # the C tool uses 0.5, gensim 1.0; wider starts reach better vectors
+                                     # in few epochs (measured in docs/BENCHMARKS.md; 0.5 reproduces C)
 
     @property
     def effective_lr(self) -> float:
@@ -104,6 +107,7 @@ class Word2VecConfig:
         _require(self.threads is None or self.threads >= 1, f"--threads must be at least 1, not {self.threads}")
         _require(self.vectors in ("in", "in+out"), f"--vectors must be in or in+out, not {self.vectors!r}")
         _require(self.chunk_tokens >= 1000, "chunk_tokens must be at least 1000")
+        _require(self.init_width > 0, f"init_width must be positive, not {self.init_width}")
         VocabConfig(self.min_count, self.max_vocab).validate()
         return self
 

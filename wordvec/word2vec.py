@@ -49,10 +49,15 @@ def split_slices(offsets: np.ndarray, s_begin: int, s_end: int, parts: int) -> n
     return np.concatenate(([s_begin], np.clip(cuts, s_begin, s_end), [s_end])).astype(np.int64)
 
 
-def init_weights(n_words: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in (-0.5/dim, 0.5/dim), output vectors zero (word2vec's init)."""
+def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in (-width/dim, width/dim), output vectors zero.
+
+    word2vec's C tool uses width 0.5 and gensim 1.0. CBOW especially learns faster from a wider
+    start (its hidden layer is a mean, which shrinks the initial signal), so the config default is
+    wider: see Word2VecConfig.init_width.
+    """
     rng = np.random.default_rng(seed)
-    w_in = (rng.random((n_words, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+    w_in = (rng.random((n_words, dim), dtype=np.float32) - np.float32(0.5)) * np.float32(2.0 * width / dim)
     return np.ascontiguousarray(w_in, dtype=np.float32), np.zeros((n_words, dim), dtype=np.float32)
 
 
@@ -81,7 +86,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
 
-    w_in, w_out = init_weights(len(vocab), config.dim, config.seed)
+    w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
     rng = thread_seeds(config.seed, threads)
