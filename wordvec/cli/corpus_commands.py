@@ -31,8 +31,9 @@ def vocab(corpus, output, min_count, max_vocab, tokens, lowercase, as_json):
     if as_json:
         click.echo(json.dumps(dict(report.to_dict(), output=output)))
         return
+    rate = report.raw_tokens / max(report.seconds, 1e-9)
     click.echo(f"read {report.files:,} file(s), {report.bytes:,} bytes in {report.seconds:.2f} s "
-               f"({report.raw_tokens / max(report.seconds, 1e-9) / 1e6:.1f}M tokens/s)")
+               f"({f'{rate / 1e6:.1f}M' if rate >= 1e6 else f'{rate / 1e3:.0f}k'} tokens/s)")
     click.echo(f"tokens:         {report.tokens:,}")
     click.echo(f"distinct words: {report.distinct:,}")
     click.echo(f"kept words:     {len(report.vocab):,} (min count {min_count}"
