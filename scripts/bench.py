@@ -487,10 +487,12 @@ def parse_args(argv):
 
 def merge_results(parts: list[dict]) -> dict:
     """Several invocations of one section (e.g. 2 threads, then 1 thread) rendered as one."""
-    merged = dict(parts[0], runs=[run for part in parts for run in part["runs"]])
+    merged = dict(parts[0], runs=[dict(run, commit=run.get("commit", part["machine"]["commit"]))
+                                  for part in parts for run in part["runs"]])
     if len(parts) > 1:
         merged["machine"] = dict(parts[0]["machine"], date=" and ".join(p["machine"]["date"] for p in parts),
-                                 load=" / ".join(p["machine"]["load"] for p in parts))
+                                 load=" / ".join(p["machine"]["load"] for p in parts),
+                                 commit=", ".join(dict.fromkeys(p["machine"]["commit"] for p in parts)))
     return merged
 
 
