@@ -15,6 +15,7 @@ _LAZY = {
     "train_word2vec": ("wordvec.word2vec", "train_word2vec"),
     "train_glove": ("wordvec.glove", "train_glove"),
     "count_cooccurrences": ("wordvec.cooccur", "count_cooccurrences"),
+    "load_cooccurrence": ("wordvec.cooccur", "load_cooccurrence"),
     "Vocab": ("wordvec.vocab", "Vocab"),
     "build_vocab": ("wordvec.vocab", "build_vocab"),
     "encode_corpus": ("wordvec.corpus", "encode_corpus"),
