@@ -289,3 +289,24 @@ def test_cli_errors_are_one_line(tmp_path, brown_small):
     result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "y.wv", "--negative", "0")
     assert result.returncode == 1 and b"--negative" in result.stderr
     assert not (tmp_path / "y.wv").exists()
+
+
+def test_cli_ctrl_c_writes_nothing(tmp_path):
+    """SIGINT during training: exit status 130 after the current chunk, no output, no temporaries."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import BROWN
+
+    out = tmp_path / "never.wv"
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec", "train", "skipgram", str(BROWN), "-o", str(out),
+                             "--epochs", "100", "--threads", "2", "--no-cache"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr.decode()
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []

@@ -17,6 +17,11 @@ Shared arguments (all C-contiguous):
   rng           uint64 [T]          per-thread splitmix64 states; this thread uses rng[t]
   stats         float64 [T, 3]      this thread adds (loss sum, predictions, raw words) to stats[t]
 
+Kernels use fastmath=True: float32 sums may be reassociated (vectorised), so results differ from
+a strict left-to-right sum in the last bits; one thread with one seed still repeats exactly.
+The sigmoid and -log sigmoid come from a 1026-entry table over [-8, 8] with linear interpolation
+(error below 1e-5), as the C tool's table does without interpolation over [-6, 6].
+
 The order of random draws (per sentence: one per token whose keep_prob < 1; per center word: one
 for its window, then the negatives) is part of the contract: tests/reference/word2vec.py
 replays the same stream in numpy.

@@ -28,8 +28,8 @@ def word2vec_options(func: Callable) -> Callable:
                      help="Subsampling threshold for frequent words (0: off); 1e-4 or 1e-5 for "
                           "large corpora."),
         click.option("--exact", is_flag=True,
-                     help="Classic per-pair updates of the C tool instead of shared-negative window "
-                          "batches (slower; same quality)."),
+                     help="Skip-gram: the C tool's per-pair updates instead of shared-negative window "
+                          "batches (slower, same quality). CBOW always updates as the C tool does."),
         click.option("--vectors", type=click.Choice(["in", "in+out"]), default="in", show_default=True,
                      help="Write the input vectors, or input + output vectors (Levy et al. 2015)."),
         click.option("--save-context", is_flag=True,
