@@ -28,6 +28,18 @@ EXAMPLES = int(os.environ.get("WORDVEC_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ALLOWED = (WordvecError, KeyError)
+CALLS: dict[str, int] = {}  # examples actually run per property, printed after a long campaign
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_campaign():
+    yield
+    if "WORDVEC_FUZZ_EXAMPLES" in os.environ:
+        print("\nfuzz examples run: " + ", ".join(f"{k} {v:,}" for k, v in sorted(CALLS.items())))
+
+
+def _count(name: str) -> None:
+    CALLS[name] = CALLS.get(name, 0) + 1
 
 
 # --------------------------------------------------------------------------- byte strategies
@@ -128,6 +140,7 @@ def test_vectors_reader_never_crashes(fmt, scratch):
         SEEDS["word2vec"], SEEDS["word2vec-binary"], SEEDS["glove"]))), limit=st.sampled_from([None, None, 1, 3]),
         allow=st.booleans())
     def check(data: bytes, limit, allow):
+        _count(f"vectors[{fmt}]")
         path.write_bytes(data)
         _load_or_refuse(path, fmt, limit=limit, allow_nonfinite=allow)
 
@@ -141,6 +154,7 @@ def test_native_reader_never_crashes(scratch):
     @FUZZ
     @given(which=st.sampled_from(names), data=st.data(), limit=st.sampled_from([None, 2]))
     def check(which: str, data, limit):
+        _count("native")
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         for name in names:
@@ -162,6 +176,7 @@ def test_native_meta_with_wrong_types_is_refused(scratch):
     @FUZZ
     @given(key=st.sampled_from(["format", "version", "dim", "count"]), value=values, drop=st.booleans())
     def check(key, value, drop):
+        _count("native-meta")
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         for name in ("vectors.npy", "vocab.txt"):
@@ -185,6 +200,7 @@ def test_vocab_file_reader_never_crashes(scratch):
     @FUZZ
     @given(data=any_bytes(SEEDS["native/vocab.txt"]), min_count=st.integers(1, 30))
     def check(data: bytes, min_count: int):
+        _count("vocab.txt")
         path.write_bytes(data)
         try:
             vocab = Vocab.load(path, min_count=min_count)
@@ -218,6 +234,7 @@ def test_tokenizer_never_crashes(scratch):
     @given(data=_CORPUS_BYTES, tokens=st.sampled_from(["words", "raw"]), lowercase=st.booleans(),
            cap=st.sampled_from([4, 7, 100]))
     def check(data: bytes, tokens: str, lowercase: bool, cap: int):
+        _count("tokenizer")
         path.write_bytes(data)
         config = TokenizerConfig(tokens=tokens, lowercase=lowercase, max_token_bytes=cap, max_sentence_length=3)
         try:

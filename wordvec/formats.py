@@ -126,7 +126,9 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
     bad = []
     for start in range(0, len(kv), chunk_rows):
         block = kv.vectors[start:start + chunk_rows]
-        if not np.isfinite(block.sum()):  # fast pass (overflow only triggers the exact check)
+        with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite values may overflow
+            fast_sum = block.sum()
+        if not np.isfinite(fast_sum):  # fast pass (overflow only triggers the exact check)
             rows = np.nonzero(~np.isfinite(block).all(axis=1))[0]
             bad.extend((rows + start).tolist())
     if not bad:
