@@ -394,11 +394,12 @@ def test_check_fits_names_estimate_and_option():
     assert "\n" not in message
 
 
-def test_memory_guard_stops_a_load_that_does_not_fit(data: Path, work: Path):
-    """A word2vec binary file larger than the memory available is refused before allocating."""
-    result = run_cli(["similar", data / "good.bin", "the"], work, env={"WORDVEC_MEMORY_AVAILABLE": "200"})
-    assert_clean_failure(result, 1, "good.bin", "needs about 448 bytes", "200 bytes", "--limit")
-    result = run_cli(["similar", data / "good.bin", "the", "--limit", "2"], work,
+@pytest.mark.parametrize("name", ["good.bin", "good.txt"])
+def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work: Path):
+    """A word2vec file larger than the memory available is refused before allocating."""
+    result = run_cli(["similar", data / name, "the"], work, env={"WORDVEC_MEMORY_AVAILABLE": "200"})
+    assert_clean_failure(result, 1, name, "needs about 448 bytes", "200 bytes", "--limit")
+    result = run_cli(["similar", data / name, "the", "--limit", "2"], work,
                      env={"WORDVEC_MEMORY_AVAILABLE": "200"})
     assert result.returncode == 0, result.stderr
 

@@ -335,6 +335,9 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
                     raise FormatError(f"{path}: line 1 is not a word2vec header 'count dim' (is it GloVe "
                                       "text? pass --format glove)")
                 count, dim = header
+                rows = count if limit is None else min(limit, count)
+                check_fits(4 * rows * dim, f"{path}: {rows:,} vectors x {dim} dims",
+                           "pass --limit N to read only the first N rows")
                 continue
             if b"\t" in line:
                 line = line.replace(b"\t", b" ")
