@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FormatError, ResourceError, WordvecError
+from .npyfile import NpyAppender
 from .progress import log, progress_bar
 
 FORMAT_NAME = "wordvec-cooccurrence"
@@ -256,7 +257,7 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
             result = _collect(chunks, store.total)
             result.meta = {**meta, "nnz": result.nnz}
             return result
-        return _write_folder(chunks, store.total, vocab, meta, Path(output))
+        return _write_folder(chunks, vocab, meta, Path(output))
 
 
 _NO_LIMIT = np.uint64(2**64 - 1)
@@ -320,40 +321,13 @@ def _collect(chunks, upper: int) -> Cooccurrence:
     return Cooccurrence(rows[:n], cols[:n], vals[:n])
 
 
-class _NpyAppender:
-    """Writes a 1-D .npy file chunk by chunk; the header is fixed up with the final length."""
-
-    def __init__(self, path: Path, dtype, max_len: int):
-        self.path, self.dtype, self.n = path, np.dtype(dtype), 0
-        self.file = open(path, "wb")
-        self.header_len = self._write_header(max_len)
-
-    def _write_header(self, length: int) -> int:
-        start = self.file.tell()
-        np.lib.format.write_array_header_1_0(
-            self.file, {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
-                        "shape": (length,)})
-        return self.file.tell() - start
-
-    def append(self, chunk: np.ndarray) -> None:
-        self.file.write(memoryview(np.ascontiguousarray(chunk, dtype=self.dtype)))
-        self.n += len(chunk)
-
-    def close(self) -> None:
-        self.file.seek(0)
-        # headers are padded to a multiple of 64 bytes, so the length's digits fit either way
-        if self._write_header(self.n) != self.header_len:  # pragma: no cover - defensive
-            raise RuntimeError(f"{self.path}: .npy header length changed")
-        self.file.close()
-
-
-def _write_folder(chunks, upper: int, vocab, meta: dict, output: Path) -> Cooccurrence:
+def _write_folder(chunks, vocab, meta: dict, output: Path) -> Cooccurrence:
     from .atomic import atomic_dir
 
     with atomic_dir(output) as tmp:
-        writers = [_NpyAppender(tmp / "rows.npy", np.int32, upper),
-                   _NpyAppender(tmp / "cols.npy", np.int32, upper),
-                   _NpyAppender(tmp / "vals.npy", np.float32, upper)]
+        writers = [NpyAppender(tmp / "rows.npy", np.int32),
+                   NpyAppender(tmp / "cols.npy", np.int32),
+                   NpyAppender(tmp / "vals.npy", np.float32)]
         try:
             for arrays in chunks:
                 for writer, array in zip(writers, arrays):
@@ -361,7 +335,7 @@ def _write_folder(chunks, upper: int, vocab, meta: dict, output: Path) -> Cooccu
         finally:
             for writer in writers:
                 writer.close()
-        meta = {**meta, "nnz": writers[0].n}
+        meta = {**meta, "nnz": writers[0].count}
         vocab.save(tmp / "vocab.txt")
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     log.info("wrote %s non-zero co-occurrences to %s", f"{meta['nnz']:,}", output)

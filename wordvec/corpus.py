@@ -24,6 +24,7 @@ import numpy as np
 
 from .config import TokenizerConfig
 from .errors import CorpusError
+from .npyfile import NpyAppender
 from .progress import log, progress_bar
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
@@ -86,32 +87,6 @@ class EncodedCorpus:
         self._cleanup.clear()
 
 
-# ----------------------------------------------------------------------------- npy streaming
-
-class _NpyAppender:
-    """Write a 1-D .npy file of unknown length: placeholder header, data, then the real header."""
-
-    HEADER = 128
-
-    def __init__(self, path: Path, dtype):
-        self.path = path
-        self.dtype = np.dtype(dtype)
-        self.count = 0
-        self.file = open(path, "wb")  # noqa: SIM115 - closed in finish()
-        self.file.write(b"\0" * self.HEADER)
-
-    def append(self, array: np.ndarray) -> None:
-        self.file.write(np.ascontiguousarray(array, dtype=self.dtype).data)
-        self.count += array.shape[0]
-
-    def finish(self) -> None:
-        header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }" % (self.dtype.str, self.count)
-        body = header.ljust(self.HEADER - 10 - 1) + "\n"
-        self.file.seek(0)
-        self.file.write(b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body.encode("latin1"))
-        self.file.close()
-
-
 # ----------------------------------------------------------------------------- encoding
 
 def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
@@ -127,8 +102,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     state = {"resolved": 0, "used": 0, "sentence_len": 0}
     ids_buf = np.empty(1 << 20, dtype=np.int32)
     ends_buf = np.empty(1 << 16, dtype=np.int64)
-    ids_file = _NpyAppender(folder / "ids.npy", np.int32)
-    offsets_file = _NpyAppender(folder / "offsets.npy", np.int64)
+    ids_file = NpyAppender(folder / "ids.npy", np.int32)
+    offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
     offsets_file.append(np.zeros(1, dtype=np.int64))
 
     def resolve_new_types() -> None:
@@ -179,8 +154,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
             stats = scan(files, tokenizer, table, on_block=on_block, on_progress=bar.update,
                          after_block=after_block, stats=ScanStats())
     finally:
-        ids_file.finish()
-        offsets_file.finish()
+        ids_file.close()
+        offsets_file.close()
     if ids_file.count == 0:
         raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
     return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,

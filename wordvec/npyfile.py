@@ -1,0 +1,47 @@
+"""Streaming a 1-D .npy file whose length is known only at the end.
+
+The header is written first for the largest possible length and rewritten with the real one
+on close: numpy pads headers to a multiple of 64 bytes, so both take the same room and the
+data never moves. The result is an ordinary .npy file that numpy.load can memory-map.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+_PLACEHOLDER_LENGTH = 1 << 62
+
+
+class NpyAppender:
+    """Append chunks to a 1-D .npy file; `count` is the number of values written so far."""
+
+    def __init__(self, path: str | Path, dtype):
+        self.path = Path(path)
+        self.dtype = np.dtype(dtype)
+        self.count = 0
+        self.file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._header_bytes = self._write_header(_PLACEHOLDER_LENGTH)
+
+    def _write_header(self, length: int) -> int:
+        start = self.file.tell()
+        np.lib.format.write_array_header_1_0(
+            self.file, {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+                        "shape": (length,)})
+        return self.file.tell() - start
+
+    def append(self, chunk: np.ndarray) -> None:
+        self.file.write(memoryview(np.ascontiguousarray(chunk, dtype=self.dtype)))
+        self.count += len(chunk)
+
+    def close(self) -> None:
+        """Write the real length into the header and close the file."""
+        if self.file.closed:
+            return
+        try:
+            self.file.seek(0)
+            if self._write_header(self.count) != self._header_bytes:  # pragma: no cover - numpy pads to 64
+                raise RuntimeError(f"{self.path}: .npy header changed size")
+        finally:
+            self.file.close()
