@@ -404,9 +404,6 @@ def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="wordvec/cooccur.py load_cooccurrence catches only OSError/ValueError "
-                   "around np.load; an empty or damaged rows.npy raises EOFError (or SyntaxError), reported "
-                   "without naming the file")
 def test_damaged_cooccurrence_folder_names_the_file(data: Path, work: Path):
     import shutil
 

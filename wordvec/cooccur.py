@@ -362,7 +362,7 @@ def load_cooccurrence(path: str | os.PathLike, mmap: bool = True) -> Cooccurrenc
         file = path / f"{name}.npy"
         try:
             array = np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, EOFError, SyntaxError) as exc:  # numpy's errors for a damaged .npy
             raise FormatError(f"{file}: cannot read ({exc})") from None
         if array.dtype != dtype or array.ndim != 1 or len(array) != meta.get("nnz"):
             raise FormatError(f"{file}: expected {meta.get('nnz')} {np.dtype(dtype).name} values, "
