@@ -354,8 +354,9 @@ def test_full_disk_fails_cleanly_and_keeps_previous_output(argv, output, data: P
     assert_clean_failure(result, 1, output, "file size limit", "nothing was written")
     assert not target.exists() and leftovers(work) == []
     # with a previous output in place, it stays byte for byte
-    if target.suffix == ".wv":
+    if target.suffix == ".wv":  # a previous wordvec output folder (anything else is never replaced)
         target.mkdir()
+        (target / "meta.json").write_text('{"format": "wordvec-vectors"}')
         (target / "marker").write_text("previous")
     else:
         target.write_text("previous")
@@ -426,3 +427,18 @@ def test_damaged_cache_entry_is_rebuilt(damage: str, data: Path, work: Path):
     again = run_cli(argv, work)
     assert again.returncode == 0, stderr_lines(again)
     assert np.load(ids).shape[0] > 0 and leftovers(work) == []
+
+
+@pytest.mark.parametrize("to", ["native", "word2vec"])
+def test_output_onto_a_folder_of_other_files_is_refused(to: str, data: Path, work: Path):
+    """`-o ~/Documents` must not delete the folder: only empty folders and wordvec outputs are replaced."""
+    folder = work / "out" / "documents"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("years of work")
+    result = run_cli(["convert", data / "good.txt", folder, "--to", to], work)
+    assert_clean_failure(result, 1, "documents", "not a wordvec output")
+    assert (folder / "thesis.tex").read_text() == "years of work" and leftovers(work) == []
+    native = work / "out" / "previous.wv"  # a wordvec output is replaced, whatever the new format
+    assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
+    assert run_cli(["convert", data / "good.txt", native, "--to", to], work).returncode == 0
+    assert native.is_dir() == (to == "native") and leftovers(work) == []

@@ -27,11 +27,40 @@ def _check_parent(path: Path) -> None:
         raise WordvecError(f"{path}: output folder {parent} is not writable")
 
 
+def _replaceable_folder(path: Path) -> bool:
+    """An existing folder may be replaced only if it is empty or a wordvec output (its meta.json
+    names a wordvec format): `-o ~/Documents` must never delete someone's files."""
+    try:
+        entries = os.listdir(path)
+    except OSError:
+        return False
+    if not entries:
+        return True
+    try:
+        import json
+
+        with open(path / "meta.json", encoding="utf-8") as f:
+            meta = json.load(f)
+        return isinstance(meta, dict) and str(meta.get("format", "")).startswith("wordvec-")
+    except (OSError, ValueError):
+        return False
+
+
+def _refuse_foreign_folder(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink() and not _replaceable_folder(path):
+        from .errors import WordvecError
+
+        raise WordvecError(f"{path}: an existing folder that is not a wordvec output; refusing to replace "
+                           "it: choose another output path")
+
+
 def check_output(path: str | os.PathLike) -> None:
     """Fail now, before hours of work, if `path` cannot be written: the folder must exist and
-    accept a new file (probed, since permission bits do not tell root or read-only mounts)."""
+    accept a new file (probed, since permission bits do not tell root or read-only mounts), and
+    `path` must not be a folder of someone else's files."""
     path = Path(path)
     _check_parent(path)
+    _refuse_foreign_folder(path)
     with _creating(path):
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent or ".")
     os.close(fd)
@@ -84,6 +113,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     """Open a temporary file beside `path`; on success fsync and rename it over `path`."""
     path = Path(path)
     _check_parent(path)
+    _refuse_foreign_folder(path)
     with _creating(path):
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
@@ -92,7 +122,8 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator:
             f.flush()
             os.fsync(f.fileno())
         _publish_mode(tmp, directory=False)
-        if path.is_dir() and not path.is_symlink():
+        _refuse_foreign_folder(path)  # it may have appeared meanwhile
+        if path.is_dir() and not path.is_symlink():  # an empty folder or a wordvec output
             shutil.rmtree(path)
         os.replace(tmp, path)
     except OSError as exc:
@@ -112,12 +143,14 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary folder beside `path`; on success it replaces `path` (file or folder)."""
     path = Path(path)
     _check_parent(path)
+    _refuse_foreign_folder(path)
     with _creating(path):
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
     old = None
     try:
         yield tmp
         _publish_mode(tmp, directory=True)
+        _refuse_foreign_folder(path)  # it may have appeared meanwhile
         if path.exists() or path.is_symlink():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.replace(path, old)
