@@ -442,3 +442,14 @@ def test_output_onto_a_folder_of_other_files_is_refused(to: str, data: Path, wor
     assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
     assert run_cli(["convert", data / "good.txt", native, "--to", to], work).returncode == 0
     assert native.is_dir() == (to == "native") and leftovers(work) == []
+
+
+def test_unusable_cache_folder_warns_and_goes_on(data: Path, work: Path):
+    out = work / "out" / "v.wv"
+    result = run_cli(["train", "cbow", data / "bom.txt", "-o", out, "--epochs", "1", "--dim", "8", "--threads", "1"],
+                     work, env={"XDG_CACHE_HOME": str(data / "small.txt")})  # a file, not a folder
+    lines = stderr_lines(result)
+    assert result.returncode == 0, lines
+    warnings = [line for line in lines if line.startswith("wordvec: warning:")]
+    assert len(warnings) == 1 and "cache folder" in warnings[0] and "small.txt" in warnings[0], lines
+    assert (out / "vectors.npy").is_file() and leftovers(work) == []

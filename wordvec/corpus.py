@@ -38,6 +38,27 @@ def cache_root() -> Path:
     return Path(base) / "wordvec"
 
 
+def cache_usable() -> bool:
+    """Whether the cache folder can be created and written; if not, say so once and go on
+    without it (a read-only home or a wrong XDG_CACHE_HOME must not stop a run)."""
+    root = cache_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=root)
+        os.close(fd)
+        os.unlink(probe)
+        return True
+    except OSError as exc:
+        if str(root) not in _WARNED:
+            _WARNED.add(str(root))
+            log.warning(f"cache folder {root} is not usable ({exc.strerror}); continuing without a cache "
+                        "(set XDG_CACHE_HOME, or pass --no-cache)")
+        return False
+
+
+_WARNED: set[str] = set()
+
+
 def cache_cap_bytes() -> int:
     value = os.environ.get("WORDVEC_CACHE_MAX_GB")
     return int(float(value) * (1 << 30)) if value else DEFAULT_CACHE_CAP_BYTES
@@ -208,6 +229,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
+    cache = cache and cache_usable()
     key = _files_key(files, tokenizer, vocab.fingerprint()) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
@@ -305,6 +327,7 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     listed = input_files(paths)
+    cache = cache and cache_usable()
     files, spool = _spool_stdin(listed)
     try:
         if vocab_path is not None:
