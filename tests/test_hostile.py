@@ -35,7 +35,7 @@ def run_cli(argv: list[str], work: Path, *, preexec=None, stdin: bytes | None = 
     """Run the CLI with its cache and temp folder inside `work`, so leftovers can be found."""
     (work / "cache").mkdir(exist_ok=True)
     (work / "tmp").mkdir(exist_ok=True)
-    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), TMPDIR=str(work / "tmp"), **(env or {}))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "TMPDIR": str(work / "tmp"), **(env or {})}
     return subprocess.run([sys.executable, "-m", "wordvec", *map(str, argv)], capture_output=True,
                           env=env, timeout=120, preexec_fn=preexec, input=stdin, cwd=work)
 
