@@ -453,3 +453,11 @@ def test_unusable_cache_folder_warns_and_goes_on(data: Path, work: Path):
     warnings = [line for line in lines if line.startswith("wordvec: warning:")]
     assert len(warnings) == 1 and "cache folder" in warnings[0] and "small.txt" in warnings[0], lines
     assert (out / "vectors.npy").is_file() and leftovers(work) == []
+
+
+def test_full_disk_while_encoding_the_corpus(data: Path, work: Path):
+    """The encoded corpus (ids.npy, ~160 kB here) does not fit: one line naming the cache folder."""
+    result = run_cli(["train", "cbow", data / "small.txt", "-o", work / "out" / "v.wv", "--dim", "8"], work,
+                     preexec=file_size_limit(100_000))
+    assert_clean_failure(result, 1, str(work / "cache"), "encoded corpus", "--no-cache")
+    assert list((work / "out").iterdir()) == [] and leftovers(work) == []

@@ -265,9 +265,24 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
             shutil.rmtree(work, ignore_errors=True)
         _evict(root, keep=target)
         return _open_entry(target)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise _no_space_for(parent, "the encoded corpus", key is not None, exc) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exception:
+    """A full disk while writing work files, named for the folder, with where else to put them."""
+    from .atomic import _no_space
+    from .errors import ResourceError
+
+    if not _no_space(exc):
+        return exc
+    elsewhere = "set XDG_CACHE_HOME to another disk or pass --no-cache" if in_cache else "set TMPDIR to another disk"
+    return ResourceError(f"{folder}: cannot write {what}: {exc.strerror or 'short write'} (disk full or file size "
+                         f"limit); free space or {elsewhere}")
 
 
 # ----------------------------------------------------------------------------- the whole step
@@ -313,7 +328,10 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
     try:
         with open(path, "wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
-    except BaseException:  # an interrupt or a full disk while spooling: leave no copy behind
+    except OSError as exc:
+        spool.cleanup()
+        raise _no_space_for(Path(tempfile.gettempdir()), "the copy of stdin", False, exc) from None
+    except BaseException:  # an interrupt while spooling: leave no copy behind
         spool.cleanup()
         raise
     return [path if f == "-" else f for f in files], spool
