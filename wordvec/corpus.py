@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import TokenizerConfig
-from .errors import CorpusError
+from .errors import CorpusError, ResourceError
 from .npyfile import NpyAppender
 from .progress import log, progress_bar
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
@@ -307,7 +307,7 @@ def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bo
             meta = {k: v for k, v in vars(report).items() if k != "vocab"}
             (work / "meta.json").write_text(json.dumps(meta))
             os.replace(work, folder)
-        except OSError:
+        except (OSError, ResourceError):  # storing the counts is optional: a full disk skips it
             shutil.rmtree(work, ignore_errors=True)
     return report
 
