@@ -25,7 +25,7 @@ import numpy as np
 from .config import TokenizerConfig
 from .errors import CorpusError, ResourceError
 from .npyfile import NpyAppender
-from .progress import log, progress_bar
+from .progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
 CACHE_VERSION = 1
@@ -113,7 +113,7 @@ class EncodedCorpus:
 def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
     from ._kernels.encode import map_stream
-    from .tokenize import RawTypeTable, ScanStats, scan, type_normalizer
+    from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
     normalize = type_normalizer(tokenizer)
     index = vocab.index
@@ -169,11 +169,9 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
             table.clear()
             state["resolved"] = state["used"] = 0
 
-    total = sum(os.path.getsize(f) for f in files if f != "-")
     try:
-        with progress_bar(total=total or None, desc="encoding", unit="B", unit_scale=True) as bar:
-            stats = scan(files, tokenizer, table, on_block=on_block, on_progress=bar.update,
-                         after_block=after_block, stats=ScanStats())
+        stats = scan_with_progress(files, tokenizer, table, "encoding", on_block=on_block,
+                                   after_block=after_block)
     finally:
         ids_file.close()
         offsets_file.close()

@@ -218,6 +218,26 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
     return stats
 
 
+def scan_with_progress(files: list[str], config: TokenizerConfig, table: RawTypeTable, desc: str,
+                       **kwargs) -> ScanStats:
+    """scan() under a progress bar on stderr: bytes read, tokens so far and tokens per second."""
+    import os
+    import time
+
+    from .progress import progress_bar
+
+    stats = ScanStats()
+    total = sum(os.path.getsize(f) for f in files if f != "-")
+    started = time.perf_counter()
+    with progress_bar(total=total or None, desc=desc, unit="B", unit_scale=True) as bar:
+        def progress(nbytes: int) -> None:
+            bar.update(nbytes)
+            rate = stats.tokens / max(time.perf_counter() - started, 1e-9)
+            bar.set_postfix_str(f"{stats.tokens / 1e6:.1f}M tokens, {rate / 1e6:.2f}M tokens/s", refresh=False)
+
+        return scan(files, config, table, on_progress=progress, stats=stats, **kwargs)
+
+
 def iter_sentences(text: str | bytes, config: TokenizerConfig | None = None) -> Iterator[list[str]]:
     """Slow, simple twin of the pipeline for small inputs and tests: lines → normalised words."""
     config = config or TokenizerConfig()

@@ -9,7 +9,6 @@ reader accepts Stanford GloVe's ``vocab_count`` output and word2vec's ``-save-vo
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -198,8 +197,8 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
     word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
     says so).
     """
-    from .progress import log, progress_bar
-    from .tokenize import RawTypeTable, input_files, scan
+    from .progress import log
+    from .tokenize import RawTypeTable, input_files, scan_with_progress
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     VocabConfig(min_count, max_vocab).validate()
@@ -216,9 +215,7 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
             log.warning(f"vocabulary table passed {max_types:,} distinct tokens: forgot those seen "
                         f"{threshold} time(s) or fewer so far (counts of rare words are approximate)")
 
-    total = sum(os.path.getsize(f) for f in files if f != "-")
-    with progress_bar(total=total or None, desc="counting", unit="B", unit_scale=True) as bar:
-        stats = scan(files, tokenizer, table, on_progress=bar.update, after_block=reduce_if_needed)
+    stats = scan_with_progress(files, tokenizer, table, "counting", after_block=reduce_if_needed)
     counts, invalid = words_of_types(table, tokenizer)
     tokens = sum(counts.values())
     where = corpus_name(files)
