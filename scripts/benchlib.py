@@ -467,11 +467,34 @@ def render_vocab(res: dict) -> str:
                      fmt_s(inner) if inner == inner else ""])
     out += [table(["tool", "runs", "wall", "tokens/s", "tokens/CPU s", "peak RSS", "words kept",
                    "build_vocab alone"], rows), ""]
+    out += _vocab_targets(res)
     if res.get("skipped"):
         out.append(f"Skipped: {res['skipped']}.")
     out += _failures(res["runs"])
     out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
     return "\n".join(out)
+
+
+def _verdict(good: bool) -> str:
+    return "met" if good else "NOT met"
+
+
+def _vocab_targets(res: dict) -> list[str]:
+    groups = {tool: _ok(runs) for (tool,), runs in _group(res["runs"], "tool").items()}
+    mine = next((runs for tool, runs in groups.items() if tool.startswith("wordvec") and runs), None)
+    if not mine:
+        return []
+    if res["bench"] == "singleline":
+        rss = _med(mine, "rss")
+        return [f"Target: peak RSS under 1 GB: {rss:.0f} MiB ({_verdict(rss * 2**20 < 1e9)}).", ""]
+    per_cpu = res["tokens"] / _med(mine, "cpu")
+    lines = [f"Targets ({next(t for t, r in groups.items() if r is mine)}): ≥1.5M tokens per CPU second: "
+             f"{fmt_rate(per_cpu)} ({_verdict(per_cpu >= 1.5e6)})"]
+    gensim = next((runs for tool, runs in groups.items() if tool.startswith("gensim") and runs), None)
+    if gensim:
+        ratio = _med(gensim, "wall") / _med(mine, "wall")
+        lines[0] += f"; faster than gensim: {ratio:.2f}× by wall time ({_verdict(ratio > 1)})"
+    return [lines[0] + ".", ""]
 
 
 def render_glove(res: dict) -> str:
@@ -498,6 +521,10 @@ def render_glove(res: dict) -> str:
                      fmt_pct(run.get("analogy_syntactic", float("nan"))),
                      fmt_pct(run.get("analogy_total", float("nan"))), fmt_corr(run.get("ws353", float("nan"))),
                      fmt_corr(run.get("simlex", float("nan")))])
+    mine = next((r for r in res["runs"] if r["tool"] == "wordvec train glove" and r.get("ok")), None)
+    if mine and c_total:
+        ratio = mine["wall"] / c_total
+        out += [f"Target: wordvec GloVe total ≤0.6× the C pipeline: {ratio:.2f}× ({_verdict(ratio <= 0.6)}).", ""]
     out += [table(["tool", "stages", "total wall", "× C total", "peak RSS", "co-occurrence non-zeros",
                    "analogy sem", "syn", "total", "WS353", "SimLex"], rows), ""]
     out += _failures(res["runs"])
@@ -522,6 +549,14 @@ def render_load(res: dict) -> str:
                      fmt_s(_med(ok, "wall")), fmt_mib(_med(ok, "rss"))])
     out += [table(["what", "runs", "import", "load call", "speed-up vs gensim", "whole process", "peak RSS"],
                   rows), ""]
+    med = {tool: _med(_ok(group), key) for (tool,), group in groups.items()
+           for key in ("load_s",) if _ok(group)}
+    w2v = med.get("wordvec.load(word2vec binary)", float("nan"))
+    native = med.get("wordvec.load(native folder, mmap)", float("nan"))
+    similar = _med(_ok(groups.get(("wordvec similar NATIVE w0000001 (whole process)",), [])), "wall")
+    out += [f"Targets: word2vec binary load ≥3× faster than gensim: {base / w2v:.2f}× ({_verdict(base / w2v >= 3)}); "
+            f"native load < 0.1 s: {native:.3f} s ({_verdict(native < 0.1)}); `wordvec similar` < 1 s: "
+            f"{similar:.2f} s ({_verdict(similar < 1)}).", ""]
     conv = res.get("convert", {})
     out.append(f"Conversion to native: `{conv.get('cmd')}` took {fmt_s(conv.get('wall', float('nan')))}"
                + ("" if conv.get("ok") else f" and failed: `{conv.get('error')}`") + ".")
