@@ -333,6 +333,8 @@ def write_section(doc: Path, name: str, body: str) -> None:
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text)
+    elif name == "summary":   # the hand-written summary goes first, right after the preamble
+        text = DOC_HEADER + "\n" + block + "\n" + text[len(DOC_HEADER):]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     tmp = doc.with_name(doc.name + ".tmp")
