@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import mmap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -61,6 +62,21 @@ def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5) -> tuple
     return np.ascontiguousarray(w_in, dtype=np.float32), np.zeros((n_words, dim), dtype=np.float32)
 
 
+def drop_mapped_pages(array: np.ndarray) -> None:
+    """Unmap the pages a read-only memory-mapped corpus has used so far (they stay in the page cache).
+
+    Between chunks this keeps the corpus's share of resident memory at about one chunk instead
+    of the whole file (40 MB per 10M tokens); the next read maps pages back from the cache.
+    """
+    mapping = getattr(array, "_mmap", None)
+    if mapping is None or getattr(array, "mode", None) != "r" or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    try:
+        mapping.madvise(mmap.MADV_DONTNEED)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def _check_inputs(corpus, vocab, config: Word2VecConfig) -> None:
     if len(vocab) == 0:
         raise CorpusError("the vocabulary is empty: lower --min-count or check the corpus")
@@ -80,6 +96,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
 
     config = config.validate()
     _check_inputs(corpus, vocab, config)
+    drop_mapped_pages(corpus.ids)  # the range check read every id
     threads = config.effective_threads
     lr0 = config.effective_lr
     ids = corpus.ids
@@ -131,6 +148,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
                                for t in range(threads)]
                     for f in futures:
                         f.result()
+                drop_mapped_pages(ids)
                 chunk = stats.sum(axis=0)
                 epoch_stats += chunk
                 chunk_loss = chunk[0] / max(chunk[1], 1.0)
