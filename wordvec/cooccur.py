@@ -193,6 +193,9 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     if vocab_size == 0:
         raise WordvecError("the vocabulary is empty: lower --min-count or check the corpus")
     budget = budget_bytes(memory)
+    from .memory import check_fits
+
+    check_fits(budget, f"co-occurrence counting (--memory {budget / 2**30:.2f} GiB)", "lower --memory")
     plan = plan_counting(corpus, window, symmetric, budget, threads)
     if buffer_pairs is not None:
         plan["buffer_pairs"] = max(int(buffer_pairs), int(plan["pairs"].max(initial=0)), 1)

@@ -111,6 +111,11 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
     elif not isinstance(cooc, Cooccurrence):
         cooc = load_cooccurrence(cooc)
     _check_cooc(cooc, vocab)
+    from .memory import check_fits
+
+    check_fits(model_bytes(len(vocab), config.dim) + entry_bytes(cooc.nnz),
+               f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
+               "lower --max-vocab, raise --min-count or lower --dim")
     counted = time.perf_counter()
     state, history = fit(cooc, len(vocab), config, release_vals=owned)
     result = _result(state, vocab, corpus, cooc, config, history)
@@ -180,10 +185,9 @@ def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
 
 
 def _run_threads(target, threads: int) -> None:
-    """Run target(t) for t in range(threads); the kernels release the GIL, so they run in parallel."""
-    if threads == 1:
-        target(0)
-        return
+    """Run target(t) for t in range(threads) in worker threads; the kernels release the GIL, so
+    they run in parallel, and the main thread stays free to take Ctrl-C or SIGTERM at once
+    (even with one thread) instead of after a whole epoch."""
     errors: list[BaseException] = []
 
     def guarded(t: int) -> None:

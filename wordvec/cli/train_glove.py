@@ -40,17 +40,11 @@ def _gib(n: int | None) -> str:
 
 
 def _check_output(output: str) -> Path:
-    """Fail before any work if the output cannot be written (its folder is also where spills go)."""
-    import os
+    """Fail before any work if the output cannot be written; its folder is also where spills go."""
+    from ..atomic import check_output
 
-    from ..errors import WordvecError
-
-    parent = Path(output).parent
-    if not parent.is_dir():
-        raise WordvecError(f"{output}: output folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise WordvecError(f"{output}: output folder {parent} is not writable")
-    return parent
+    check_output(output)
+    return Path(output).parent
 
 
 def _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache):
