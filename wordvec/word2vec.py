@@ -103,6 +103,10 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
 
+    from .memory import check_fits
+
+    check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
+               "lower --max-vocab, raise --min-count or lower --dim")
     w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)

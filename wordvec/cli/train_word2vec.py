@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Callable
 
 import click
@@ -44,6 +43,7 @@ def word2vec_options(func: Callable) -> Callable:
 def _train(arch: str, corpus, output, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache,
            dim, window, epochs, lr, threads, seed, negative, ns_exponent, sample, exact, vectors,
            save_context, fmt, as_json) -> None:
+    from ..atomic import check_output
     from ..config import TokenizerConfig, Word2VecConfig
     from ..corpus import prepare_corpus
     from ..errors import WordvecError
@@ -57,9 +57,7 @@ def _train(arch: str, corpus, output, tokens, lowercase, min_count, max_vocab, v
     if save_context and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
                            "context vectors)")
-    parent = Path(output).absolute().parent
-    if not parent.is_dir():  # fail before training, not after
-        raise WordvecError(f"-o {output}: folder {parent} does not exist")
+    check_output(output)  # fail before training, not after: missing, read-only or foreign folder
 
     started = time.perf_counter()
     vocab, encoded = prepare_corpus(list(corpus), tokenizer, min_count=min_count, max_vocab=max_vocab,
