@@ -12,25 +12,16 @@ import dataclasses
 import math
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from .config import GloVeConfig
 from .errors import FormatError, TrainingDiverged, WordvecError
 from .progress import log, progress_bar
+from .result import TrainResult
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
-
-
-@dataclass
-class TrainResult:
-    """What a trainer returns (same fields as word2vec's): vectors, context vectors, history."""
-
-    kv: Any                          # wordvec.keyedvectors.KeyedVectors
-    context: np.ndarray | None       # float32 [V, D] context vectors W~
-    history: list[dict] = field(default_factory=list)  # per epoch: epoch, cost, seconds
 
 
 @dataclass

@@ -14,24 +14,14 @@ import math
 import mmap
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from .config import Word2VecConfig
 from .errors import CorpusError, TrainingDiverged
 from .progress import log, progress_bar
+from .result import TrainResult
 from .tables import keep_probabilities, linear_lr, negative_table
-
-
-@dataclass
-class TrainResult:
-    """What a trainer returns: the word vectors, the context (output) vectors and per-epoch history."""
-
-    kv: Any                          # wordvec.keyedvectors.KeyedVectors
-    context: np.ndarray | None       # float32 [V, D] output vectors (word2vec's syn1neg)
-    history: list[dict] = field(default_factory=list)  # per epoch: words, loss, seconds, lr
 
 
 def chunk_bounds(offsets: np.ndarray, chunk_tokens: int) -> np.ndarray:
