@@ -76,6 +76,15 @@ def _logistic(dot, sig, nls):
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _longest_sentence(offsets, s_begin, s_end):
+    """Length of the longest sentence in [s_begin, s_end): the size of the per-thread scratch."""
+    longest = 1
+    for s in range(s_begin, s_end):
+        longest = max(longest, offsets[s + 1] - offsets[s])
+    return longest
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _subsample(ids, begin, end, keep_prob, rng, t, sent):
     """Copy the kept tokens of ids[begin:end] into sent; word2vec's per-token, per-epoch coin."""
     n = 0
@@ -158,9 +167,7 @@ def skipgram_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum
     """
     dim = w_in.shape[1]
     sig, nls = logistic_tables()
-    max_len = 1
-    for s in range(s_begin, s_end):
-        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    max_len = _longest_sentence(offsets, s_begin, s_end)
     sent = np.empty(max_len, np.int32)
     ctx = np.empty(max_len, np.int32)
     targets = np.empty(negative + 1, np.int32)
@@ -240,9 +247,7 @@ def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, ne
     """
     dim = w_in.shape[1]
     sig, nls = logistic_tables()
-    max_len = 1
-    for s in range(s_begin, s_end):
-        max_len = max(max_len, offsets[s + 1] - offsets[s])
+    max_len = _longest_sentence(offsets, s_begin, s_end)
     sent = np.empty(max_len, np.int32)
     ctx = np.empty(max_len, np.int32)
     hidden = np.empty(dim, np.float32)
