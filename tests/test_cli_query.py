@@ -85,7 +85,7 @@ def test_similarity(royal, capsys):
 def test_unknown_word_is_one_line_and_exit_1(royal, capsys):
     code, out, err = run(capsys, "similar", royal, "kingg")
     assert code == 1 and out == ""
-    assert err.strip() == "wordvec: error: unknown word: 'kingg' (did you mean king?)"
+    assert err.strip() == f"wordvec: error: {royal}: unknown word: 'kingg' (did you mean king?)"
     code, _, err = run(capsys, "analogy", royal, "man", "King", "woman")
     assert code == 1 and len(err.strip().splitlines()) == 1 and "'King'" in err
 
@@ -171,4 +171,4 @@ def test_real_process_pipes_queries_and_never_imports_numba(royal):
     assert done.stdout.splitlines()[-1] == "no numba"
     failed = subprocess.run([sys.executable, "-m", "wordvec", "similar", str(royal), "nope"],
                             capture_output=True, text=True, timeout=60)
-    assert failed.returncode == 1 and failed.stderr.startswith("wordvec: error: unknown word: 'nope'")
+    assert failed.returncode == 1 and failed.stderr.startswith(f"wordvec: error: {royal}: unknown word: 'nope'")

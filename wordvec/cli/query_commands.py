@@ -35,6 +35,22 @@ def load_options(func: Callable) -> Callable:
     return func
 
 
+def names_vectors_file(command: Callable) -> Callable:
+    """An unknown query word is reported with the vectors file it is missing from."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from ..keyedvectors import UnknownWordError
+
+        try:
+            return command(*args, **kwargs)
+        except UnknownWordError as exc:
+            raise UnknownWordError(f"{kwargs.get('vectors')}: {exc}", exc.words) from None
+
+    return wrapper
+
+
 def _load(vectors: str, input_format: str | None, limit: int | None, allow_nonfinite: bool):
     from ..formats import load
 
@@ -139,6 +155,7 @@ method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul"
 @restrict_option
 @method_option
 @json_option
+@names_vectors_file
 def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict, method, as_json):
     """Nearest words to each WORD (or to an expression such as king - man + woman).
 
@@ -170,6 +187,7 @@ def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict
 @restrict_option
 @method_option
 @json_option
+@names_vectors_file
 def analogy(vectors, input_format, limit, allow_nonfinite, terms, topn, restrict, method, as_json):
     """A B C: a is to b as c is to ?  Or an expression: king - man + woman.
 
@@ -190,6 +208,7 @@ def analogy(vectors, input_format, limit, allow_nonfinite, terms, topn, restrict
 @click.argument("word1")
 @click.argument("word2")
 @json_option
+@names_vectors_file
 def similarity(vectors, input_format, limit, allow_nonfinite, word1, word2, as_json):
     """Cosine similarity of WORD1 and WORD2."""
     kv = _load(vectors, input_format, limit, allow_nonfinite)
