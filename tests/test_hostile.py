@@ -397,6 +397,17 @@ def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("argv, needles", [
+    (["train", "skipgram", "{data}/small.txt", "-o", "{out}/m.wv"], ["word2vec model", "--max-vocab", "--dim"]),
+    (["-q", "cooccur", "{data}/small.txt", "-o", "{out}/c", "--memory", "0.5"], ["co-occurrence counting", "--memory"]),
+])
+def test_memory_guard_stops_training_that_does_not_fit(argv, needles, data: Path, work: Path):
+    """Trainers estimate their allocations first and stop with the option that reduces them."""
+    argv = [a.format(data=data, out=work / "out") for a in argv]
+    result = run_cli(argv, work, env={"WORDVEC_MEMORY_AVAILABLE": "300000"})
+    assert_clean_failure(result, 1, *needles)
+
+
 def test_damaged_cooccurrence_folder_names_the_file(data: Path, work: Path):
     import shutil
 

@@ -54,11 +54,18 @@ class Cooccurrence:
 
 
 def default_budget() -> int:
-    """A quarter of physical memory, in bytes."""
+    """A quarter of physical memory, or half of what is available now if that is less
+    (never below the 16 MiB minimum): the default must fit on a busy machine."""
+    from .memory import available_bytes
+
     try:
-        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) // 4
+        quarter = int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) // 4
     except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 2 * 2**30
+        quarter = 2 * 2**30
+    available = available_bytes()
+    if available is not None:
+        quarter = min(quarter, available // 2)
+    return max(quarter, MIN_BUDGET)
 
 
 def budget_bytes(memory_gib: float | None) -> int:
@@ -195,7 +202,10 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     budget = budget_bytes(memory)
     from .memory import check_fits
 
-    check_fits(budget, f"co-occurrence counting (--memory {budget / 2**30:.2f} GiB)", "lower --memory")
+    from .memory import human_bytes
+
+    check_fits(budget, f"co-occurrence counting (a {human_bytes(budget)} budget)",
+               "lower --memory (16 MiB at least) or free some memory")
     plan = plan_counting(corpus, window, symmetric, budget, threads)
     if buffer_pairs is not None:
         plan["buffer_pairs"] = max(int(buffer_pairs), int(plan["pairs"].max(initial=0)), 1)
