@@ -84,9 +84,8 @@ def test_format_override_and_aliases(kv, tmp_path):
     assert load(tmp_path / "v.vec", format="word2vec").words == kv.words
     with pytest.raises(WordvecError, match="unknown vectors format"):
         load(tmp_path / "v.vec", format="pickle")
-    # forcing GloVe on a file with a header reads the header as a bad row
-    with pytest.raises(FormatError):
-        load(tmp_path / "v.vec", format="glove")
+    # forcing GloVe on a file with a header skips the header line, as the error message promises
+    assert load(tmp_path / "v.vec", format="glove").words == kv.words
 
 
 # --- tolerant readers, on literal bytes -------------------------------------------------------
@@ -298,3 +297,17 @@ def test_any_nonspace_word_round_trips(tmp_path_factory, words, fmt):
     back = load(path, format=fmt)
     assert back.words == words
     np.testing.assert_allclose(back.vectors, vectors, rtol=1e-6)
+
+
+def test_glove_format_skips_a_header_line(tmp_path):
+    """Stanford GloVe's -write-header 1 announces V rows but appends an <unk> row (V+1): refused as
+    word2vec text (the header disagrees), read as GloVe text with the header line ignored."""
+    from wordvec.errors import FormatError
+    from wordvec.formats import load
+
+    path = tmp_path / "glove-with-header.txt"
+    path.write_bytes(b"2 2\na 1 2\nb 3 4\n<unk> 2 3\n")
+    with pytest.raises(FormatError, match="--format glove"):
+        load(path)
+    kv = load(path, format="glove")
+    assert kv.words == ["a", "b", "<unk>"] and kv.vectors.tolist() == [[1, 2], [3, 4], [2, 3]]

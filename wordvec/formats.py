@@ -319,8 +319,10 @@ def _parse_rows(lines: list[bytes], dim: int, path: Path, first_line: int) -> np
 
 
 def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
-    """word2vec text (``V D`` header), fastText .vec (the same) or GloVe text (no header)."""
+    """word2vec text (``V D`` header), fastText .vec (the same) or GloVe text (no header; a
+    ``V D`` first line, as Stanford GloVe writes with -write-header 1, is skipped)."""
     count = dim = None
+    skipped_header = False
     raw, blocks, pending, pending_start = [], [], [], 1
     with _open_binary(path) as f:
         line_no = 0
@@ -338,6 +340,9 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
                 rows = count if limit is None else min(limit, count)
                 check_fits(4 * rows * dim, f"{path}: {rows:,} vectors x {dim} dims",
                            "pass --limit N to read only the first N rows")
+                continue
+            if not has_header and dim is None and not skipped_header and _header(line) is not None:
+                skipped_header = True  # a 'count dim' line over GloVe text (glove -write-header 1): ignored
                 continue
             if b"\t" in line:
                 line = line.replace(b"\t", b" ")
