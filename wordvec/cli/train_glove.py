@@ -33,10 +33,10 @@ def cooccur_options(func: Callable) -> Callable:
 
 
 def _gib(n: int | None) -> str:
-    """Bytes for people: MiB below a GiB."""
-    if n is None:
-        return "unknown until counted"
-    return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
+    """Bytes for people (memory.human_bytes), or why the figure is not known yet."""
+    from ..memory import human_bytes
+
+    return "unknown until counted" if n is None else human_bytes(n)
 
 
 def _check_output(output: str) -> Path:
