@@ -110,6 +110,16 @@ def note(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
+def keep(args, name: str, results: dict, record: dict, run, label: str) -> None:
+    """Add one run's record (with the failure, if it failed) and save the raw results at once,
+    so an interrupted benchmark keeps what it measured."""
+    if not record.get("ok", run.ok) and "error" not in record:
+        record["error"] = run.failure()
+        note(f"{label}: FAILED {record['error']}")
+    results["runs"].append(record)
+    bl.save_json(Path(args.work) / f"{name}-results.json", results)
+
+
 def finish(args, name: str, results: dict, save: bool = True) -> None:
     """Save the raw results, print the markdown section and, with --write, put it in the doc."""
     if save:
@@ -203,16 +213,12 @@ def bench_word2vec(args) -> None:
                               ok=run.ok and out.exists(), words_per_s=n_tokens * args.epochs / run.wall)
                 if job["tool"].startswith("word2vec C"):
                     record["progress"] = c_progress(run.stdout)
-                if not record["ok"]:
-                    record["error"] = run.failure()
-                    note(f"{slug}: FAILED {record['error']}")
-                else:
+                if record["ok"]:
                     record.update(bl.evaluate_vectors(out, args.evaluator))
                     note(f"{slug}: {run.wall:.1f} s, {record['words_per_s']:.0f} w/s, {run.peak_rss_mib:.0f} MiB, "
                          f"analogy {record['analogy_total']:.3f}")
                     out.unlink()
-                results["runs"].append(record)
-                bl.save_json(Path(args.work) / "word2vec-results.json", results)
+                keep(args, "word2vec", results, record, run, slug)
     finish(args, "word2vec", results)
 
 
@@ -274,11 +280,7 @@ def bench_vocab(args) -> None:
             if "build_vocab_s" in run.stdout:
                 inner = json.loads(run.stdout.strip().splitlines()[-1])
                 record.update(vocab=inner["vocab"], inner_s=inner["build_vocab_s"])
-            if not run.ok:
-                record["error"] = run.failure()
-                note(f"FAILED {record['error']}")
-            results["runs"].append(record)
-            bl.save_json(Path(args.work) / "vocab-results.json", results)
+            keep(args, "vocab", results, record, run, tool)
     finish(args, "vocab", results)
 
 
@@ -356,8 +358,7 @@ def bench_glove(args) -> None:
             record.update(bl.evaluate_vectors(c_dir / "vectors.txt", args.evaluator))
             for name in ("cooccurrence.bin", "cooccurrence.shuf.bin"):
                 (c_dir / name).unlink()
-        results["runs"].append(record)
-        bl.save_json(Path(args.work) / "glove-results.json", results)
+        keep(args, "glove", results, record, run, "glove C")
     # wordvec GloVe and, for scale, wordvec skip-gram on the same tokens; numba's cache is
     # compiled first on a tiny corpus, outside the timings.
     tiny = data.ensure_text8(20_000, Path(args.data))
@@ -391,11 +392,7 @@ def bench_glove(args) -> None:
             record["stdout"] = run.stdout[-2000:]
         if record["ok"]:
             record.update(bl.evaluate_vectors(out, args.evaluator))
-        else:
-            record["error"] = run.failure()
-            note(f"{tool}: FAILED {record['error']}")
-        results["runs"].append(record)
-        bl.save_json(Path(args.work) / "glove-results.json", results)
+        keep(args, "glove", results, record, run, tool)
     finish(args, "glove", results)
 
 
@@ -429,10 +426,7 @@ def bench_load(args) -> None:
                       "rss": run.peak_rss_mib, "ok": run.ok}
             if run.ok and run.stdout.strip().startswith("{"):
                 record.update(json.loads(run.stdout.strip().splitlines()[-1]))
-            if not run.ok:
-                record["error"] = run.failure()
-                note(f"load {tool}: FAILED {record['error']}")
-            results["runs"].append(record)
+            keep(args, "load", results, record, run, f"load {tool}")
     finish(args, "load", results)
 
 
