@@ -152,6 +152,23 @@ def _binary_record(word: bytes, values, newline=True) -> bytes:
     return word + b" " + struct.pack(f"<{len(values)}f", *values) + (b"\n" if newline else b"")
 
 
+@pytest.mark.parametrize("fmt", list(EXTENSIONS))
+def test_writers_stream_in_small_blocks(kv, tmp_path, monkeypatch, fmt):
+    """Writers format a bounded number of rows at a time (a save must not add a model's size
+    to the trainer's peak memory); a block boundary inside the rows changes nothing."""
+    whole = tmp_path / f"whole.{EXTENSIONS[fmt]}"
+    save(kv, whole, format=fmt)
+    monkeypatch.setattr(formats, "_WRITE_BLOCK_BYTES", 3 * 4 * kv.dim + 5)  # three rows per block
+    assert formats._write_rows(kv.dim) == 3
+    blocks = tmp_path / f"blocks.{EXTENSIONS[fmt]}"
+    save(kv, blocks, format=fmt)
+    if fmt == "native":
+        for name in ("vectors.npy", "vocab.txt"):
+            assert (blocks / name).read_bytes() == (whole / name).read_bytes()
+    else:
+        assert blocks.read_bytes() == whole.read_bytes()
+
+
 def test_binary_with_and_without_newlines(tmp_path):
     data = b"3 2\n" + _binary_record(b"a", [1, 2]) + _binary_record(b"b\xff", [3, 4], newline=False) \
         + _binary_record(b"c", [0.5, 32.0], newline=False)

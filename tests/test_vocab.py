@@ -23,6 +23,21 @@ def test_order_is_count_then_word_and_pruning_rules():
         vocab.id("zzz")
 
 
+def test_prune_keeps_the_canonical_rules_and_duplicates_are_refused():
+    full = Vocab.from_counts({"b": 3, "a": 3, "c": 9, "rare": 1, "d": 2})
+    for min_count, max_size in ((1, None), (2, None), (3, None), (2, 2), (10, None)):
+        pruned = full.prune(min_count, max_size)
+        expected = Vocab.from_counts(dict(zip(full.words, full.counts.tolist())), min_count, max_size)
+        assert pruned.words == expected.words and pruned.counts.tolist() == expected.counts.tolist()
+        assert all(pruned.index[w] == i for i, w in enumerate(pruned.words))
+    by_hand = Vocab(["d", "c", "a"], [2, 9, 3])  # not in canonical order: pruning sorts it
+    assert by_hand.prune(3).words == ["c", "a"]
+    with pytest.raises(ValueError, match="duplicate"):
+        Vocab(["a", "b", "a"], [3, 2, 1])
+    with pytest.raises(ValueError, match="duplicate"):
+        Vocab.from_counts([("a", 3), ("a", 2)])
+
+
 def test_save_load_round_trip_and_fingerprint(tmp_path):
     vocab = Vocab.from_counts({"naïve": 5, "日本": 7, "don't": 5, "x": 1})
     vocab.save(tmp_path / "vocab.txt")

@@ -24,6 +24,7 @@ import numpy as np
 
 from .config import TokenizerConfig
 from .errors import CorpusError, ResourceError
+from .memory import release_free_memory
 from .npyfile import NpyAppender
 from .progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
@@ -352,6 +353,7 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
         else:
             report = _cached_vocab_report(files, tokenizer, cache and spool is None)
             vocab = report.vocab.prune(min_count, max_vocab)
+            report.vocab = None  # every word of the corpus: free it before encoding and training
             if not len(vocab):
                 raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
                                   f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
@@ -362,4 +364,5 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
     corpus.info = dict(corpus.info, vocab_size=len(vocab), min_count=min_count, max_vocab=max_vocab,
                        vocab_file=str(vocab_path) if vocab_path else None,
                        distinct_words=report.distinct if report else None)
+    release_free_memory()
     return vocab, corpus

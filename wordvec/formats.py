@@ -37,6 +37,11 @@ _ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
 _MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
 _MAX_ROWS = 1 << 40
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
+_WRITE_BLOCK_BYTES = 1 << 20  # float32 bytes formatted per write: a save adds little to a trainer's peak
+
+
+def _write_rows(dim: int) -> int:
+    return max(1, _WRITE_BLOCK_BYTES // (4 * max(dim, 1)))
 
 
 def canonical_format(name: str | None) -> str | None:
@@ -398,15 +403,16 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
+        step = _write_rows(kv.dim)
         if fmt == "word2vec-binary":
-            for start in range(0, len(kv), _ROWS_PER_BLOCK):
-                rows = np.ascontiguousarray(kv.vectors[start:start + _ROWS_PER_BLOCK], dtype="<f4")
+            for start in range(0, len(kv), step):
+                rows = np.ascontiguousarray(kv.vectors[start:start + step], dtype="<f4")
                 f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
                                  for w, r in zip(kv.words[start:start + len(rows)], rows)))
         else:
             row_format = " ".join(["%.7g"] * kv.dim)
-            for start in range(0, len(kv), _ROWS_PER_BLOCK):
-                rows = np.asarray(kv.vectors[start:start + _ROWS_PER_BLOCK], dtype=np.float64).tolist()
+            for start in range(0, len(kv), step):
+                rows = np.asarray(kv.vectors[start:start + step], dtype=np.float64).tolist()
                 f.write("".join(f"{w} {row_format % tuple(r)}\n"
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
 
@@ -420,8 +426,9 @@ def _write_npy(path: Path, matrix: np.ndarray) -> None:
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     with open(path, "wb") as f:
         np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
-        for start in range(0, matrix.shape[0], _ROWS_PER_BLOCK):
-            f.write(memoryview(np.ascontiguousarray(matrix[start:start + _ROWS_PER_BLOCK])).cast("B"))
+        step = _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
+        for start in range(0, matrix.shape[0], step):
+            f.write(memoryview(np.ascontiguousarray(matrix[start:start + step])).cast("B"))
 
 
 def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:

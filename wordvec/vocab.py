@@ -26,25 +26,40 @@ SENTENCE_MARKER = "</s>"  # word2vec's end-of-line token; never a real word here
 class Vocab:
     """Words (row order), their counts (int64) and a word→id index."""
 
-    def __init__(self, words: list[str], counts: np.ndarray | Iterable[int]):
+    def __init__(self, words: list[str], counts: np.ndarray | Iterable[int], *, unique: bool = False):
         self.words = list(words)
         self.counts = np.asarray(counts, dtype=np.int64)
         if len(self.words) != len(self.counts):
             raise ValueError("words and counts differ in length")
-        self.index = {w: i for i, w in enumerate(self.words)}
-        if len(self.index) != len(self.words):
+        self._index: dict[str, int] | None = None
+        if not unique and len(self.index) != len(self.words):  # unique=True: the caller guarantees it
             raise ValueError("duplicate words in vocabulary")
+
+    @property
+    def index(self) -> dict[str, int]:
+        """word → row, built on first use: the full counts of a corpus (every word seen once
+        or more) are only saved and pruned, and their index would cost ~60 bytes a word."""
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.words)}
+        return self._index
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, int] | Iterable[tuple[str, int]],
                     min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """Keep words seen at least `min_count` times, at most `max_size` of them, in canonical order."""
-        items = counts.items() if isinstance(counts, Mapping) else counts
-        kept = [(w, int(c)) for w, c in items if c >= min_count]
-        kept.sort(key=lambda wc: (-wc[1], wc[0]))
+        if not isinstance(counts, Mapping):
+            items = list(counts)
+            counts = dict(items)
+            if len(counts) != len(items):
+                raise ValueError("duplicate words in vocabulary")
+        # Sorting words, then a stable sort by count, gives (-count, word) order without a
+        # tuple per word: the full counts of a corpus can hold millions of words.
+        words = sorted(w for w, c in counts.items() if c >= min_count)
+        values = np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words))
+        order = np.argsort(-values, kind="stable")
         if max_size is not None:
-            kept = kept[:max_size]
-        return cls([w for w, _ in kept], [c for _, c in kept])
+            order = order[:max_size]
+        return cls([words[i] for i in order.tolist()], values[order], unique=True)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -75,7 +90,13 @@ class Vocab:
 
     def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A new Vocab with the same rules as from_counts applied to this one."""
-        return Vocab.from_counts(zip(self.words, self.counts.tolist()), min_count, max_size)
+        if np.any(np.diff(self.counts) > 0):  # not in canonical order (built by hand): sort
+            return Vocab.from_counts(dict(zip(self.words, self.counts.tolist())), min_count, max_size)
+        # rows are in canonical order: keeping a prefix of the qualifying rows is enough
+        rows = np.flatnonzero(self.counts >= min_count)
+        if max_size is not None:
+            rows = rows[:max_size]
+        return Vocab([self.words[i] for i in rows.tolist()], self.counts[rows], unique=True)
 
     def save(self, path: str | Path) -> None:
         """Write ``word count`` lines atomically (UTF-8)."""
@@ -166,20 +187,24 @@ def words_of_types(table, tokenizer, counts_out: dict[str, int] | None = None) -
     get = counts.get
     n = len(table)
     arena = table.arena[: int(table.sizes[1])].tobytes()
-    starts = table.starts[:n].tolist()
-    ends = (table.starts[:n] + table.lengths[:n]).tolist()
-    type_counts = table.counts[:n].tolist()
     invalid = 0
-    for s, e, c in zip(starts, ends, type_counts):
-        raw = arena[s:e]
-        if not raw.isascii():
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                invalid += c
-        for word in normalize(raw):
-            counts[word] = get(word, 0) + c
+    for first in range(0, n, _TYPES_PER_SLICE):  # slices: three Python lists of n ints would be large
+        last = min(n, first + _TYPES_PER_SLICE)
+        starts = table.starts[first:last]
+        ends = (starts + table.lengths[first:last]).tolist()
+        for s, e, c in zip(starts.tolist(), ends, table.counts[first:last].tolist()):
+            raw = arena[s:e]
+            if not raw.isascii():
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    invalid += c
+            for word in normalize(raw):
+                counts[word] = get(word, 0) + c
     return counts, invalid
+
+
+_TYPES_PER_SLICE = 1 << 16
 
 
 def corpus_name(files: list[str]) -> str:
@@ -217,6 +242,7 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
 
     stats = scan_with_progress(files, tokenizer, table, "counting", after_block=reduce_if_needed)
     counts, invalid = words_of_types(table, tokenizer)
+    del table  # its arrays are large; the word counts are all that is needed now
     tokens = sum(counts.values())
     where = corpus_name(files)
     if stats.tokens == 0 or tokens == 0:

@@ -48,8 +48,10 @@ def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5) -> tuple
     wider: see Word2VecConfig.init_width.
     """
     rng = np.random.default_rng(seed)
-    w_in = (rng.random((n_words, dim), dtype=np.float32) - np.float32(0.5)) * np.float32(2.0 * width / dim)
-    return np.ascontiguousarray(w_in, dtype=np.float32), np.zeros((n_words, dim), dtype=np.float32)
+    w_in = rng.random((n_words, dim), dtype=np.float32)
+    w_in -= np.float32(0.5)  # in place: temporaries the size of the model would raise the peak
+    w_in *= np.float32(2.0 * width / dim)
+    return w_in, np.zeros((n_words, dim), dtype=np.float32)
 
 
 def drop_mapped_pages(array: np.ndarray) -> None:

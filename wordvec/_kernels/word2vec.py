@@ -30,6 +30,7 @@ replays the same stream in numpy.
 import numpy as np
 from numba import njit
 
+from .prefetch import prefetch_row
 from .rng import next_below, next_float
 
 _CLAMP = np.float32(8.0)   # sigmoid(8) = 0.99966: dots are clamped to [-8, 8]
@@ -125,34 +126,72 @@ def _targets(word, negative, neg_cum, neg_guide, rng, t, targets):
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _predict(h, word, negative, neg_cum, neg_guide, rng, t, w_out, lr, grad_h, sig, nls):
-    """One prediction from hidden vector h: update w_out rows, add the gradient for h to grad_h.
+def _error(h, out, is_word, lr, sig, nls):
+    """(lr * (label - sigmoid(h . out)), loss) for one target: label 1 for the word, 0 for a negative."""
+    dot = _ZERO
+    for d in range(h.shape[0]):
+        dot += h[d] * out[d]
+    f, softplus, x = _logistic(dot, sig, nls)
+    if is_word:
+        return (_ONE - f) * lr, softplus    # push sigmoid(dot) towards 1
+    return -f * lr, softplus + x            # push it towards 0: -log sigmoid(-x)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _predict(h, targets, n_t, w_out, lr, grad_h, sig, nls):
+    """One prediction from hidden vector h against targets[:n_t] (targets[0] is the true word):
+    update those w_out rows and add the gradient for h to grad_h.
 
     Classic word2vec order: each target's error uses w_out before its own update. Returns loss.
     """
-    dim = h.shape[0]
     loss = 0.0
-    for k in range(negative + 1):
-        target = word
-        if k > 0:
-            target = _draw_negative(neg_cum, neg_guide, rng, t)
-            if target == word:
-                continue
-        out = w_out[target]
-        dot = _ZERO
-        for d in range(dim):
-            dot += h[d] * out[d]
-        f, softplus, x = _logistic(dot, sig, nls)
-        if k == 0:
-            g = (_ONE - f) * lr          # positive: push sigmoid(dot) towards 1
-            loss += softplus
-        else:
-            g = -f * lr                  # negative: push it towards 0
-            loss += softplus + x
-        for d in range(dim):
+    for k in range(n_t):
+        out = w_out[targets[k]]
+        g, target_loss = _error(h, out, k == 0, lr, sig, nls)
+        loss += target_loss
+        for d in range(h.shape[0]):
             grad_h[d] += g * out[d]      # gradient for h, from the old output row
             out[d] += g * h[d]           # apply the output gradient
     return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _draw_into(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx, targets, sizes, w_in, w_out):
+    """Draw center i's window and negatives into (ctx, targets, sizes) and prefetch their rows.
+
+    No negatives are drawn for an empty window.
+    """
+    n_ctx = _context(sent, n, i, window, rng, t, ctx)
+    n_t = 0
+    if n_ctx > 0:
+        n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
+        for k in range(n_t):
+            prefetch_row(w_out, targets[k])
+        for a in range(n_ctx):
+            prefetch_row(w_in, ctx[a])
+    sizes[0] = n_ctx
+    sizes[1] = n_t
+    return n_ctx
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx_slots, target_slots, sizes,
+                  w_in, w_out):
+    """(contexts, n_ctx, targets, n_t) of center i, whose draws sit in slot i % 2.
+
+    Center i+1's draws are made now, into the other slot, so the rows they name are fetched
+    while center i computes. The random stream keeps its order (window, negatives, next
+    center...), so results equal drawing each center's values when it is trained.
+    """
+    if i == 0:
+        _draw_into(sent, n, 0, window, negative, neg_cum, neg_guide, rng, t, ctx_slots[0], target_slots[0],
+                   sizes[0], w_in, w_out)
+    if i + 1 < n:
+        nxt = (i + 1) % 2
+        _draw_into(sent, n, i + 1, window, negative, neg_cum, neg_guide, rng, t, ctx_slots[nxt],
+                   target_slots[nxt], sizes[nxt], w_in, w_out)
+    cur = i % 2
+    return ctx_slots[cur], sizes[cur, 0], target_slots[cur], sizes[cur, 1]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -162,15 +201,18 @@ def skipgram_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum
 
     exact=False (default): one shared set of negatives per center word; the [contexts x targets]
     dot products and both gradients are computed from the old weights, then applied, so each
-    output row is read and written once per window (Ji et al. 2016). exact=True: the C tool's
+    output row is read and written once per window (Ji et al. 2016); the next center's window
+    and negatives are drawn one step ahead and their rows prefetched. exact=True: the C tool's
     per-pair updates with fresh negatives for every (context, center) pair.
     """
     dim = w_in.shape[1]
     sig, nls = logistic_tables()
     max_len = _longest_sentence(offsets, s_begin, s_end)
     sent = np.empty(max_len, np.int32)
-    ctx = np.empty(max_len, np.int32)
-    targets = np.empty(negative + 1, np.int32)
+    ctx = np.empty(max_len, np.int32)  # exact mode's window
+    ctx_slots = np.empty((2, max_len), np.int32)  # two centers' draws: see _center_draws
+    target_slots = np.empty((2, negative + 1), np.int32)
+    sizes = np.zeros((2, 2), np.int64)
     grads = np.empty((max_len, negative + 1), np.float32)
     ctx_delta = np.empty((max_len, dim), np.float32)
     out_delta = np.empty((negative + 1, dim), np.float32)
@@ -180,36 +222,30 @@ def skipgram_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum
         lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
         n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
         done += offsets[s + 1] - offsets[s]
-        for i in range(n):
-            n_ctx = _context(sent, n, i, window, rng, t, ctx)
-            if n_ctx == 0:
-                continue
-            preds += n_ctx
-            if exact:
+        if exact:
+            for i in range(n):
+                n_ctx = _context(sent, n, i, window, rng, t, ctx)
+                preds += n_ctx
                 for a in range(n_ctx):
                     row = w_in[ctx[a]]
                     ctx_delta[0, :] = _ZERO
-                    loss += _predict(row, sent[i], negative, neg_cum, neg_guide, rng, t, w_out, lr,
-                                     ctx_delta[0], sig, nls)
+                    n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, target_slots[0])
+                    loss += _predict(row, target_slots[0], n_t, w_out, lr, ctx_delta[0], sig, nls)
                     for d in range(dim):
                         row[d] += ctx_delta[0, d]
+            continue
+        for i in range(n):
+            ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
+                                                     ctx_slots, target_slots, sizes, w_in, w_out)
+            if n_ctx == 0:
                 continue
-            n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
+            preds += n_ctx
             # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
             for a in range(n_ctx):
                 row = w_in[ctx[a]]
                 for k in range(n_t):
-                    out = w_out[targets[k]]
-                    dot = _ZERO
-                    for d in range(dim):
-                        dot += row[d] * out[d]
-                    f, softplus, x = _logistic(dot, sig, nls)
-                    if k == 0:
-                        grads[a, k] = (_ONE - f) * lr
-                        loss += softplus
-                    else:
-                        grads[a, k] = -f * lr
-                        loss += softplus + x
+                    grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
+                    loss += pair_loss
             # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
             out_delta[:n_t, :] = _ZERO
             for a in range(n_ctx):
@@ -243,13 +279,16 @@ def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, ne
     """CBOW over sentences [s_begin, s_end): the mean of the context vectors predicts the center.
 
     As in the C tool (and gensim's cbow_mean), the full gradient of the mean is added to every
-    context row. Batching is natural here: one set of negatives per center word.
+    context row. The next center's window and negatives are drawn one step ahead (the random
+    stream keeps its order) so their rows are already on their way while this one computes.
     """
     dim = w_in.shape[1]
     sig, nls = logistic_tables()
     max_len = _longest_sentence(offsets, s_begin, s_end)
     sent = np.empty(max_len, np.int32)
-    ctx = np.empty(max_len, np.int32)
+    ctx_slots = np.empty((2, max_len), np.int32)  # two centers' draws: see _center_draws
+    target_slots = np.empty((2, negative + 1), np.int32)
+    sizes = np.zeros((2, 2), np.int64)
     hidden = np.empty(dim, np.float32)
     grad_h = np.empty(dim, np.float32)
     total = max(1, offsets[s_end] - offsets[s_begin])
@@ -259,7 +298,8 @@ def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, ne
         n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
         done += offsets[s + 1] - offsets[s]
         for i in range(n):
-            n_ctx = _context(sent, n, i, window, rng, t, ctx)
+            ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
+                                                     ctx_slots, target_slots, sizes, w_in, w_out)
             if n_ctx == 0:
                 continue
             preds += 1
@@ -273,8 +313,7 @@ def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, ne
             for d in range(dim):
                 hidden[d] *= inv
             grad_h[:] = _ZERO
-            loss += _predict(hidden, sent[i], negative, neg_cum, neg_guide, rng, t, w_out, lr, grad_h,
-                             sig, nls)
+            loss += _predict(hidden, targets, n_t, w_out, lr, grad_h, sig, nls)
             # apply the hidden gradient to every context row
             for a in range(n_ctx):
                 row = w_in[ctx[a]]
