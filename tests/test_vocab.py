@@ -32,6 +32,7 @@ def test_prune_keeps_the_canonical_rules_and_duplicates_are_refused():
         assert all(pruned.index[w] == i for i, w in enumerate(pruned.words))
     by_hand = Vocab(["d", "c", "a"], [2, 9, 3])  # not in canonical order: pruning sorts it
     assert by_hand.prune(3).words == ["c", "a"]
+    assert Vocab(["b", "a", "c"], [3, 3, 1]).prune(1, 1).words == ["a"]  # ties too
     with pytest.raises(ValueError, match="duplicate"):
         Vocab(["a", "b", "a"], [3, 2, 1])
     with pytest.raises(ValueError, match="duplicate"):

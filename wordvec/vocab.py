@@ -90,13 +90,21 @@ class Vocab:
 
     def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A new Vocab with the same rules as from_counts applied to this one."""
-        if np.any(np.diff(self.counts) > 0):  # not in canonical order (built by hand): sort
+        if not self._canonical():  # built by hand in another order: sort
             return Vocab.from_counts(dict(zip(self.words, self.counts.tolist())), min_count, max_size)
         # rows are in canonical order: keeping a prefix of the qualifying rows is enough
         rows = np.flatnonzero(self.counts >= min_count)
         if max_size is not None:
             rows = rows[:max_size]
         return Vocab([self.words[i] for i in rows.tolist()], self.counts[rows], unique=True)
+
+    def _canonical(self) -> bool:
+        """Whether rows are ordered by descending count, then by word."""
+        steps = np.diff(self.counts)
+        if np.any(steps > 0):
+            return False
+        words = self.words
+        return all(words[i] < words[i + 1] for i in np.flatnonzero(steps == 0).tolist())
 
     def save(self, path: str | Path) -> None:
         """Write ``word count`` lines atomically (UTF-8)."""
