@@ -290,6 +290,26 @@ def test_cli_errors_are_one_line(tmp_path, brown_small):
     result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "y.wv", "--negative", "0")
     assert result.returncode == 1 and b"--negative" in result.stderr
     assert not (tmp_path / "y.wv").exists()
+    result = wordvec_cli("train", "cbow", brown_small, "-o", tmp_path / "y.wv", "--init-width", "0")
+    assert result.returncode == 1 and b"--init-width must be positive" in result.stderr
+
+
+def test_cli_init_width_sets_the_starting_range(tmp_path, brown_small):
+    """--init-width W starts the input vectors in (-W/dim, W/dim): after a tiny learning rate
+    they are still inside it, and 0.5 (the C tool's start) is four times narrower than the default."""
+    from wordvec.formats import load
+
+    spans = {}
+    for width in (0.5, 2.0):
+        out = tmp_path / f"w{width}.wv"
+        result = wordvec_cli("train", "skipgram", brown_small, "-o", out, "--dim", "10", "--epochs", "1",
+                             "--lr", "1e-9", "--threads", "1", "--init-width", width)
+        assert result.returncode == 0, result.stderr.decode()
+        kv = load(out)
+        assert kv.meta["config"]["init_width"] == width
+        spans[width] = float(np.abs(kv.vectors).max())
+        assert width / 10 * 0.99 < spans[width] <= width / 10 * 1.0001
+    assert spans[2.0] / spans[0.5] == pytest.approx(4.0, rel=0.02)
 
 
 def test_cli_ctrl_c_writes_nothing(tmp_path):

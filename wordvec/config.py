@@ -108,7 +108,7 @@ class Word2VecConfig:
         _require(self.threads is None or self.threads >= 1, f"--threads must be at least 1, not {self.threads}")
         _require(self.vectors in ("in", "in+out"), f"--vectors must be in or in+out, not {self.vectors!r}")
         _require(self.chunk_tokens >= 1000, "chunk_tokens must be at least 1000")
-        _require(self.init_width > 0, f"init_width must be positive, not {self.init_width}")
+        _require(self.init_width > 0, f"--init-width must be positive, not {self.init_width}")
         VocabConfig(self.min_count, self.max_vocab).validate()
         return self
 

@@ -171,7 +171,6 @@ def _draw_into(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx, ta
             prefetch_row(w_in, ctx[a])
     sizes[0] = n_ctx
     sizes[1] = n_t
-    return n_ctx
 
 
 @njit(inline="always", nogil=True, cache=True)

@@ -26,6 +26,9 @@ def word2vec_options(func: Callable) -> Callable:
         click.option("--sample", type=float, default=1e-3, show_default=True,
                      help="Subsampling threshold for frequent words (0: off); 1e-4 or 1e-5 for "
                           "large corpora."),
+        click.option("--init-width", type=float, default=2.0, show_default=True,
+                     help="Input vectors start uniform in (-W/dim, W/dim): 0.5 is the word2vec C tool's "
+                          "start, 1.0 gensim's; the wider default learns more in few epochs."),
         click.option("--exact", is_flag=True,
                      help="Skip-gram: the C tool's per-pair updates instead of shared-negative window "
                           "batches (slower, same quality). CBOW always updates as the C tool does."),
@@ -41,7 +44,7 @@ def word2vec_options(func: Callable) -> Callable:
 
 
 def _train(arch: str, corpus, output, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache,
-           dim, window, epochs, lr, threads, seed, negative, ns_exponent, sample, exact, vectors,
+           dim, window, epochs, lr, threads, seed, negative, ns_exponent, sample, init_width, exact, vectors,
            save_context, fmt, as_json) -> None:
     from ..atomic import check_output
     from ..config import TokenizerConfig, Word2VecConfig
@@ -52,7 +55,8 @@ def _train(arch: str, corpus, output, tokens, lowercase, min_count, max_vocab, v
 
     config = Word2VecConfig(arch=arch, dim=dim, window=window, negative=negative, ns_exponent=ns_exponent,
                             sample=sample, min_count=min_count, max_vocab=max_vocab, epochs=epochs, lr=lr,
-                            threads=threads, seed=seed, exact=exact, vectors=vectors).validate()
+                            threads=threads, seed=seed, exact=exact, vectors=vectors,
+                            init_width=init_width).validate()
     tokenizer = TokenizerConfig(tokens=tokens, lowercase=lowercase).validate()
     if save_context and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
@@ -98,10 +102,10 @@ def _register(arch: str, lr_default: float, doc: str) -> None:
     @word2vec_options
     @json_option
     def command(corpus, output, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache, dim,
-                window, epochs, lr, threads, seed, negative, ns_exponent, sample, exact, vectors,
+                window, epochs, lr, threads, seed, negative, ns_exponent, sample, init_width, exact, vectors,
                 save_context, fmt, as_json):
         _train(arch, corpus, output, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache, dim,
-               window, epochs, lr, threads, seed, negative, ns_exponent, sample, exact, vectors,
+               window, epochs, lr, threads, seed, negative, ns_exponent, sample, init_width, exact, vectors,
                save_context, fmt, as_json)
 
 
