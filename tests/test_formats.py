@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
 import logging
+import lzma
 import os
 import struct
 import subprocess
@@ -187,13 +189,17 @@ def test_truncated_binary_and_extra_rows_are_errors(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove"])
-def test_gzipped_files_load(kv, tmp_path, fmt):
+@pytest.mark.parametrize("compress,name", [(gzip.compress, "v.gz"), (gzip.compress, "v.txt"),
+                                           (bz2.compress, "v.bin"), (lzma.compress, "v.xz"),
+                                           (lambda data: data, "plain.gz")])
+def test_compressed_files_load_by_content_not_name(kv, tmp_path, fmt, compress, name):
     save(kv, tmp_path / "v", format=fmt)
-    (tmp_path / "v.gz").write_bytes(gzip.compress((tmp_path / "v").read_bytes()))
-    assert sniff(tmp_path / "v.gz") == fmt
-    back = load(tmp_path / "v.gz", limit=30)
-    assert back.words == kv.words[:30]
-    np.testing.assert_allclose(back.vectors, kv.vectors[:30], rtol=1e-6)
+    (tmp_path / name).write_bytes(compress((tmp_path / "v").read_bytes()))
+    assert sniff(tmp_path / name) == fmt
+    for limit in (30, None):
+        back = load(tmp_path / name, limit=limit)
+        assert back.words == kv.words[:limit]
+        np.testing.assert_allclose(back.vectors, kv.vectors[:limit], rtol=1e-6)
 
 
 def test_nonfinite_rows_refused_unless_allowed(kv, tmp_path, caplog):

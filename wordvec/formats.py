@@ -30,7 +30,9 @@ ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt":
            "binary": "word2vec-binary", "bin": "word2vec-binary"}
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
-_OPENERS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # imported only when such a file is read
+# compressed files are recognised by their first bytes, whatever their name (as corpus inputs
+# are); the module is imported only when such a file is read
+_COMPRESSION_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "lzma"))
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
@@ -54,8 +56,15 @@ def canonical_format(name: str | None) -> str | None:
 
 
 # --- sniffing ------------------------------------------------------------------------------
+def _compression(path: Path) -> str | None:
+    """The module that decompresses `path` (gzip, bz2, lzma), from its magic bytes; None if plain."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    return next((module for magic, module in _COMPRESSION_MAGIC if head.startswith(magic)), None)
+
+
 def _open_binary(path: Path):
-    module = _OPENERS.get(path.suffix.lower())
+    module = _compression(path)
     return importlib.import_module(module).open(path, "rb") if module else open(path, "rb")
 
 
@@ -248,7 +257,7 @@ def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | Non
 
 def _map_file(path: Path):
     """The file's bytes: memory-mapped when plain, read into memory when compressed."""
-    if path.suffix.lower() in _OPENERS:
+    if _compression(path):
         with _open_binary(path) as f:
             return f.read()
     with open(path, "rb") as f:
