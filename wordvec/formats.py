@@ -21,6 +21,7 @@ import numpy as np
 
 from .atomic import atomic_dir, atomic_file
 from .errors import FormatError, WordvecError
+from .inputs import compression_of
 from .keyedvectors import KeyedVectors
 from .memory import check_fits
 from .progress import log
@@ -30,9 +31,7 @@ ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt":
            "binary": "word2vec-binary", "bin": "word2vec-binary"}
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
-# compressed files are recognised by their first bytes, whatever their name (as corpus inputs
-# are); the module is imported only when such a file is read
-_COMPRESSION_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "lzma"))
+
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
@@ -57,10 +56,9 @@ def canonical_format(name: str | None) -> str | None:
 
 # --- sniffing ------------------------------------------------------------------------------
 def _compression(path: Path) -> str | None:
-    """The module that decompresses `path` (gzip, bz2, lzma), from its magic bytes; None if plain."""
+    """The module that decompresses `path`, recognised by its first bytes as corpus inputs are."""
     with open(path, "rb") as f:
-        head = f.read(6)
-    return next((module for magic, module in _COMPRESSION_MAGIC if head.startswith(magic)), None)
+        return compression_of(f.read(8))
 
 
 def _open_binary(path: Path):

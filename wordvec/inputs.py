@@ -7,11 +7,9 @@ marks a binary file, which is refused with a clear message.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
+import importlib
 import io
-import lzma
 import os
 import sys
 from dataclasses import dataclass, field
@@ -23,11 +21,8 @@ from .progress import log
 
 BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
 
-_MAGIC = (
-    (b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "gzip"),
-    (b"BZh", bz2.BZ2File, "bzip2"),
-    (b"\xfd7zXZ\x00", lzma.LZMAFile, "xz"),
-)
+# (first bytes, the stdlib module that reads them); the module is imported only when needed
+COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "lzma"))
 _BOMS = (
     (codecs.BOM_UTF8, None),
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -138,11 +133,10 @@ def open_input(path: str) -> OpenedInput:
     if path != "-" and not head:
         head = raw.read(8)
         raw.seek(0)
-    for magic, opener, _label in _MAGIC:
-        if head.startswith(magic):
-            stream = opener(stream)
-            closers.append(stream)
-            break
+    module = compression_of(head)
+    if module is not None:
+        stream = importlib.import_module(module).open(stream, "rb")
+        closers.append(stream)
     stream = io.BufferedReader(stream, 1 << 16) if not isinstance(stream, io.BufferedReader) else stream
     lead = stream.peek(4)[:4]
     for bom, encoding in _BOMS:
@@ -155,8 +149,16 @@ def open_input(path: str) -> OpenedInput:
     return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
 
 
+def compression_of(head: bytes) -> str | None:
+    """The module (gzip, bz2, lzma) that decompresses a file starting with `head`; None if plain."""
+    return next((module for magic, module in COMPRESSIONS if head.startswith(magic)), None)
+
+
 def read_failure(name: str, exc: Exception) -> CorpusError:
     """One clear message for a file that breaks while being read (truncated or corrupt archive)."""
+    import gzip
+    import lzma
+
     if isinstance(exc, EOFError):
         return CorpusError(f"{name}: compressed file is truncated ({exc})")
     if isinstance(exc, (gzip.BadGzipFile, lzma.LZMAError, OSError)) and not isinstance(exc, PermissionError):
