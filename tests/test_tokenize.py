@@ -140,6 +140,31 @@ def test_folder_is_read_recursively_in_stable_order(tmp_path):
     assert _counts(tmp_path) == {"one": 1, "two": 1, "words": 1}
 
 
+def test_binary_files_in_a_folder_are_skipped_with_one_warning(tmp_path, caplog):
+    """A stray image or a gzipped model among text files: skipped (named in one warning), while
+    UTF-16 text with a BOM and gzipped text are read. A binary file named directly still fails."""
+    (tmp_path / "a.txt").write_text("one two\n")
+    (tmp_path / "b.txt.gz").write_bytes(gzip.compress(b"three\n"))
+    (tmp_path / "c.utf16").write_bytes(codecs.BOM_UTF16_LE + "four\n".encode("utf-16-le"))
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "model.gz").write_bytes(gzip.compress(b"\x00\x01binary\x00" * 100))
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        files = inputs.input_files([tmp_path])
+        assert inputs.input_files([tmp_path]) == files  # expanded again (count, encode): one warning
+    assert files == [str(tmp_path / n) for n in ("a.txt", "b.txt.gz", "c.utf16")]
+    skipped = [r.getMessage() for r in caplog.records if "binary" in r.getMessage()]
+    assert len(skipped) == 1 and "image.png and 1 more" in skipped[0] and "2 binary" in skipped[0]
+    assert not any("UTF-16" in r.getMessage() for r in caplog.records)  # the sniff is silent
+    assert _counts(tmp_path) == {"one": 1, "two": 1, "three": 1, "four": 1}
+    with pytest.raises(CorpusError, match="image.png.*binary"):
+        _counts(tmp_path / "image.png")
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "x.bin").write_bytes(b"\x00" * 10)
+    with pytest.raises(CorpusError, match="only binary files.*x.bin"):
+        inputs.input_files([only])
+
+
 def test_byte_order_marks_are_decoded(tmp_path, caplog):
     text = "Grüße aus Köln\n"
     for name, data in (("utf8", codecs.BOM_UTF8 + text.encode()),

@@ -52,6 +52,14 @@ def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
             )
             if not found:
                 raise CorpusError(f"{path}: folder has no files to read")
+            binary = [f for f in found if _looks_binary(f)]
+            if binary and len(binary) == len(found):
+                raise CorpusError(f"{path}: folder has only binary files (NUL bytes), such as {binary[0]}; "
+                                  "no text to read")
+            if binary:
+                _warn_skipped(path, binary)
+                skipped = set(binary)
+                found = [f for f in found if f not in skipped]
             files.extend(found)
         elif p.exists():
             if not os.access(p, os.R_OK):
@@ -62,6 +70,41 @@ def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
     if not files:
         raise CorpusError("no corpus given")
     return files
+
+
+def _looks_binary(path: str) -> bool:
+    """A NUL byte near the start of the (decompressed, decoded) text: an image, an archive, a
+    model file that landed in a corpus folder. Files named on the command line are not sniffed
+    here: reading them fails with a clear message instead (see check_not_binary)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _BINARY_SNIFFED:
+        try:
+            opened = open_input(path, warn=False)
+        except Exception:  # noqa: BLE001 - unreadable or corrupt: the reading pass reports it
+            return False
+        try:
+            head = opened.stream.read(BINARY_SNIFF_BYTES)
+        except Exception:  # noqa: BLE001 - a corrupt archive: the reading pass reports it
+            return False
+        finally:
+            opened.close()
+        _BINARY_SNIFFED[key] = b"\x00" in head
+    return _BINARY_SNIFFED[key]
+
+
+_BINARY_SNIFFED: dict[tuple, bool] = {}   # folders are expanded more than once per run
+_SKIP_WARNED: set[str] = set()
+
+
+def _warn_skipped(folder: str, binary: list[str]) -> None:
+    if folder not in _SKIP_WARNED:
+        _SKIP_WARNED.add(folder)
+        more = f" and {len(binary) - 1} more" if len(binary) > 1 else ""
+        log.warning(f"{folder}: skipped {len(binary)} binary file(s) (NUL bytes): {binary[0]}{more}")
 
 
 class _Transcoder(io.RawIOBase):
@@ -111,8 +154,10 @@ class OpenedInput:
                 pass
 
 
-def open_input(path: str) -> OpenedInput:
-    """Open a corpus file (or "-") for block reading: decompress by magic bytes, decode BOMs."""
+def open_input(path: str, warn: bool = True) -> OpenedInput:
+    """Open a corpus file (or "-") for block reading: decompress by magic bytes, decode BOMs.
+
+    warn=False: no warning about the encoding (for a quick look at the first bytes)."""
     if path == "-":
         raw: BinaryIO = sys.stdin.buffer
         name = "<stdin>"
@@ -143,7 +188,8 @@ def open_input(path: str) -> OpenedInput:
         if lead.startswith(bom):
             stream.read(len(bom))
             if encoding is not None:
-                log.warning(f"{name}: decoded as {encoding.upper()} (byte-order mark found)")
+                if warn:
+                    log.warning(f"{name}: decoded as {encoding.upper()} (byte-order mark found)")
                 stream = io.BufferedReader(_Transcoder(stream, encoding), 1 << 16)
             break
     return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
