@@ -275,7 +275,6 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
 def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exception:
     """A full disk while writing work files, named for the folder, with where else to put them."""
     from .atomic import _no_space
-    from .errors import ResourceError
 
     if not _no_space(exc):
         return exc

@@ -255,10 +255,12 @@ def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | Non
 
 def _map_file(path: Path):
     """The file's bytes: memory-mapped when plain, read into memory when compressed."""
-    if _compression(path):
-        with _open_binary(path) as f:
-            return f.read()
     with open(path, "rb") as f:
+        module = compression_of(f.read(8))
+        if module is not None:
+            f.seek(0)
+            with importlib.import_module(module).open(f, "rb") as stream:
+                return stream.read()
         if os.fstat(f.fileno()).st_size == 0:
             raise FormatError(f"{path}: the file is empty")
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
