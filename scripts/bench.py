@@ -74,7 +74,7 @@ LOAD_WORDVEC = """
 import json, sys, time
 start = time.perf_counter()
 import wordvec
-import wordvec.formats  # the lazy attribute wordvec.load would import it inside the timed call
+import wordvec.vectors.formats  # the lazy attribute wordvec.load would import it inside the timed call
 imported = time.perf_counter()
 kv = wordvec.load(sys.argv[1])
 loaded = time.perf_counter()

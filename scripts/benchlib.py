@@ -195,13 +195,13 @@ def _evaluate_with_wordvec(path: Path) -> dict | None:
     """wordvec's own evaluator (3CosAdd, 30k most frequent words, case-insensitive), if importable."""
     try:
         import wordvec
-        from wordvec import evaluate as ev
+        from wordvec.vectors import evaluate as ev
         analogy_fn, pairs_fn = ev.evaluate_analogies, ev.evaluate_pairs
     except Exception:  # noqa: BLE001 - absent or incomplete: fall back to gensim
         return None
     kv = wordvec.load(str(path))
     analogy = analogy_fn(kv, ANALOGIES, restrict=RESTRICT_VOCAB, methods=("3cosadd",))
-    result = {"evaluator": "wordvec.evaluate (evaluate_analogies: 3CosAdd, 30,000 most frequent words, "
+    result = {"evaluator": "wordvec.vectors.evaluate (evaluate_analogies: 3CosAdd, 30,000 most frequent words, "
                            "case-insensitive; evaluate_pairs: Spearman)"}
     for key in ("semantic", "syntactic", "total"):
         value = analogy[key]["accuracy"]["3cosadd"]

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from wordvec.cli import main
-from wordvec.formats import load, load_context, save
-from wordvec.keyedvectors import KeyedVectors
+from wordvec.vectors.formats import load, load_context, save
+from wordvec.vectors.keyedvectors import KeyedVectors
 from tests.reference import vectors as ref
 
 
@@ -105,7 +105,7 @@ def test_interactive_mode_until_eof(royal, capsys, monkeypatch):
 
 
 def test_evaluate_with_bundled_files(tmp_path, capsys):
-    from wordvec import evaluate as ev
+    from wordvec.vectors import evaluate as ev
 
     matrix, words = ref.planted_analogies(str(ev.DEFAULT_ANALOGIES), keep=400)
     path = tmp_path / "planted.bin"

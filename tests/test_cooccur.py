@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import brown_lines
 from tests.reference.cooccur import count_pairs
-from wordvec.corpus import EncodedCorpus
+from wordvec.text.corpus import EncodedCorpus
 from wordvec.errors import FormatError, ResourceError
-from wordvec.vocab import Vocab
+from wordvec.text.vocab import Vocab
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def _sentences(corpus) -> list[list[int]]:
 @pytest.mark.parametrize("symmetric", [True, False])
 @pytest.mark.parametrize("weighted", [True, False])
 def test_counts_equal_brute_force(small_text, symmetric, weighted):
-    from wordvec.cooccur import count_cooccurrences
+    from wordvec.train.cooccur import count_cooccurrences
 
     vocab, corpus = small_text
     got = count_cooccurrences(corpus, vocab, window=5, symmetric=symmetric, distance_weighting=weighted,
@@ -44,7 +44,7 @@ def test_counts_equal_brute_force(small_text, symmetric, weighted):
 
 
 def test_windows_stop_at_sentence_ends_and_asymmetric_rows_are_left_words():
-    from wordvec.cooccur import count_cooccurrences
+    from wordvec.train.cooccur import count_cooccurrences
 
     vocab = Vocab(["a", "b", "c"], [3, 2, 1])
     corpus = EncodedCorpus.from_arrays(np.array([0, 1, 2, 0, 1], np.int32), np.array([0, 3, 5], np.int64))
@@ -55,7 +55,7 @@ def test_windows_stop_at_sentence_ends_and_asymmetric_rows_are_left_words():
 
 
 def test_spilling_equals_in_memory_and_cleans_up(small_text, tmp_path, monkeypatch):
-    from wordvec import cooccur
+    from wordvec.train import cooccur
 
     vocab, corpus = small_text
     spills = []
@@ -79,7 +79,7 @@ def test_spilling_equals_in_memory_and_cleans_up(small_text, tmp_path, monkeypat
 
 @pytest.mark.parametrize("window", [10, 20])
 def test_buffer_size_does_not_change_the_sums(small_text, window):
-    from wordvec.cooccur import count_cooccurrences
+    from wordvec.train.cooccur import count_cooccurrences
 
     vocab, corpus = small_text
     big = count_cooccurrences(corpus, vocab, window=window, threads=1)
@@ -93,7 +93,7 @@ def test_buffer_size_does_not_change_the_sums(small_text, window):
 
 
 def test_folder_round_trip_and_meta(small_text, tmp_path):
-    from wordvec.cooccur import count_cooccurrences, load_cooccurrence
+    from wordvec.train.cooccur import count_cooccurrences, load_cooccurrence
 
     vocab, corpus = small_text
     out = tmp_path / "cooc"
@@ -113,7 +113,7 @@ def test_folder_round_trip_and_meta(small_text, tmp_path):
 
 
 def test_bad_folders_and_budgets_are_refused(small_text, tmp_path):
-    from wordvec.cooccur import count_cooccurrences, load_cooccurrence
+    from wordvec.train.cooccur import count_cooccurrences, load_cooccurrence
 
     vocab, corpus = small_text
     with pytest.raises(ResourceError, match="16 MiB"):
@@ -132,7 +132,7 @@ def test_bad_folders_and_budgets_are_refused(small_text, tmp_path):
 
 
 def test_interrupted_merge_leaves_nothing(small_text, tmp_path, monkeypatch):
-    from wordvec import cooccur
+    from wordvec.train import cooccur
     from wordvec._kernels import cooccur as kernels
 
     vocab, corpus = small_text

@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
-from wordvec import corpus as corpus_module
+from wordvec.text import corpus as corpus_module
 from wordvec.config import TokenizerConfig
-from wordvec.corpus import EncodedCorpus, cache_root, encode_corpus, prepare_corpus
-from wordvec.tokenize import iter_sentences
-from wordvec.vocab import Vocab
+from wordvec.text.corpus import EncodedCorpus, cache_root, encode_corpus, prepare_corpus
+from wordvec.text.tokenize import iter_sentences
+from wordvec.text.vocab import Vocab
 
 
 def _decode(corpus, vocab):

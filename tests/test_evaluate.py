@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordvec import evaluate as ev
+from wordvec.vectors import evaluate as ev
 from wordvec.errors import FormatError
-from wordvec.keyedvectors import KeyedVectors
+from wordvec.vectors.keyedvectors import KeyedVectors
 from tests.reference import vectors as ref
 
 QUESTIONS = """\

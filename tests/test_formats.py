@@ -15,10 +15,10 @@ import sys
 import numpy as np
 import pytest
 
-from wordvec import formats
+from wordvec.vectors import formats
 from wordvec.errors import FormatError, WordvecError
-from wordvec.formats import load, save, sniff
-from wordvec.keyedvectors import KeyedVectors
+from wordvec.vectors.formats import load, save, sniff
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 EXTENSIONS = {"native": "wv", "word2vec": "txt", "word2vec-binary": "bin", "glove": "glove.txt"}
 
@@ -296,7 +296,7 @@ def test_gensim_reads_our_glove_text(kv, tmp_path):
 
 def test_query_path_never_imports_numba(kv, tmp_path):
     save(kv, tmp_path / "v.wv")
-    code = ("import sys, wordvec, wordvec.formats, wordvec.evaluate\n"
+    code = ("import sys, wordvec, wordvec.vectors.formats, wordvec.vectors.evaluate\n"
             f"kv = wordvec.load({str(tmp_path / 'v.wv')!r})\n"
             "kv.most_similar('the'); kv.analogy('the', 'w1', 'w2')\n"
             "assert 'numba' not in sys.modules, 'numba was imported'\n")
@@ -326,7 +326,7 @@ def test_glove_format_skips_a_header_line(tmp_path):
     """Stanford GloVe's -write-header 1 announces V rows but appends an <unk> row (V+1): refused as
     word2vec text (the header disagrees), read as GloVe text with the header line ignored."""
     from wordvec.errors import FormatError
-    from wordvec.formats import load
+    from wordvec.vectors.formats import load
 
     path = tmp_path / "glove-with-header.txt"
     path.write_bytes(b"2 2\na 1 2\nb 3 4\n<unk> 2 3\n")

@@ -46,8 +46,8 @@ def _count(name: str) -> None:
 
 def _seed_files() -> dict[str, bytes]:
     """Small valid files of every format, the starting points of mutation."""
-    from wordvec.formats import save
-    from wordvec.keyedvectors import KeyedVectors
+    from wordvec.vectors.formats import save
+    from wordvec.vectors.keyedvectors import KeyedVectors
 
     rng = np.random.default_rng(7)
     words = ["the", "of", "caf\u00e9", "\u4e2d\u6587", "a\u00a0b", "x", "naïve", "end"]
@@ -113,7 +113,7 @@ def scratch(tmp_path_factory) -> Path:
 
 def _load_or_refuse(path: Path, fmt: str | None, **kwargs) -> None:
     """Load; a returned result must be consistent, an error must be a documented type."""
-    from wordvec.formats import load
+    from wordvec.vectors.formats import load
 
     try:
         kv = load(path, format=fmt, **kwargs)
@@ -193,7 +193,7 @@ def test_native_meta_with_wrong_types_is_refused(scratch):
 
 
 def test_vocab_file_reader_never_crashes(scratch):
-    from wordvec.vocab import Vocab
+    from wordvec.text.vocab import Vocab
 
     path = scratch / "fuzz-vocab.txt"
 
@@ -225,8 +225,8 @@ _CORPUS_BYTES = st.one_of(mutated(_CORPUS_SEED), st.binary(max_size=400),
 def test_tokenizer_never_crashes(scratch):
     """Random and mutated bytes through the counting pass and the encoding pass."""
     from wordvec.config import TokenizerConfig
-    from wordvec.corpus import encode_corpus
-    from wordvec.vocab import build_vocab
+    from wordvec.text.corpus import encode_corpus
+    from wordvec.text.vocab import build_vocab
 
     path = scratch / "fuzz-corpus.txt"
 

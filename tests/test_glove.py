@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import brown_lines
 from tests.reference import glove as reference
 from wordvec.config import GloVeConfig
-from wordvec.corpus import EncodedCorpus
+from wordvec.text.corpus import EncodedCorpus
 from wordvec.errors import TrainingDiverged, WordvecError
-from wordvec.vocab import Vocab
+from wordvec.text.vocab import Vocab
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_permutation_is_a_bijection_and_matches_its_twin(n):
 
 def test_epoch_kernel_matches_numpy_reference():
     from wordvec._kernels.glove import entry_targets, glove_slice
-    from wordvec.glove import GRAD_CLIP, GloVeState
+    from wordvec.train.glove import GRAD_CLIP, GloVeState
 
     rng = np.random.default_rng(3)
     vocab_size, dim, n = 6, 8, 12
@@ -64,7 +64,7 @@ def test_epoch_kernel_matches_numpy_reference():
 
 def test_clipping_bounds_the_step():
     from wordvec._kernels.glove import glove_slice
-    from wordvec.glove import GloVeState
+    from wordvec.train.glove import GloVeState
 
     state = GloVeState.initial(2, 4, seed=1)
     state.c[:] = 1e4  # f * diff * c far beyond the clip value
@@ -76,7 +76,7 @@ def test_clipping_bounds_the_step():
 
 
 def test_cost_decreases_and_result_is_shaped_like_word2vec(brown):
-    from wordvec.glove import train_glove
+    from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
     config = GloVeConfig(dim=20, window=5, epochs=6, x_max=10, threads=2, min_count=3)
@@ -95,8 +95,8 @@ def test_cost_decreases_and_result_is_shaped_like_word2vec(brown):
 
 
 def test_one_thread_with_a_seed_is_reproducible(brown):
-    from wordvec.cooccur import count_cooccurrences
-    from wordvec.glove import train_glove
+    from wordvec.train.cooccur import count_cooccurrences
+    from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
     cooc = count_cooccurrences(corpus, vocab, window=5)
@@ -113,7 +113,7 @@ def test_one_thread_with_a_seed_is_reproducible(brown):
 
 
 def test_divergence_stops_training(brown):
-    from wordvec.glove import train_glove
+    from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
     with pytest.raises(TrainingDiverged, match="lower --lr"):
@@ -121,8 +121,8 @@ def test_divergence_stops_training(brown):
 
 
 def test_cooccurrences_of_another_vocabulary_are_refused(brown, tmp_path):
-    from wordvec.cooccur import count_cooccurrences
-    from wordvec.glove import train_glove
+    from wordvec.train.cooccur import count_cooccurrences
+    from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
     count_cooccurrences(corpus, vocab, window=3, output=tmp_path / "cooc")

@@ -111,8 +111,8 @@ def data(tmp_path_factory) -> Path:
             f.write(line + " ")
     (d / "bigword.txt").write_bytes(b"the cat sat\n" * 5 + ("\u00e9" * 500_000).encode() + b"x\nthe end\n")
     # vectors files
-    from wordvec.formats import save
-    from wordvec.keyedvectors import KeyedVectors
+    from wordvec.vectors.formats import save
+    from wordvec.vectors.keyedvectors import KeyedVectors
 
     rng = np.random.default_rng(0)
     kv = KeyedVectors(rng.standard_normal((len(WORDS), 8)).astype(np.float32), WORDS)
@@ -362,7 +362,7 @@ def test_full_disk_fails_cleanly_and_keeps_previous_output(argv, output, data: P
 
 
 def test_available_bytes_reads_meminfo(tmp_path, monkeypatch):
-    from wordvec.memory import available_bytes
+    from wordvec.util.memory import available_bytes
 
     monkeypatch.delenv("WORDVEC_MEMORY_AVAILABLE", raising=False)
     meminfo = tmp_path / "meminfo"
@@ -376,7 +376,7 @@ def test_available_bytes_reads_meminfo(tmp_path, monkeypatch):
 
 def test_check_fits_names_estimate_and_option():
     from wordvec.errors import ResourceError
-    from wordvec.memory import check_fits
+    from wordvec.util.memory import check_fits
 
     check_fits(10 << 20, "the model", "lower --dim", available=1 << 30)  # fits: silent
     with pytest.raises(ResourceError) as err:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from wordvec.errors import WordvecError
-from wordvec.formats import load, save
-from wordvec.keyedvectors import KeyedVectors, UnknownWordError
+from wordvec.vectors.formats import load, save
+from wordvec.vectors.keyedvectors import KeyedVectors, UnknownWordError
 from tests.reference import vectors as ref
 
 

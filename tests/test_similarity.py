@@ -1,11 +1,11 @@
-"""wordvec.similarity: the batched numpy functions against slow per-row references."""
+"""wordvec.vectors.similarity: the batched numpy functions against slow per-row references."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from wordvec import similarity as sim
+from wordvec.vectors import similarity as sim
 from tests.reference import vectors as ref
 
 

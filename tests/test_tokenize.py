@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec import inputs, tokenize
+from wordvec.text import inputs, tokenize
 from wordvec.config import TokenizerConfig
-from wordvec.corpus import encode_corpus
+from wordvec.text.corpus import encode_corpus
 from wordvec.errors import CorpusError
-from wordvec.tokenize import iter_sentences, type_normalizer
-from wordvec.vocab import Vocab, build_vocab
+from wordvec.text.tokenize import iter_sentences, type_normalizer
+from wordvec.text.vocab import Vocab, build_vocab
 
 WORDS = TokenizerConfig()
 RAW = TokenizerConfig(tokens="raw")

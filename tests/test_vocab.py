@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from wordvec.errors import CorpusError, FormatError
-from wordvec.tokenize import iter_sentences
-from wordvec.vocab import Vocab, build_vocab
+from wordvec.text.tokenize import iter_sentences
+from wordvec.text.vocab import Vocab, build_vocab
 
 
 def test_order_is_count_then_word_and_pruning_rules():
@@ -85,7 +85,7 @@ def test_reduce_vocab_keeps_frequent_words_exact(tmp_path, caplog):
     lines = [f"common filler rare{i}" for i in range(3000)]
     path = tmp_path / "c.txt"
     path.write_text("\n".join(lines))
-    import wordvec.tokenize as tk
+    import wordvec.text.tokenize as tk
 
     with caplog.at_level(logging.WARNING, logger="wordvec"):
         old = tk.BLOCK_BYTES

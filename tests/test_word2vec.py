@@ -11,11 +11,11 @@ import pytest
 from tests.reference import word2vec as reference
 from wordvec.config import Word2VecConfig
 from wordvec.errors import CorpusError, TrainingDiverged
-from wordvec.tables import keep_probabilities, negative_table
+from wordvec.train.tables import keep_probabilities, negative_table
 
 
 class FakeVocab:
-    """The parts of wordvec.vocab.Vocab the trainer reads."""
+    """The parts of wordvec.text.vocab.Vocab the trainer reads."""
 
     def __init__(self, words, counts):
         self.words = list(words)
@@ -27,7 +27,7 @@ class FakeVocab:
 
 
 class FakeCorpus:
-    """The parts of wordvec.corpus.EncodedCorpus the trainer reads."""
+    """The parts of wordvec.text.corpus.EncodedCorpus the trainer reads."""
 
     def __init__(self, sentences):
         self.ids = np.concatenate([np.asarray(s, dtype=np.int32) for s in sentences])
@@ -59,7 +59,7 @@ def zipf_sentences(seed, n_words=40, n_sentences=30):
 def test_kernel_matches_reference(arch, exact, window):
     from wordvec._kernels.rng import thread_seeds
     from wordvec._kernels.word2vec import cbow_slice, skipgram_slice
-    from wordvec.word2vec import init_weights
+    from wordvec.train.word2vec import init_weights
 
     corpus = FakeCorpus(zipf_sentences(3))
     counts = np.bincount(corpus.ids, minlength=40)
@@ -93,7 +93,7 @@ def test_kernel_matches_reference(arch, exact, window):
 def test_empty_slice_is_a_no_op():
     from wordvec._kernels.rng import thread_seeds
     from wordvec._kernels.word2vec import skipgram_slice
-    from wordvec.word2vec import init_weights
+    from wordvec.train.word2vec import init_weights
 
     corpus = FakeCorpus(zipf_sentences(4))
     cum, guide = negative_table(np.ones(40), 0.75)
@@ -109,7 +109,7 @@ def test_empty_slice_is_a_no_op():
 
 @pytest.mark.parametrize("width", [0.5, 2.0])
 def test_init_weights_are_uniform_in_width_over_dim(width):
-    from wordvec.word2vec import init_weights
+    from wordvec.train.word2vec import init_weights
 
     w_in, w_out = init_weights(2000, 50, seed=1, width=width)
     bound = width / 50
@@ -119,7 +119,7 @@ def test_init_weights_are_uniform_in_width_over_dim(width):
     assert np.array_equal(w_in, init_weights(2000, 50, seed=1, width=width)[0])
 
 def small_run(arch="skipgram", **kw):
-    from wordvec.word2vec import train_word2vec
+    from wordvec.train.word2vec import train_word2vec
 
     vocab, corpus = encode([" ".join(f"w{x}" for x in s) for s in zipf_sentences(9, 60, 400)])
     settings = dict(arch=arch, dim=12, epochs=2, threads=1, seed=3, min_count=1, chunk_tokens=1000)
@@ -164,7 +164,7 @@ def test_divergence_is_reported():
 
 
 def test_bad_inputs_are_clear_errors():
-    from wordvec.word2vec import train_word2vec
+    from wordvec.train.word2vec import train_word2vec
 
     vocab, corpus = encode(["a b c", "b c"])
     corpus.ids = corpus.ids + 5
@@ -207,7 +207,7 @@ def neighbours(kv, word, n):
 # leave room for Hogwild noise; a trainer that does not learn puts them at random ranks of 7.6k.
 @pytest.mark.parametrize("arch", ["skipgram", "cbow"])
 def test_trained_vectors_find_planted_and_obvious_neighbours(brown_20k, arch):
-    from wordvec.word2vec import train_word2vec
+    from wordvec.train.word2vec import train_word2vec
 
     vocab, corpus = brown_20k
     res = train_word2vec(corpus, vocab, Word2VecConfig(arch=arch, dim=50, epochs=3, threads=2, seed=1,
@@ -232,7 +232,7 @@ def wordvec_cli(*args):
 
 
 def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
-    from wordvec.formats import load, load_context
+    from wordvec.vectors.formats import load, load_context
 
     outs = []
     for name in ("a.wv", "b.wv"):
@@ -262,7 +262,7 @@ def test_cli_cbow_word2vec_text(tmp_path, brown_small):
 
 def test_cli_item2vec_whole_line_window(tmp_path):
     """Baskets of item IDs drawn from 4 hidden groups: each item's neighbours are its group."""
-    from wordvec.formats import load
+    from wordvec.vectors.formats import load
 
     rnd = np.random.default_rng(5)
     groups = [[f"item{g}_{i}" for i in range(6)] for g in range(4)]
@@ -297,7 +297,7 @@ def test_cli_errors_are_one_line(tmp_path, brown_small):
 def test_cli_init_width_sets_the_starting_range(tmp_path, brown_small):
     """--init-width W starts the input vectors in (-W/dim, W/dim): after a tiny learning rate
     they are still inside it, and 0.5 (the C tool's start) is four times narrower than the default."""
-    from wordvec.formats import load
+    from wordvec.vectors.formats import load
 
     spans = {}
     for width in (0.5, 2.0):

@@ -12,16 +12,16 @@ from .config import GloVeConfig, TokenizerConfig, VocabConfig, Word2VecConfig  #
 from .errors import WordvecError  # noqa: E402
 
 _LAZY = {
-    "train_word2vec": ("wordvec.word2vec", "train_word2vec"),
-    "train_glove": ("wordvec.glove", "train_glove"),
-    "count_cooccurrences": ("wordvec.cooccur", "count_cooccurrences"),
-    "load_cooccurrence": ("wordvec.cooccur", "load_cooccurrence"),
-    "Vocab": ("wordvec.vocab", "Vocab"),
-    "build_vocab": ("wordvec.vocab", "build_vocab"),
-    "encode_corpus": ("wordvec.corpus", "encode_corpus"),
-    "prepare_corpus": ("wordvec.corpus", "prepare_corpus"),
-    "KeyedVectors": ("wordvec.keyedvectors", "KeyedVectors"),
-    "load": ("wordvec.formats", "load"),
+    "train_word2vec": ("wordvec.train.word2vec", "train_word2vec"),
+    "train_glove": ("wordvec.train.glove", "train_glove"),
+    "count_cooccurrences": ("wordvec.train.cooccur", "count_cooccurrences"),
+    "load_cooccurrence": ("wordvec.train.cooccur", "load_cooccurrence"),
+    "Vocab": ("wordvec.text.vocab", "Vocab"),
+    "build_vocab": ("wordvec.text.vocab", "build_vocab"),
+    "encode_corpus": ("wordvec.text.corpus", "encode_corpus"),
+    "prepare_corpus": ("wordvec.text.corpus", "prepare_corpus"),
+    "KeyedVectors": ("wordvec.vectors.keyedvectors", "KeyedVectors"),
+    "load": ("wordvec.vectors.formats", "load"),
 }
 
 

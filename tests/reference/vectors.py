@@ -1,7 +1,7 @@
 """Slow, obvious twins of the vector queries and evaluation, plus small test vectors.
 
 Everything here loops word by word in float64 so the fast batched code in
-wordvec.similarity / wordvec.evaluate can be checked against it.
+wordvec.vectors.similarity / wordvec.vectors.evaluate can be checked against it.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ class _OneLineFormatter(logging.Formatter):
 
 
 def _configure_logging(quiet: bool, verbose: bool) -> None:
-    from ..progress import set_quiet
+    from ..util.progress import set_quiet
 
     set_quiet(quiet)
     logger = logging.getLogger("wordvec")
@@ -96,7 +96,7 @@ def _error(message: str) -> None:
 
 def _interrupted(signal_number: int) -> None:
     """One line saying the run was interrupted and how far it got; exit 128 + signal."""
-    from ..progress import how_far
+    from ..util.progress import how_far
 
     name = signal.Signals(signal_number).name
     where = how_far()
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the group, map exceptions to one line and an exit status."""
     import warnings
 
-    from ..progress import forget_bars
+    from ..util.progress import forget_bars
 
     forget_bars()
     previous = _install_signal_handlers()

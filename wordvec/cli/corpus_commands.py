@@ -20,9 +20,9 @@ from .options import corpus_argument, json_option, tokenizer_options
 @json_option
 def vocab(corpus, output, min_count, max_vocab, tokens, lowercase, as_json):
     """Count the words of CORPUS (files, folders, .gz/.bz2/.xz, or - for stdin) and write a vocabulary."""
-    from ..atomic import check_output
+    from ..util.atomic import check_output
     from ..config import TokenizerConfig
-    from ..vocab import build_vocab
+    from ..text.vocab import build_vocab
 
     tokenizer = TokenizerConfig(tokens=tokens, lowercase=lowercase).validate()
     check_output(output)  # before the counting pass, not after it

@@ -41,7 +41,7 @@ def names_vectors_file(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from ..keyedvectors import UnknownWordError
+        from ..vectors.keyedvectors import UnknownWordError
 
         try:
             return command(*args, **kwargs)
@@ -52,7 +52,7 @@ def names_vectors_file(command: Callable) -> Callable:
 
 
 def _load(vectors: str, input_format: str | None, limit: int | None, allow_nonfinite: bool):
-    from ..formats import load
+    from ..vectors.formats import load
 
     return load(vectors, format=input_format, limit=limit, allow_nonfinite=allow_nonfinite)
 
@@ -277,7 +277,7 @@ def _print_pairs_table(reports: list[dict]) -> None:
 def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analogies, pairs, no_pairs,
              restrict, pairs_restrict, methods, as_json):
     """Score VECTORS on analogy questions and word-pair similarity sets."""
-    from .. import evaluate as ev
+    from ..vectors import evaluate as ev
 
     kv = _load(vectors, input_format, limit, allow_nonfinite)
     result: dict = {"vectors": str(vectors), "count": len(kv), "dim": kv.dim}
@@ -308,8 +308,8 @@ def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analog
 @json_option
 def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_json):
     """Convert vectors from SOURCE to TARGET (written atomically)."""
-    from ..formats import canonical_format, load_context, save
-    from ..progress import log
+    from ..vectors.formats import canonical_format, load_context, save
+    from ..util.progress import log
 
     kv = _load(source, input_format, limit, allow_nonfinite)
     context = None

@@ -34,14 +34,14 @@ def cooccur_options(func: Callable) -> Callable:
 
 def _gib(n: int | None) -> str:
     """Bytes for people (memory.human_bytes), or why the figure is not known yet."""
-    from ..memory import human_bytes
+    from ..util.memory import human_bytes
 
     return "unknown until counted" if n is None else human_bytes(n)
 
 
 def _check_output(output: str) -> Path:
     """Fail before any work if the output cannot be written; its folder is also where spills go."""
-    from ..atomic import check_output
+    from ..util.atomic import check_output
 
     check_output(output)
     return Path(output).parent
@@ -49,7 +49,7 @@ def _check_output(output: str) -> Path:
 
 def _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache):
     from ..config import TokenizerConfig
-    from ..corpus import prepare_corpus
+    from ..text.corpus import prepare_corpus
 
     tokenizer = TokenizerConfig(tokens=tokens, lowercase=lowercase).validate()
     return prepare_corpus(list(corpus), tokenizer, min_count=min_count, max_vocab=max_vocab,
@@ -70,8 +70,8 @@ def cooccur(corpus, output, window, memory, asymmetric, no_distance_weighting, t
             vocab_path, tokens, lowercase, no_cache, as_json):
     """Count the co-occurrences of CORPUS into a folder (rows/cols/vals .npy, vocab.txt, meta.json)."""
     from ..config import GloVeConfig
-    from ..cooccur import budget_bytes, count_cooccurrences
-    from ..progress import log
+    from ..train.cooccur import budget_bytes, count_cooccurrences
+    from ..util.progress import log
 
     GloVeConfig(window=window, memory=memory, threads=threads, min_count=min_count,
                 max_vocab=max_vocab).validate()
@@ -117,7 +117,7 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
     """Train GloVe on CORPUS (or on a --cooc folder): vocabulary, co-occurrences, AdaGrad, in one go."""
     from ..config import GloVeConfig
     from ..errors import WordvecError
-    from ..progress import log
+    from ..util.progress import log
 
     config = GloVeConfig(dim=dim, window=window, symmetric=not asymmetric,
                          distance_weighting=not no_distance_weighting, min_count=min_count,
@@ -129,8 +129,8 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
     start = time.perf_counter()
     cooc = encoded = None
     if cooc_dir is not None:
-        from ..cooccur import load_cooccurrence
-        from ..vocab import Vocab
+        from ..train.cooccur import load_cooccurrence
+        from ..text.vocab import Vocab
 
         cooc = load_cooccurrence(cooc_dir)
         if not corpus and vocab_path is None:
@@ -144,7 +144,7 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
                                f"words, not these {len(vocab)}): recount with `wordvec cooccur` or drop --cooc")
     else:
         vocab, encoded = _prepare(corpus, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache)
-    from ..glove import estimate, train_glove
+    from ..train.glove import estimate, train_glove
 
     prepared = time.perf_counter()
 
@@ -161,7 +161,7 @@ def glove(corpus, output, dim, window, epochs, lr, threads, seed, x_max, alpha, 
     result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=spill_dir)
     stages = {"prepare_seconds": round(prepared - start, 3), **result.kv.meta.get("stages", {})}
     result.kv.meta["stages"] = stages
-    from ..formats import save
+    from ..vectors.formats import save
 
     save(result.kv, output, format=fmt)
     seconds = time.perf_counter() - start

@@ -46,12 +46,12 @@ def word2vec_options(func: Callable) -> Callable:
 def _train(arch: str, corpus, output, tokens, lowercase, min_count, max_vocab, vocab_path, no_cache,
            dim, window, epochs, lr, threads, seed, negative, ns_exponent, sample, init_width, exact, vectors,
            save_context, fmt, as_json) -> None:
-    from ..atomic import check_output
+    from ..util.atomic import check_output
     from ..config import TokenizerConfig, Word2VecConfig
-    from ..corpus import prepare_corpus
+    from ..text.corpus import prepare_corpus
     from ..errors import WordvecError
-    from ..formats import save
-    from ..word2vec import train_word2vec
+    from ..vectors.formats import save
+    from ..train.word2vec import train_word2vec
 
     config = Word2VecConfig(arch=arch, dim=dim, window=window, negative=negative, ns_exponent=ns_exponent,
                             sample=sample, min_count=min_count, max_vocab=max_vocab, epochs=epochs, lr=lr,

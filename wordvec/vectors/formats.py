@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_dir, atomic_file
-from .errors import FormatError, WordvecError
-from .inputs import compression_of
+from ..util.atomic import atomic_dir, atomic_file
+from ..errors import FormatError, WordvecError
+from ..text.inputs import compression_of
 from .keyedvectors import KeyedVectors
-from .memory import check_fits
-from .progress import log
+from ..util.memory import check_fits
+from ..util.progress import log
 
 FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
 ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
@@ -441,7 +441,7 @@ def _write_npy(path: Path, matrix: np.ndarray) -> None:
 
 
 def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
-    from . import __version__
+    from .. import __version__
 
     if context is not None:
         context = np.ascontiguousarray(context, dtype=np.float32)

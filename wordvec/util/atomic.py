@@ -16,7 +16,7 @@ from typing import Iterator
 
 
 def _check_parent(path: Path) -> None:
-    from .errors import WordvecError
+    from ..errors import WordvecError
 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
@@ -48,7 +48,7 @@ def _replaceable_folder(path: Path) -> bool:
 
 def _refuse_foreign_folder(path: Path) -> None:
     if path.is_dir() and not path.is_symlink() and not _replaceable_folder(path):
-        from .errors import WordvecError
+        from ..errors import WordvecError
 
         raise WordvecError(f"{path}: an existing folder that is not a wordvec output; refusing to replace "
                            "it: choose another output path")
@@ -73,7 +73,7 @@ def _creating(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        from .errors import WordvecError
+        from ..errors import WordvecError
 
         folder = path.parent if str(path.parent) else Path(".")
         raise WordvecError(f"{path}: cannot create files in {folder} ({exc.strerror})") from None
@@ -101,7 +101,7 @@ def _no_space(exc: OSError) -> bool:
 
 def _space_error(path: Path, exc: OSError) -> Exception:
     """The no-space error named for the output, saying what became of the previous one."""
-    from .errors import ResourceError
+    from ..errors import ResourceError
 
     kept = "the previous output is unchanged" if path.exists() else "nothing was written"
     reason = exc.strerror or "short write"

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import similarity as sim
-from .errors import FormatError, WordvecError
+from ..errors import FormatError, WordvecError
 from .keyedvectors import METHODS, KeyedVectors
 
 DATA = Path(__file__).parent / "data"

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FormatError, ResourceError, WordvecError
-from .npyfile import NpyAppender
-from .progress import log, progress_bar
+from ..errors import FormatError, ResourceError, WordvecError
+from ..util.npyfile import NpyAppender
+from ..util.progress import log, progress_bar
 
 FORMAT_NAME = "wordvec-cooccurrence"
 FORMAT_VERSION = 1
@@ -56,7 +56,7 @@ class Cooccurrence:
 def default_budget() -> int:
     """A quarter of physical memory, or half of what is available now if that is less
     (never below the 16 MiB minimum): the default must fit on a busy machine."""
-    from .memory import available_bytes
+    from ..util.memory import available_bytes
 
     try:
         quarter = int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) // 4
@@ -190,8 +190,8 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     runs) override the sizes derived from the budget, for tests and tuning.
     Temporary spill files live under `tmp_dir` and are removed on success, error or Ctrl-C.
     """
-    from ._kernels import cooccur as kernels
-    from .config import default_threads
+    from .._kernels import cooccur as kernels
+    from ..config import default_threads
 
     if window < 1:
         raise WordvecError(f"--window must be at least 1, not {window}")
@@ -200,9 +200,9 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     if vocab_size == 0:
         raise WordvecError("the vocabulary is empty: lower --min-count or check the corpus")
     budget = budget_bytes(memory)
-    from .memory import check_fits
+    from ..util.memory import check_fits
 
-    from .memory import human_bytes
+    from ..util.memory import human_bytes
 
     check_fits(budget, f"co-occurrence counting (a {human_bytes(budget)} budget)",
                "lower --memory (16 MiB at least) or free some memory")
@@ -335,7 +335,7 @@ def _collect(chunks, upper: int) -> Cooccurrence:
 
 
 def _write_folder(chunks, vocab, meta: dict, output: Path) -> Cooccurrence:
-    from .atomic import atomic_dir
+    from ..util.atomic import atomic_dir
 
     with atomic_dir(output) as tmp:
         writers = [NpyAppender(tmp / "rows.npy", np.int32),

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .config import Word2VecConfig
-from .errors import CorpusError, TrainingDiverged
-from .progress import log, progress_bar
+from ..config import Word2VecConfig
+from ..errors import CorpusError, TrainingDiverged
+from ..util.progress import log, progress_bar
 from .result import TrainResult
 from .tables import keep_probabilities, linear_lr, negative_table
 
@@ -83,8 +83,8 @@ def _check_inputs(corpus, vocab, config: Word2VecConfig) -> None:
 
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
-    from ._kernels.rng import thread_seeds
-    from ._kernels.word2vec import cbow_slice, skipgram_slice
+    from .._kernels.rng import thread_seeds
+    from .._kernels.word2vec import cbow_slice, skipgram_slice
 
     config = config.validate()
     _check_inputs(corpus, vocab, config)
@@ -95,7 +95,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
 
-    from .memory import check_fits
+    from ..util.memory import check_fits
 
     check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
                "lower --max-vocab, raise --min-count or lower --dim")
@@ -170,7 +170,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
 
 
 def _result(w_in, w_out, vocab, corpus, config: Word2VecConfig, history: list[dict]) -> TrainResult:
-    from .keyedvectors import KeyedVectors
+    from ..vectors.keyedvectors import KeyedVectors
 
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import GloVeConfig
-from .errors import FormatError, TrainingDiverged, WordvecError
-from .progress import log, progress_bar
+from ..config import GloVeConfig
+from ..errors import FormatError, TrainingDiverged, WordvecError
+from ..util.progress import log, progress_bar
 from .result import TrainResult
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
@@ -102,7 +102,7 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
     elif not isinstance(cooc, Cooccurrence):
         cooc = load_cooccurrence(cooc)
     _check_cooc(cooc, vocab)
-    from .memory import check_fits
+    from ..util.memory import check_fits
 
     check_fits(model_bytes(len(vocab), config.dim) + entry_bytes(cooc.nnz),
                f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
@@ -121,7 +121,7 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False) 
     With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
     per entry while training a co-occurrence the caller does not keep).
     """
-    from ._kernels.glove import entry_targets, glove_slice
+    from .._kernels.glove import entry_targets, glove_slice
 
     threads = config.effective_threads
     n = cooc.nnz
@@ -197,7 +197,7 @@ def _run_threads(target, threads: int) -> None:
 
 
 def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict]) -> TrainResult:
-    from .keyedvectors import KeyedVectors
+    from ..vectors.keyedvectors import KeyedVectors
 
     vectors = state.w + state.c if config.vectors == "in+out" else state.w
     resolved = dataclasses.replace(config, threads=config.effective_threads)

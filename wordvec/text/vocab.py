@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_file
-from .config import TokenizerConfig, VocabConfig
-from .errors import CorpusError, FormatError, WordvecError
+from ..util.atomic import atomic_file
+from ..config import TokenizerConfig, VocabConfig
+from ..errors import CorpusError, FormatError, WordvecError
 
 SENTENCE_MARKER = "</s>"  # word2vec's end-of-line token; never a real word here
 
@@ -230,7 +230,7 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
     word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
     says so).
     """
-    from .progress import log
+    from ..util.progress import log
     from .tokenize import RawTypeTable, input_files, scan_with_progress
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()

@@ -16,8 +16,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .config import TokenizerConfig
-from .errors import CorpusError
+from ..config import TokenizerConfig
+from ..errors import CorpusError
 from .inputs import check_not_binary, open_input, read_failure
 from .inputs import input_files  # noqa: F401 - part of this module's interface
 
@@ -89,7 +89,7 @@ class RawTypeTable:
         return (self.slots, self.starts, self.lengths, self.counts, self.arena, self.sizes)
 
     def grow(self, status: int) -> None:
-        from ._kernels import tokenize as k
+        from .._kernels import tokenize as k
 
         n = len(self)
         if status == k.NEED_SLOTS:
@@ -115,7 +115,7 @@ class RawTypeTable:
 
     def prune(self, min_count: int) -> None:
         """Forget types seen fewer than `min_count` times (word2vec's ReduceVocab)."""
-        from ._kernels import tokenize as k
+        from .._kernels import tokenize as k
 
         keep = self.counts[: len(self)] >= min_count
         k.compact(keep, self.starts, self.lengths, self.counts, self.arena, self.sizes)
@@ -156,7 +156,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
     receives bytes consumed (compressed bytes for compressed files); `after_block` runs
     between blocks (pruning the table, checking for interrupts).
     """
-    from ._kernels import tokenize as k
+    from .._kernels import tokenize as k
 
     stats = stats or ScanStats()
     block_bytes = block_bytes or BLOCK_BYTES
@@ -224,7 +224,7 @@ def scan_with_progress(files: list[str], config: TokenizerConfig, table: RawType
     import os
     import time
 
-    from .progress import progress_bar
+    from ..util.progress import progress_bar
 
     stats = ScanStats()
     total = sum(os.path.getsize(f) for f in files if f != "-")

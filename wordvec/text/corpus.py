@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TokenizerConfig
-from .errors import CorpusError, ResourceError
-from .memory import release_free_memory
-from .npyfile import NpyAppender
-from .progress import log
+from ..config import TokenizerConfig
+from ..errors import CorpusError, ResourceError
+from ..util.memory import release_free_memory
+from ..util.npyfile import NpyAppender
+from ..util.progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
 CACHE_VERSION = 1
@@ -113,7 +113,7 @@ class EncodedCorpus:
 
 def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from ._kernels.encode import map_stream
+    from .._kernels.encode import map_stream
     from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
     normalize = type_normalizer(tokenizer)
@@ -274,7 +274,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
 
 def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exception:
     """A full disk while writing work files, named for the folder, with where else to put them."""
-    from .atomic import _no_space
+    from ..util.atomic import _no_space
 
     if not _no_space(exc):
         return exc

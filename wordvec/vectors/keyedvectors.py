@@ -15,7 +15,7 @@ from typing import Iterable, Sequence, Union
 import numpy as np
 
 from . import similarity as sim
-from .errors import WordvecError
+from ..errors import WordvecError
 
 Term = Union[str, np.ndarray]
 METHODS = ("3cosadd", "3cosmul")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import ResourceError
+from ..errors import ResourceError
 
 MEMINFO = "/proc/meminfo"
 HEADROOM = 0.9   # use at most this share of what is available (page cache, other allocations)
