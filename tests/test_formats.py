@@ -15,6 +15,7 @@ import sys
 import numpy as np
 import pytest
 
+from wordvec.util.wordcounts import read_word_counts
 from wordvec.vectors import formats
 from wordvec.errors import FormatError, WordvecError
 from wordvec.vectors.formats import load, save, sniff
@@ -247,7 +248,7 @@ def test_words_with_unicode_spaces_survive(tmp_path, fmt):
 def test_vocab_without_counts_and_odd_spacing(tmp_path):
     path = tmp_path / "vocab.txt"
     path.write_bytes(b"the 10\r\nof  7\nlonely\n")
-    words, counts = formats.read_vocab(path)
+    words, counts = read_word_counts(path)
     assert words == ["the", "of", "lonely"] and counts.tolist() == [10, 7, 0]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import brown_lines
 from tests.reference import glove as reference
-from wordvec.config import GloVeConfig
+from wordvec.config import CooccurConfig, GloVeConfig
 from wordvec.text.corpus import EncodedCorpus
 from wordvec.errors import TrainingDiverged, WordvecError
 from wordvec.text.vocab import Vocab
@@ -99,7 +99,7 @@ def test_one_thread_with_a_seed_is_reproducible(brown):
     from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
-    cooc = count_cooccurrences(corpus, vocab, window=5)
+    cooc = count_cooccurrences(corpus, vocab, CooccurConfig(window=5))
     config = GloVeConfig(dim=10, epochs=2, threads=1, seed=7, vectors="in")
     first = train_glove(None, vocab, config, cooc=cooc)
     second = train_glove(None, vocab, config, cooc=cooc)
@@ -125,7 +125,7 @@ def test_cooccurrences_of_another_vocabulary_are_refused(brown, tmp_path):
     from wordvec.train.glove import train_glove
 
     vocab, corpus = brown
-    count_cooccurrences(corpus, vocab, window=3, output=tmp_path / "cooc")
+    count_cooccurrences(corpus, vocab, CooccurConfig(window=3), output=tmp_path / "cooc")
     other = Vocab(vocab.words, vocab.counts + 1)
     with pytest.raises(WordvecError, match="another vocabulary"):
         train_glove(None, other, GloVeConfig(dim=5, epochs=1), cooc=tmp_path / "cooc")

@@ -11,19 +11,8 @@ import pytest
 from tests.reference import word2vec as reference
 from wordvec.config import Word2VecConfig
 from wordvec.errors import CorpusError, TrainingDiverged
+from wordvec.text.vocab import Vocab
 from wordvec.train.tables import keep_probabilities, negative_table
-
-
-class FakeVocab:
-    """The parts of wordvec.text.vocab.Vocab the trainer reads."""
-
-    def __init__(self, words, counts):
-        self.words = list(words)
-        self.counts = np.asarray(counts, dtype=np.int64)
-        self.index = {w: i for i, w in enumerate(self.words)}
-
-    def __len__(self):
-        return len(self.words)
 
 
 class FakeCorpus:
@@ -42,7 +31,7 @@ def encode(lines, min_count=1):
     words = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     index = {w: i for i, w in enumerate(words)}
     sentences = [[index[w] for w in line.split() if w in index] for line in lines]
-    return FakeVocab(words, [counts[w] for w in words]), FakeCorpus([s for s in sentences if s])
+    return Vocab(words, [counts[w] for w in words]), FakeCorpus([s for s in sentences if s])
 
 
 def zipf_sentences(seed, n_words=40, n_sentences=30):

@@ -1,9 +1,11 @@
-"""Frozen configurations for the tokenizer and the trainers.
+"""Frozen configurations for the tokenizer, the vocabulary and the trainers.
 
 Field names are the CLI flag names (``min_count`` is ``--min-count``) and the keys written
 to ``meta.json``, so one spelling serves the library, the command line and saved files.
-Each setting is documented where it is declared. ``validate()`` raises WordvecError with a
-message that names the option.
+Each setting is declared once, with its default and its help text (``setting``); the CLI
+derives its options from these fields (wordvec/cli/options.py), so a default lives in exactly
+one place. ``validate()`` raises WordvecError with a message that names the option.
+numpy-free and numba-free: the CLI imports this module to build its options.
 """
 
 from __future__ import annotations
@@ -16,6 +18,22 @@ from typing import Any
 from .errors import WordvecError
 
 TOKEN_MODES = ("words", "raw")
+VECTOR_MODES = ("in", "in+out")
+# Vector file formats, and the other names users reach for (fastText's .vec is word2vec text).
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+FORMAT_ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
+                  "binary": "word2vec-binary", "bin": "word2vec-binary"}
+FORMAT_NAMES = FORMATS + tuple(FORMAT_ALIASES)
+
+
+def canonical_format(name: str | None) -> str | None:
+    """A format name or alias as one of FORMATS (None stays None: 'sniff it')."""
+    if name is None:
+        return None
+    name = FORMAT_ALIASES.get(name.lower(), name.lower())
+    if name not in FORMATS:
+        raise WordvecError(f"unknown vectors format {name!r}: use one of {', '.join(FORMAT_NAMES)}")
+    return name
 
 
 def default_threads() -> int:
@@ -26,18 +44,88 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def setting(default: Any, help: str, *, choices: tuple[str, ...] | None = None, flag: str | None = None,
+            default_text: str | None = None, cli: bool = True) -> Any:
+    """A config field with what the command line needs to offer it as an option.
+
+    help: the option's help text. choices: allowed strings. flag: the click declaration when
+    the derived one does not fit (``"--symmetric/--asymmetric"``). default_text: what
+    ``--help`` shows for a None default ("all cores"). cli=False: library-only settings.
+    """
+    return dataclasses.field(default=default, metadata={"help": help, "choices": choices, "flag": flag,
+                                                        "default_text": default_text, "cli": cli})
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise WordvecError(message)
 
 
+# Settings several configs share, each declared here once.
+def _dim() -> Any:
+    return setting(100, "Vector dimensionality.")
+
+
+def _min_count() -> Any:
+    return setting(5, "Drop words seen fewer times.")
+
+
+def _max_vocab() -> Any:
+    return setting(None, "Keep at most this many most frequent words.", default_text="no cap")
+
+
+def _threads() -> Any:
+    return setting(None, "Worker threads.", default_text="all cores")
+
+
+def _seed() -> Any:
+    return setting(1, "Random seed; with --threads 1 the output is bit-identical run after run.")
+
+
+def _memory() -> Any:
+    return setting(None, "GiB for co-occurrence counting; runs beyond it spill to temporary files.",
+                   default_text="a quarter of RAM")
+
+
+def _symmetric() -> Any:
+    return setting(True, "Count context on both sides, or the left side only (GloVe's -symmetric 0).",
+                   flag="--symmetric/--asymmetric")
+
+
+def _distance_weighting() -> Any:
+    return setting(True, "Each pair counts 1/distance; --no-distance-weighting counts every pair as 1.")
+
+
+def _check_common(config: Any) -> None:
+    """Checks of the settings trainers share: dim, epochs, threads and the vocabulary."""
+    _require(config.dim >= 1, f"--dim must be at least 1, not {config.dim}")
+    _require(config.epochs >= 1, f"--epochs must be at least 1, not {config.epochs}")
+    _require(config.threads is None or config.threads >= 1, f"--threads must be at least 1, not {config.threads}")
+    _require(config.vectors in VECTOR_MODES, f"--vectors must be in or in+out, not {config.vectors!r}")
+    VocabConfig(config.min_count, config.max_vocab).validate()
+
+
+class _Config:
+    """What every config offers: a dict for meta.json and the thread count to use."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+    @property
+    def effective_threads(self) -> int:
+        threads = getattr(self, "threads", None)
+        return threads if threads is not None else default_threads()
+
+
 @dataclass(frozen=True)
-class TokenizerConfig:
-    tokens: str = "words"            # "words": whitespace split, punctuation stripped from token
-                                     # edges; "raw": whitespace split only (pre-tokenized text, item IDs)
-    lowercase: bool = True           # lowercase every token (Unicode-aware)
-    max_sentence_length: int = 1000  # longer lines are cut into pieces of this many tokens (word2vec's cap)
-    max_token_bytes: int = 100       # longer tokens are cut at a UTF-8 character boundary (word2vec: 100)
+class TokenizerConfig(_Config):
+    tokens: str = setting("words", "words: split on whitespace and strip punctuation from token edges; raw: split "
+                          "on whitespace only (pre-tokenized text, item IDs).", choices=TOKEN_MODES)
+    lowercase: bool = setting(True, "Lowercase tokens (Unicode-aware).")
+    max_sentence_length: int = setting(1000, "Longer lines are cut into pieces of this many tokens (word2vec's "
+                                       "cap), so context windows never cross a cut.", cli=False)
+    max_token_bytes: int = setting(100, "Longer tokens are cut at a UTF-8 character boundary (word2vec: 100).",
+                                   cli=False)
 
     def validate(self) -> "TokenizerConfig":
         _require(self.tokens in TOKEN_MODES,
@@ -46,14 +134,11 @@ class TokenizerConfig:
         _require(self.max_token_bytes >= 4, "max_token_bytes must be at least 4")
         return self
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
 
 @dataclass(frozen=True)
-class VocabConfig:
-    min_count: int = 5               # words seen fewer times are dropped
-    max_vocab: int | None = None     # keep at most this many most frequent words (None: no cap)
+class VocabConfig(_Config):
+    min_count: int = _min_count()
+    max_vocab: int | None = _max_vocab()
 
     def validate(self) -> "VocabConfig":
         _require(self.min_count >= 1, f"--min-count must be at least 1, not {self.min_count}")
@@ -63,28 +148,34 @@ class VocabConfig:
 
 
 @dataclass(frozen=True)
-class Word2VecConfig:
-    arch: str = "skipgram"           # "skipgram" or "cbow"
-    dim: int = 100                   # vector dimensionality
-    window: int = 5                  # max distance to a context word; the effective window is drawn
-                                     # uniformly in 1..window per word; 0 = the whole line (item2vec)
-    negative: int = 5                # negative samples per positive
-    ns_exponent: float = 0.75        # negatives drawn from count ** ns_exponent
-    sample: float = 1e-3             # subsampling threshold for frequent words (0 disables)
-    min_count: int = 5               # vocabulary: drop words seen fewer times
-    max_vocab: int | None = None     # vocabulary: cap on the number of words
-    epochs: int = 5                  # passes over the corpus
-    lr: float | None = None          # starting learning rate; None: 0.025 skip-gram, 0.05 CBOW
-    min_lr_ratio: float = 1e-4       # the rate decays linearly to lr * min_lr_ratio (word2vec)
-    threads: int | None = None       # worker threads; None: all cores
-    seed: int = 1                    # with threads=1 the output is bit-identical run after run
-    exact: bool = False              # classic per-pair updates instead of shared-negative window batches
-    vectors: str = "in"              # "in": input vectors (as the peers write); "in+out": w + c
-    chunk_tokens: int = 1_000_000    # tokens per kernel call; progress and Ctrl-C act between chunks
-    init_width: float = 2.0          # input vectors start uniform in (-init_width/dim, init_width/dim);
-                                     # the C tool uses 0.5, gensim 1.0. Wider starts learn more in few
-                                     # epochs: on 5M bench-en tokens 2.0 vs 0.5 gave analogy +1.3 points
-                                     # (CBOW) and +0.5 (skip-gram), WS353/SimLex up too. 0.5 = the C tool
+class Word2VecConfig(_Config):
+    arch: str = setting("skipgram", "skipgram or cbow (the command chooses it).", cli=False)
+    dim: int = _dim()
+    window: int = setting(5, "Max distance to a context word; the effective window is drawn in 1..window per "
+                          "word. 0: the whole line is the context (item2vec).")
+    negative: int = setting(5, "Negative samples per positive example.")
+    ns_exponent: float = setting(0.75, "Negatives are drawn from count ** this (0: uniform; item data may want "
+                                 "other values).")
+    sample: float = setting(1e-3, "Subsampling threshold for frequent words (0: off); 1e-4 or 1e-5 for large "
+                            "corpora.")
+    min_count: int = _min_count()
+    max_vocab: int | None = _max_vocab()
+    epochs: int = setting(5, "Passes over the corpus.")
+    lr: float | None = setting(None, "Starting learning rate, decayed linearly to lr * 1e-4 (word2vec's floor).",
+                               default_text="0.025 skip-gram, 0.05 CBOW")
+    min_lr_ratio: float = setting(1e-4, "The rate decays linearly to lr * this (word2vec's floor).", cli=False)
+    threads: int | None = _threads()
+    seed: int = _seed()
+    exact: bool = setting(False, "Skip-gram: the C tool's per-pair updates instead of shared-negative window "
+                          "batches (slower, same quality).")
+    vectors: str = setting("in", "Write the input vectors, or input + output vectors (Levy et al. 2015).",
+                           choices=VECTOR_MODES)
+    chunk_tokens: int = setting(1_000_000, "Tokens per kernel call; progress and Ctrl-C act between chunks.",
+                                cli=False)
+    # The C tool starts at 0.5, gensim at 1.0. Wider starts learn more in few epochs: on 5M bench-en
+    # tokens 2.0 vs 0.5 gave analogy +1.3 points (CBOW) and +0.5 (skip-gram), WS353/SimLex up too.
+    init_width: float = setting(2.0, "Input vectors start uniform in (-W/dim, W/dim): 0.5 is the word2vec C "
+                                "tool's start, 1.0 gensim's; the wider default learns more in few epochs.")
 
     @property
     def effective_lr(self) -> float:
@@ -92,64 +183,77 @@ class Word2VecConfig:
             return self.lr
         return 0.05 if self.arch == "cbow" else 0.025
 
-    @property
-    def effective_threads(self) -> int:
-        return self.threads if self.threads is not None else default_threads()
-
     def validate(self) -> "Word2VecConfig":
         _require(self.arch in ("skipgram", "cbow"), f"arch must be skipgram or cbow, not {self.arch!r}")
-        _require(self.dim >= 1, f"--dim must be at least 1, not {self.dim}")
+        _check_common(self)
         _require(self.window >= 0, f"--window must be 0 (whole line) or more, not {self.window}")
-        _require(self.negative >= 0, f"--negative must be 0 or more, not {self.negative}")
         _require(self.negative >= 1, "--negative must be at least 1 (negative sampling is the only objective)")
         _require(self.sample >= 0, f"--sample must be 0 (off) or more, not {self.sample}")
-        _require(self.epochs >= 1, f"--epochs must be at least 1, not {self.epochs}")
         _require(self.lr is None or self.lr > 0, f"--lr must be positive, not {self.lr}")
-        _require(self.threads is None or self.threads >= 1, f"--threads must be at least 1, not {self.threads}")
-        _require(self.vectors in ("in", "in+out"), f"--vectors must be in or in+out, not {self.vectors!r}")
         _require(self.chunk_tokens >= 1000, "chunk_tokens must be at least 1000")
         _require(self.init_width > 0, f"--init-width must be positive, not {self.init_width}")
-        VocabConfig(self.min_count, self.max_vocab).validate()
         return self
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
-class GloVeConfig:
-    dim: int = 100                   # vector dimensionality
-    window: int = 10                 # context words counted on each side
-    symmetric: bool = True           # False (--asymmetric): left context only, as GloVe's -symmetric 0
-    distance_weighting: bool = True  # each pair counts 1/distance (False: plain counts)
-    min_count: int = 5               # vocabulary: drop words seen fewer times
-    max_vocab: int | None = None     # vocabulary: cap on the number of words
-    epochs: int = 25                 # passes over the non-zero co-occurrences (GloVe's -iter)
-    lr: float = 0.05                 # AdaGrad initial learning rate (GloVe's -eta)
-    x_max: float = 100.0             # weighting cutoff: f(x) = min(1, (x / x_max) ** alpha)
-    alpha: float = 0.75              # weighting exponent
-    threads: int | None = None       # worker threads; None: all cores
-    seed: int = 1                    # with threads=1 the output is bit-identical run after run
-    memory: float | None = None      # GiB budget for co-occurrence counting; None: a quarter of RAM
-    vectors: str = "in+out"          # "in+out": W + W~ (GloVe's -model 2); "in": W only
+class CooccurConfig(_Config):
+    """How co-occurrences are counted (GloVe's first stage, also `wordvec cooccur`)."""
 
-    @property
-    def effective_threads(self) -> int:
-        return self.threads if self.threads is not None else default_threads()
+    window: int = setting(10, "Context words counted on each side.")
+    symmetric: bool = _symmetric()
+    distance_weighting: bool = _distance_weighting()
+    memory: float | None = _memory()
+    threads: int | None = _threads()
 
-    def validate(self) -> "GloVeConfig":
-        _require(self.dim >= 1, f"--dim must be at least 1, not {self.dim}")
+    def validate(self) -> "CooccurConfig":
         _require(self.window >= 1, f"--window must be at least 1, not {self.window}")
-        _require(self.epochs >= 1, f"--epochs must be at least 1, not {self.epochs}")
-        _require(self.lr > 0, f"--lr must be positive, not {self.lr}")
-        _require(self.x_max > 0, f"--x-max must be positive, not {self.x_max}")
-        _require(self.alpha > 0, f"--alpha must be positive, not {self.alpha}")
         _require(self.threads is None or self.threads >= 1, f"--threads must be at least 1, not {self.threads}")
         _require(self.memory is None or self.memory * 1024 >= 16,
                  f"--memory must be at least 16 MiB (0.016 GiB), not {self.memory} GiB")
-        _require(self.vectors in ("in", "in+out"), f"--vectors must be in or in+out, not {self.vectors!r}")
-        VocabConfig(self.min_count, self.max_vocab).validate()
         return self
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+
+@dataclass(frozen=True)
+class GloVeConfig(_Config):
+    dim: int = _dim()
+    window: int = setting(10, "Context words counted on each side.")
+    symmetric: bool = _symmetric()
+    distance_weighting: bool = _distance_weighting()
+    min_count: int = _min_count()
+    max_vocab: int | None = _max_vocab()
+    epochs: int = setting(25, "Passes over the non-zero co-occurrences (GloVe's -iter).")
+    lr: float = setting(0.05, "AdaGrad initial learning rate (GloVe's -eta).")
+    x_max: float = setting(100.0, "Weighting cutoff: f(x) = min(1, (x / x_max) ** alpha); GloVe's demo uses 10 on "
+                           "small corpora.")
+    alpha: float = setting(0.75, "Weighting exponent.")
+    threads: int | None = _threads()
+    seed: int = _seed()
+    memory: float | None = _memory()
+    vectors: str = setting("in+out", "in+out: word + context vectors (GloVe's -model 2); in: word vectors only.",
+                           choices=VECTOR_MODES)
+
+    @property
+    def cooccur(self) -> CooccurConfig:
+        """The counting settings of this run."""
+        return CooccurConfig(window=self.window, symmetric=self.symmetric,
+                             distance_weighting=self.distance_weighting, memory=self.memory, threads=self.threads)
+
+    def validate(self) -> "GloVeConfig":
+        _check_common(self)
+        self.cooccur.validate()
+        _require(self.lr > 0, f"--lr must be positive, not {self.lr}")
+        _require(self.x_max > 0, f"--x-max must be positive, not {self.x_max}")
+        _require(self.alpha > 0, f"--alpha must be positive, not {self.alpha}")
+        return self
+
+
+def fields_of(config_class: type) -> dict[str, dataclasses.Field]:
+    """The settings of a config class by name, in declaration order."""
+    return {f.name: f for f in dataclasses.fields(config_class)}
+
+
+def build(config_class: type, options: dict[str, Any], **fixed: Any) -> Any:
+    """A validated config from the command's options: the keys that are its fields, plus `fixed`."""
+    names = fields_of(config_class)
+    values = {k: v for k, v in options.items() if k in names}
+    return config_class(**values, **fixed).validate()

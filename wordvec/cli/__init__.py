@@ -1,179 +1,42 @@
 """The `wordvec` command: a thin click shell over the library.
 
-Commands parse options, call the library and print. This module owns the group options
-(-q, -v, --version) and turns every error into one line on stderr with a meaningful exit
-status: 0 success, 1 user or data error, 2 usage error, 130 SIGINT, 143 SIGTERM.
-Heavy imports (numpy, numba) happen inside commands so `--help` starts fast.
+This root module owns the group options (-q, -v, --version) and registers every command with
+``add_command``; the command modules never import it back. Commands parse options, call the
+library and print. Heavy imports (numpy, numba) happen inside commands so `--help` starts fast.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
-import sys
-
 import click
 
 from .. import __version__
-from ..errors import Interrupted
-
-EXIT_USER_ERROR = 1
-EXIT_USAGE = 2
-
-
-class _OneLineFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        prefix = "wordvec: " if record.levelno < logging.WARNING else f"wordvec: {record.levelname.lower()}: "
-        return prefix + record.getMessage()
-
-
-def _configure_logging(quiet: bool, verbose: bool) -> None:
-    from ..util.progress import set_quiet
-
-    set_quiet(quiet)
-    logger = logging.getLogger("wordvec")
-    logger.handlers[:] = []
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLineFormatter())
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
+from . import exits
+from .corpus_commands import cooccur, vocab
+from .query_commands import analogy, convert, evaluate, info, similar, similarity
+from .train_glove import glove
+from .train_word2vec import cbow, skipgram
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
-@click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+def cli(quiet: bool, verbose: bool) -> None:
     """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and query them."""
-    ctx.ensure_object(dict)
-    ctx.obj["verbose"] = verbose
-    ctx.obj["quiet"] = quiet
-    _configure_logging(quiet, verbose)
+    exits.configure_logging(quiet, verbose)
 
 
-def _raise_interrupted(signum, frame):  # noqa: ARG001
-    """SIGINT and SIGTERM both unwind the stack (running every cleanup) as Interrupted."""
-    raise Interrupted(signal.Signals(signum).name, signal_number=signum)
+@click.group()
+def train() -> None:
+    """Train vectors: skipgram, cbow or glove."""
 
 
-def _install_signal_handlers() -> dict:
-    """Route SIGINT and SIGTERM to Interrupted; returns the previous handlers to restore."""
-    import threading
-
-    previous: dict = {}
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may
-        return previous
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        handler = signal.getsignal(signum)
-        if handler is not signal.SIG_IGN:  # a background job of a script keeps ignoring SIGINT
-            previous[signum] = handler
-            signal.signal(signum, _raise_interrupted)
-    return previous
-
-
-def _restore_signal_handlers(previous: dict) -> None:
-    """main() called in-process (tests, embedding) leaves the caller's handlers as it found them."""
-    for signum, handler in previous.items():
-        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
-
-
-def _one_line_warnings() -> None:
-    """Python warnings (numpy's RuntimeWarning, say) as one log line, never a source excerpt."""
-    import warnings
-
-    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
-        logging.getLogger("wordvec").warning("%s: %s", category.__name__, " ".join(str(message).split()))
-
-    warnings.showwarning = show
-
-
-def _error(message: str) -> None:
-    message = " ".join(str(message).split("\n")[0].split()) or "unknown error"
-    click.echo(f"wordvec: error: {message}", err=True)
-
-
-def _interrupted(signal_number: int) -> None:
-    """One line saying the run was interrupted and how far it got; exit 128 + signal."""
-    from ..util.progress import how_far
-
-    name = signal.Signals(signal_number).name
-    where = how_far()
-    click.echo(f"wordvec: interrupted by {name}{' ' + where if where else ''}; no output was written",
-               err=True)
-    sys.exit(128 + int(signal_number))
-
-
-def _usage_error(exc: click.ClickException) -> None:
-    """click's usage errors in one line: the problem, then where to find help."""
-    ctx = getattr(exc, "ctx", None)
-    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    _error(exc.format_message() + hint)
-    sys.exit(exc.exit_code)
+for _command in (skipgram, cbow, glove):
+    train.add_command(_command)
+for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the group, map exceptions to one line and an exit status."""
-    import warnings
-
-    from ..util.progress import forget_bars
-
-    forget_bars()
-    previous = _install_signal_handlers()
-    show_warning = warnings.showwarning
-    _one_line_warnings()
-    try:
-        _run(argv)
-    finally:
-        _restore_signal_handlers(previous)
-        warnings.showwarning = show_warning
-
-
-def _run(argv: list[str] | None) -> None:
-    """Run the group; every way it can end becomes an exit status and at most one line."""
-    from ..errors import WordvecError
-
-    verbose = "-v" in (argv or sys.argv[1:])[:3] or "--verbose" in (argv or sys.argv[1:])[:3]
-    try:
-        cli.main(args=argv, prog_name="wordvec", standalone_mode=False)
-    except Interrupted as exc:
-        _interrupted(exc.signal_number)
-    except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt / EOF
-        if isinstance(exc.__cause__, EOFError):  # a reader hit the end of a damaged file
-            if verbose:
-                raise exc.__cause__ from None
-            _error(f"unexpected end of data ({exc.__cause__ or 'EOF'}); a file is truncated or damaged")
-            sys.exit(EXIT_USER_ERROR)
-        _interrupted(signal.SIGINT)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.NoArgsIsHelpError as exc:  # bare `wordvec`: the help, as usual
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.UsageError as exc:
-        _usage_error(exc)
-    except click.ClickException as exc:
-        _error(exc.format_message())
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _interrupted(signal.SIGINT)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
-    except (WordvecError, ValueError, KeyError, OSError, MemoryError) as exc:
-        if verbose:
-            raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in str(exc.strerror):
-            message = f"{exc.filename}: {exc.strerror}"
-        elif isinstance(exc, MemoryError):
-            message = f"out of memory{': ' + str(exc) if str(exc) else ''}"
-        _error(str(message))
-        sys.exit(EXIT_USER_ERROR)
-
-
-# Command registration: each module adds its commands to `cli`. Keep these imports light.
-from . import corpus_commands  # noqa: E402,F401
-from . import train_commands  # noqa: E402,F401
-from . import query_commands  # noqa: E402,F401
+    """Console entry point: run the group; every way it can end is one line and an exit status."""
+    exits.run(cli, argv)

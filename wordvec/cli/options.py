@@ -1,18 +1,25 @@
-"""Options shared by several commands, defined once so names, help and defaults never drift.
+"""Click options, each declared once.
 
-Names follow the config fields (``--min-count`` is ``min_count``).
+Settings that belong to a config (``--dim``, ``--min-count``, ``--tokens``...) are derived
+from the config dataclass fields (name, type, default and help live in wordvec/config.py), so
+a default exists in exactly one place. Options that only a command has (``-o``, ``--vocab``,
+``--format``, ``--json``) are declared here once each. Commands take ``**options`` and build
+their configs with ``wordvec.config.build``.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import dataclasses
+import types
+import typing
+from typing import Any, Callable
 
 import click
 
-from ..config import TOKEN_MODES
+from ..config import FORMAT_NAMES, fields_of
 
 
-def _stack(*decorators: Callable) -> Callable:
+def _stack(decorators: list[Callable]) -> Callable:
     def apply(func: Callable) -> Callable:
         for decorator in reversed(decorators):
             func = decorator(func)
@@ -21,60 +28,59 @@ def _stack(*decorators: Callable) -> Callable:
     return apply
 
 
-def tokenizer_options(func: Callable) -> Callable:
-    """--tokens, --lowercase/--no-lowercase."""
-    return _stack(
-        click.option("--tokens", type=click.Choice(TOKEN_MODES), default="words", show_default=True,
-                     help="words: split on whitespace and strip punctuation from token edges; "
-                          "raw: split on whitespace only (pre-tokenized text, item IDs)."),
-        click.option("--lowercase/--no-lowercase", default=True, show_default=True,
-                     help="Lowercase tokens."),
-    )(func)
+def _base_type(hint: Any) -> type:
+    """int for `int | None`, and so on: the type click converts the option's text to."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+    return hint
 
 
-def vocab_options(func: Callable) -> Callable:
-    """--min-count, --max-vocab, --vocab."""
-    return _stack(
-        click.option("--min-count", type=int, default=5, show_default=True,
-                     help="Drop words seen fewer times."),
-        click.option("--max-vocab", type=int, default=None,
-                     help="Keep at most this many most frequent words."),
-        click.option("--vocab", "vocab_path", type=click.Path(dir_okay=False), default=None,
-                     help="Reuse this vocabulary (vocab.txt, GloVe vocab_count or word2vec "
-                          "-save-vocab output) instead of building one."),
-    )(func)
+def _option(field: dataclasses.Field, hint: Any) -> Callable:
+    """The click option for one config field."""
+    meta = field.metadata
+    name = field.name
+    dashed = "--" + name.replace("_", "-")
+    kind = _base_type(hint)
+    help_text = meta["help"]
+    if meta.get("default_text"):
+        help_text += f"  [default: {meta['default_text']}]"
+    if kind is bool:
+        declaration = meta.get("flag") or (f"{dashed}/--no-{dashed[2:]}" if field.default else dashed)
+        return click.option(declaration, name, default=field.default, show_default="/" in declaration,
+                            is_flag=True, help=help_text)
+    click_type = click.Choice(meta["choices"]) if meta.get("choices") else kind
+    return click.option(dashed, name, type=click_type, default=field.default,
+                        show_default=field.default is not None, help=help_text)
 
 
-def cache_option(func: Callable) -> Callable:
-    return click.option("--no-cache", is_flag=True,
-                        help="Do not reuse or store the encoded corpus under $XDG_CACHE_HOME/wordvec.")(func)
-
-
-def json_option(func: Callable) -> Callable:
-    return click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")(func)
-
-
-def training_options(*, window: int, epochs: int, lr: float | None, lr_help: str) -> Callable:
-    """--dim --window --epochs --lr --threads --seed, with trainer-specific defaults."""
-    return _stack(
-        click.option("--dim", type=int, default=100, show_default=True, help="Vector dimensionality."),
-        click.option("--window", type=int, default=window, show_default=True,
-                     help="Context words on each side."),
-        click.option("--epochs", type=int, default=epochs, show_default=True, help="Passes over the data."),
-        click.option("--lr", type=float, default=lr, show_default=lr is not None, help=lr_help),
-        click.option("--threads", type=int, default=None,
-                     help="Worker threads.  [default: all cores]"),
-        click.option("--seed", type=int, default=1, show_default=True,
-                     help="Random seed; with --threads 1 the output is bit-identical."),
-    )
-
-
-def output_option(func: Callable) -> Callable:
-    return click.option("-o", "--output", required=True, type=click.Path(),
-                        help="Output path, used verbatim (the native format is a folder at exactly this path).")(func)
+def config_options(*config_classes: type, exclude: tuple[str, ...] = ()) -> Callable:
+    """Options for every command-line setting of the given configs (a name once, first class wins)."""
+    seen = set(exclude)
+    decorators = []
+    for config_class in config_classes:
+        hints = typing.get_type_hints(config_class)
+        for name, field in fields_of(config_class).items():
+            if name in seen or not field.metadata.get("cli", False):
+                continue
+            seen.add(name)
+            decorators.append(_option(field, hints[name]))
+    return _stack(decorators)
 
 
 corpus_argument = click.argument("corpus", nargs=-1, required=True, type=click.Path(allow_dash=True))
 
-__all__ = ["tokenizer_options", "vocab_options", "cache_option", "json_option", "training_options",
-           "output_option", "corpus_argument"]
+output_option = click.option("-o", "--output", required=True, type=click.Path(),
+                             help="Output path, used verbatim (the native format is a folder at exactly this path).")
+
+vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=False), default=None,
+                                 help="Reuse this vocabulary (vocab.txt, GloVe vocab_count or word2vec -save-vocab "
+                                      "output) instead of building one.")
+
+cache_option = click.option("--cache/--no-cache", "cache", default=True, show_default=True,
+                            help="Reuse and store the encoded corpus under $XDG_CACHE_HOME/wordvec.")
+
+format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+                             default="native", show_default=True,
+                             help="Output format of the vectors (fasttext and vec mean word2vec text).")
+
+json_option = click.option("--json", "json", is_flag=True, help="Print a machine-readable result.")

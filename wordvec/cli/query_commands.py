@@ -13,10 +13,9 @@ from typing import Callable
 
 import click
 
-from . import cli
+from ..config import FORMAT_NAMES
 from .options import json_option
 
-FORMAT_NAMES = ("native", "word2vec", "word2vec-binary", "glove", "fasttext")
 _TERMS = {"ignore_unknown_options": True}  # lets "king -man +woman" reach the arguments
 _METHOD_LABELS = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
 
@@ -25,7 +24,7 @@ def load_options(func: Callable) -> Callable:
     """VECTORS argument plus --format, --limit, --allow-nonfinite (how to read the vectors)."""
     for decorator in reversed((
         click.argument("vectors", type=click.Path(exists=True)),
-        click.option("--format", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
+        click.option("--format", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
                      help="Format of VECTORS.  [default: sniffed]"),
         click.option("--limit", type=click.IntRange(min=1), default=None, help="Read only the first N rows."),
         click.option("--allow-nonfinite", is_flag=True,
@@ -51,10 +50,12 @@ def names_vectors_file(command: Callable) -> Callable:
     return wrapper
 
 
-def _load(vectors: str, input_format: str | None, limit: int | None, allow_nonfinite: bool):
+def _load(options: dict):
+    """The VECTORS of a query command, read as its load options say."""
     from ..vectors.formats import load
 
-    return load(vectors, format=input_format, limit=limit, allow_nonfinite=allow_nonfinite)
+    return load(options["vectors"], format=options["input_format"], limit=options["limit"],
+                allow_nonfinite=options["allow_nonfinite"])
 
 
 def _print_json(obj) -> None:
@@ -148,7 +149,7 @@ method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul"
                              show_default=True, help="How terms combine (analogies and expressions).")
 
 
-@cli.command(context_settings=_TERMS)
+@click.command(context_settings=_TERMS)
 @load_options
 @click.argument("words", nargs=-1)
 @topn_option
@@ -156,13 +157,14 @@ method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul"
 @method_option
 @json_option
 @names_vectors_file
-def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict, method, as_json):
+def similar(**options):
     """Nearest words to each WORD (or to an expression such as king - man + woman).
 
     With no WORD, reads one query per line from stdin until EOF: a word, "a b c" as an
     analogy, or an expression.
     """
-    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    kv = _load(options)
+    words, topn, restrict, method, as_json = (options[k] for k in ("words", "topn", "restrict", "method", "json"))
     if not words:
         _interactive(kv, topn, restrict, method, as_json)
         return
@@ -180,7 +182,7 @@ def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict
         _print_results(query, results)
 
 
-@cli.command(context_settings=_TERMS)
+@click.command(context_settings=_TERMS)
 @load_options
 @click.argument("terms", nargs=-1, required=True)
 @topn_option
@@ -188,12 +190,13 @@ def similar(vectors, input_format, limit, allow_nonfinite, words, topn, restrict
 @method_option
 @json_option
 @names_vectors_file
-def analogy(vectors, input_format, limit, allow_nonfinite, terms, topn, restrict, method, as_json):
+def analogy(**options):
     """A B C: a is to b as c is to ?  Or an expression: king - man + woman.
 
     The query words never appear among the answers.
     """
-    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    kv = _load(options)
+    terms, topn, restrict, method, as_json = (options[k] for k in ("terms", "topn", "restrict", "method", "json"))
     if not _is_expression(terms, kv) and len(terms) != 3:
         raise click.UsageError("give three words A B C (a : b :: c : ?) or an expression like king - man + woman")
     (query, results), = _answer(kv, list(terms), topn, restrict, method)
@@ -203,17 +206,18 @@ def analogy(vectors, input_format, limit, allow_nonfinite, terms, topn, restrict
         _print_results(query, results)
 
 
-@cli.command()
+@click.command()
 @load_options
 @click.argument("word1")
 @click.argument("word2")
 @json_option
 @names_vectors_file
-def similarity(vectors, input_format, limit, allow_nonfinite, word1, word2, as_json):
+def similarity(**options):
     """Cosine similarity of WORD1 and WORD2."""
-    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    kv = _load(options)
+    word1, word2 = options["word1"], options["word2"]
     value = kv.similarity(word1, word2)
-    if as_json:
+    if options["json"]:
         _print_json({"word1": word1, "word2": word2, "similarity": round(value, 6)})
     else:
         click.echo(f"{value:.4f}")
@@ -257,7 +261,7 @@ def _print_pairs_table(reports: list[dict]) -> None:
                    f"{_percent(r['skipped_share']):>10}{rho:>10}{pearson:>10}")
 
 
-@cli.command()
+@click.command()
 @load_options
 @click.option("--analogies", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Analogy questions (': section' headers, 'a b c d' lines).  [default: the bundled "
@@ -274,19 +278,20 @@ def _print_pairs_table(reports: list[dict]) -> None:
 @click.option("--method", "methods", type=click.Choice(("3cosadd", "3cosmul")), multiple=True,
               help="Analogy method(s).  [default: both]")
 @json_option
-def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analogies, pairs, no_pairs,
-             restrict, pairs_restrict, methods, as_json):
+def evaluate(**options):
     """Score VECTORS on analogy questions and word-pair similarity sets."""
     from ..vectors import evaluate as ev
 
-    kv = _load(vectors, input_format, limit, allow_nonfinite)
-    result: dict = {"vectors": str(vectors), "count": len(kv), "dim": kv.dim}
-    if not no_analogies:
-        result["analogies"] = ev.evaluate_analogies(kv, analogies or ev.DEFAULT_ANALOGIES, restrict=restrict,
-                                                    methods=tuple(methods) or ("3cosadd", "3cosmul"))
-    if not no_pairs:
-        result["pairs"] = [ev.evaluate_pairs(kv, p, restrict=pairs_restrict) for p in (pairs or ev.DEFAULT_PAIRS)]
-    if as_json:
+    kv = _load(options)
+    result: dict = {"vectors": str(options["vectors"]), "count": len(kv), "dim": kv.dim}
+    if not options["no_analogies"]:
+        result["analogies"] = ev.evaluate_analogies(kv, options["analogies"] or ev.DEFAULT_ANALOGIES,
+                                                    restrict=options["restrict"],
+                                                    methods=tuple(options["methods"]) or ("3cosadd", "3cosmul"))
+    if not options["no_pairs"]:
+        result["pairs"] = [ev.evaluate_pairs(kv, p, restrict=options["pairs_restrict"])
+                           for p in (options["pairs"] or ev.DEFAULT_PAIRS)]
+    if options["json"]:
         _print_json(result)
         return
     if "analogies" in result:
@@ -297,21 +302,26 @@ def evaluate(vectors, input_format, limit, allow_nonfinite, analogies, no_analog
         _print_pairs_table(result["pairs"])
 
 
-@cli.command()
+@click.command()
 @click.argument("source", type=click.Path(exists=True))
 @click.argument("target", type=click.Path())
-@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES), required=True, help="Output format.")
-@click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES), default=None,
+@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), required=True,
+              help="Output format.")
+@click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
               help="Input format.  [default: sniffed]")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Convert only the first N rows.")
 @click.option("--allow-nonfinite", is_flag=True, help="Accept rows containing NaN or infinity.")
 @json_option
-def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_json):
+def convert(**options):
     """Convert vectors from SOURCE to TARGET (written atomically)."""
-    from ..vectors.formats import canonical_format, load_context, save
+    from ..config import canonical_format
+    from ..util.atomic import check_output
     from ..util.progress import log
+    from ..vectors.formats import load_context, save
 
-    kv = _load(source, input_format, limit, allow_nonfinite)
+    source, target, to_format, limit = (options[k] for k in ("source", "target", "to_format", "limit"))
+    check_output(target, [("vectors", source)])
+    kv = _load(dict(options, vectors=source))
     context = None
     if kv.source["format"] == "native" and canonical_format(to_format) == "native":
         context = load_context(source)
@@ -320,21 +330,22 @@ def convert(source, target, to_format, input_format, limit, allow_nonfinite, as_
     save(kv, target, format=to_format, context=context)
     summary = {"source": str(source), "source_format": kv.source["format"], "target": str(target),
                "format": canonical_format(to_format), "count": len(kv), "dim": kv.dim}
-    if as_json:
+    if options["json"]:
         _print_json(summary)
     else:
         log.info("wrote %s (%s, %d words × %d dims)", target, summary["format"], len(kv), kv.dim)
 
 
-@cli.command()
+@click.command()
 @load_options
 @click.option("--head", type=click.IntRange(min=0), default=10, show_default=True, help="How many leading words to show.")
 @json_option
-def info(vectors, input_format, limit, allow_nonfinite, head, as_json):
+def info(**options):
     """Describe VECTORS: format, size, metadata, leading words, vector norms."""
     import numpy as np
 
-    kv = _load(vectors, input_format, limit, allow_nonfinite)
+    kv = _load(options)
+    vectors, head, as_json = options["vectors"], options["head"], options["json"]
     norms = np.divide(1, kv.inv_norms, out=np.zeros_like(kv.inv_norms), where=kv.inv_norms > 0)
     result = {"path": str(vectors), "format": kv.source["format"], "count": len(kv), "dim": kv.dim,
               "has_counts": kv.counts is not None, "head": kv.words[:head],

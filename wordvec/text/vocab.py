@@ -114,40 +114,35 @@ class Vocab:
 
     @classmethod
     def load(cls, path: str | Path, min_count: int = 1, max_size: int | None = None) -> "Vocab":
-        """Read vocab.txt, GloVe vocab_count or word2vec -save-vocab output."""
+        """Read vocab.txt, GloVe vocab_count or word2vec -save-vocab output (its </s> is skipped)."""
+        from ..util.wordcounts import read_word_counts
+
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise WordvecError(f"{path}: vocabulary file not found") from None
-        except IsADirectoryError:
-            raise WordvecError(f"{path}: is a folder, expected a vocabulary file") from None
-        text = data.decode("utf-8", "replace")
+        if not path.exists():
+            raise WordvecError(f"{path}: vocabulary file not found")
+        words, values = read_word_counts(path, strict=True)
         counts: dict[str, int] = {}
-        for number, line in enumerate(text.splitlines(), 1):
-            fields = line.split()
-            if not fields:
-                continue
-            if len(fields) != 2:
-                raise FormatError(f"{path}:{number}: expected 'word count', got {line.strip()[:60]!r}")
-            word, count_text = fields
-            try:
-                count = int(count_text)
-            except ValueError:
-                raise FormatError(f"{path}:{number}: count {count_text[:20]!r} is not an integer") from None
-            if count < 0:
-                raise FormatError(f"{path}:{number}: negative count {count}")
+        for word, count in zip(words, values.tolist()):
             if word == SENTENCE_MARKER:
                 continue
             if word in counts:
-                raise FormatError(f"{path}:{number}: word {word!r} appears twice")
+                raise FormatError(f"{path}: word {word!r} appears twice")
             counts[word] = count
-        vocab = cls.from_counts(counts, min_count, max_size)
         if not counts:
             raise FormatError(f"{path}: vocabulary file has no words")
+        vocab = cls.from_counts(counts, min_count, max_size)
         if not len(vocab):
             raise WordvecError(f"{path}: no word has a count of at least {min_count} (--min-count)")
         return vocab
+
+    def check_fingerprint(self, expected: str | None, where: str, remedy: str) -> None:
+        """Refuse data made with another vocabulary (a co-occurrence folder, an encoded corpus).
+
+        expected: the fingerprint recorded with the data (None: not recorded, nothing to check).
+        """
+        if expected is not None and expected != self.fingerprint():
+            raise WordvecError(f"{where} was made with another vocabulary than these {len(self):,} words "
+                               f"(fingerprint {expected}, not {self.fingerprint()}): {remedy}")
 
 
 # ----------------------------------------------------------------------------- building

@@ -17,17 +17,17 @@ import json
 import math
 import os
 import tempfile
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..config import CooccurConfig
 from ..errors import FormatError, ResourceError, WordvecError
 from ..util.npyfile import NpyAppender
-from ..util.progress import log, progress_bar
+from ..util.progress import log
+from .runner import Runner
 
 FORMAT_NAME = "wordvec-cooccurrence"
 FORMAT_VERSION = 1
@@ -177,42 +177,35 @@ def plan_counting(corpus, window: int, symmetric: bool, budget: int, threads: in
             "pairs": pairs}
 
 
-def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = True,
-                        distance_weighting: bool = True, memory: float | None = None,
-                        threads: int | None = None, output: str | os.PathLike | None = None,
-                        tmp_dir: str | os.PathLike | None = None,
+def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
+                        output: str | os.PathLike | None = None, tmp_dir: str | os.PathLike | None = None,
                         buffer_pairs: int | None = None, arena_pairs: int | None = None) -> Cooccurrence:
-    """Count windowed co-occurrences of an EncodedCorpus under a memory budget.
+    """Count windowed co-occurrences of an EncodedCorpus under a memory budget (config.memory GiB).
 
-    `memory` is the budget in GiB (None: a quarter of RAM). With `output`, the result is
-    written atomically as a co-occurrence folder and returned memory-mapped from it; else it
-    is returned in memory. `buffer_pairs` (per-thread buffer) and `arena_pairs` (in-memory
-    runs) override the sizes derived from the budget, for tests and tuning.
-    Temporary spill files live under `tmp_dir` and are removed on success, error or Ctrl-C.
+    With `output`, the result is written atomically as a co-occurrence folder and returned
+    memory-mapped from it; else it is returned in memory. `buffer_pairs` (per-thread buffer)
+    and `arena_pairs` (in-memory runs) override the sizes derived from the budget, for tests
+    and tuning. Temporary spill files live under `tmp_dir` and are removed on success, error
+    or Ctrl-C.
     """
     from .._kernels import cooccur as kernels
-    from ..config import default_threads
+    from ..util.memory import check_fits, human_bytes
 
-    if window < 1:
-        raise WordvecError(f"--window must be at least 1, not {window}")
-    threads = threads or default_threads()
+    config = (config or CooccurConfig()).validate()
+    window, threads = config.window, config.effective_threads
     vocab_size = len(vocab)
     if vocab_size == 0:
         raise WordvecError("the vocabulary is empty: lower --min-count or check the corpus")
-    budget = budget_bytes(memory)
-    from ..util.memory import check_fits
-
-    from ..util.memory import human_bytes
-
+    budget = budget_bytes(config.memory)
     check_fits(budget, f"co-occurrence counting (a {human_bytes(budget)} budget)",
                "lower --memory (16 MiB at least) or free some memory")
-    plan = plan_counting(corpus, window, symmetric, budget, threads)
+    plan = plan_counting(corpus, window, config.symmetric, budget, threads)
     if buffer_pairs is not None:
         plan["buffer_pairs"] = max(int(buffer_pairs), int(plan["pairs"].max(initial=0)), 1)
     if arena_pairs is not None:
         plan["arena_pairs"] = max(int(arena_pairs), 1)
-    n_dist = window if distance_weighting else 1
-    scale = weight_scale(window, distance_weighting)
+    n_dist = window if config.distance_weighting else 1
+    scale = weight_scale(window, config.distance_weighting)
     key_bits = int(vocab_size * vocab_size * n_dist - 1).bit_length()
     ranges = _chunks(plan["pairs"], plan["buffer_pairs"])
     log.info("counting co-occurrences: %s keys in %d chunks, window %d, budget %.2f GiB, %d threads",
@@ -221,47 +214,34 @@ def count_cooccurrences(corpus, vocab, *, window: int = 10, symmetric: bool = Tr
     ids = np.asarray(corpus.ids)
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": vocab_size, "window": window, "symmetric": symmetric,
-            "distance_weighting": distance_weighting, "tokens": int(corpus.n_tokens),
+            "vocab_size": vocab_size, "window": window, "symmetric": config.symmetric,
+            "distance_weighting": config.distance_weighting, "tokens": int(corpus.n_tokens),
             "sentences": int(corpus.n_sentences), "corpus": dict(getattr(corpus, "info", {}) or {})}
+    # per thread: the emitted keys and the radix sort's scratch (the sums reuse the free one)
+    buffers = [(np.empty(plan["buffer_pairs"], np.uint64), np.empty(plan["buffer_pairs"], np.uint64))
+               for _ in range(threads)]
+
+    def count_chunk(c: int, t: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Emit, sort and sum chunk c in thread t's buffers: (unique sorted keys, their sums)."""
+        if c >= len(ranges):
+            return None
+        keys, scratch = buffers[t]
+        first, end = ranges[c]
+        n = kernels.emit_pairs(ids, offsets, first, end, window, config.symmetric, config.distance_weighting,
+                               vocab_size, keys)
+        sorted_keys, free = (scratch, keys) if kernels.radix_sort(keys, scratch, n, key_bits) else (keys, scratch)
+        sums = free.view(np.float64)
+        m = kernels.sum_sorted(sorted_keys, n, n_dist, config.distance_weighting, scale, sorted_keys, sums)
+        return sorted_keys[:m], sums[:m]
 
     with tempfile.TemporaryDirectory(prefix="wordvec-cooccur-", dir=tmp_dir) as spill_dir:
         store = _RunStore(plan["arena_pairs"], Path(spill_dir))
-        lock = threading.Lock()
-        next_chunk = iter(range(len(ranges)))
-        stop = threading.Event()
-        bar = progress_bar(total=len(ranges), desc="cooccur", unit="chunk")
-
-        def worker() -> None:
-            keys = np.empty(plan["buffer_pairs"], np.uint64)
-            scratch = np.empty(plan["buffer_pairs"], np.uint64)
-            while not stop.is_set():
-                with lock:
-                    c = next(next_chunk, None)
-                if c is None:
-                    return
-                first, end = ranges[c]
-                n = kernels.emit_pairs(ids, offsets, first, end, window, symmetric, distance_weighting,
-                                       vocab_size, keys)
-                sorted_keys, free = (scratch, keys) if kernels.radix_sort(keys, scratch, n, key_bits) \
-                    else (keys, scratch)
-                sums = free.view(np.float64)
-                m = kernels.sum_sorted(sorted_keys, n, n_dist, distance_weighting, scale, sorted_keys, sums)
-                with lock:
-                    store.add(sorted_keys[:m], sums[:m])
-                    bar.update(1)
-
-        try:
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                futures = [pool.submit(worker) for _ in range(threads)]
-                try:
-                    for f in futures:
-                        f.result()
-                except BaseException:
-                    stop.set()  # workers finish their current chunk, then the spill folder goes
-                    raise
-        finally:
-            bar.close()
+        with Runner(threads, "cooccur", "chunk", len(ranges)) as runner:
+            for first in range(0, len(ranges), threads):  # a round: one chunk per thread
+                runs = runner.step(lambda t: count_chunk(first + t, t), min(threads, len(ranges) - first))
+                for run in runs:
+                    if run is not None:
+                        store.add(*run)
         if store.did_spill:
             log.info("co-occurrence runs spilled to disk (%s pairs); merging", f"{store.total:,}")
             store.finish_spill()

@@ -9,19 +9,19 @@ wordvec/_kernels/glove.py. Output is W + W~ (GloVe's -model 2) or W alone (--vec
 from __future__ import annotations
 
 import dataclasses
-import math
-import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..config import GloVeConfig
-from ..errors import FormatError, TrainingDiverged, WordvecError
-from ..util.progress import log, progress_bar
-from .result import TrainResult
+from ..errors import FormatError, WordvecError
+from ..util.progress import log
+from .result import TrainResult, build_result
+from .runner import Runner, ensure_finite
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
+STEP_ENTRIES = 1 << 20  # entries per thread per runner step (about half a second at dim 100)
 
 
 @dataclass
@@ -65,15 +65,11 @@ def entry_bytes(nnz: int) -> int:
 
 
 def _check_cooc(cooc, vocab) -> None:
-    fingerprint = cooc.meta.get("vocab_fingerprint")
-    where = cooc.path or "the co-occurrence data"
-    if fingerprint is not None and fingerprint != vocab.fingerprint():
-        raise WordvecError(f"{where} was counted with another vocabulary ({cooc.meta.get('vocab_size')} words, "
-                           f"fingerprint {fingerprint}); recount it with `wordvec cooccur` or pass its --vocab")
+    where = str(cooc.path or "the co-occurrence data")
+    vocab.check_fingerprint(cooc.meta.get("vocab_fingerprint"), where,
+                            "recount it with `wordvec cooccur` or pass its --vocab")
     if cooc.nnz == 0:
         raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
-    if cooc.nnz >= 2**62:  # pragma: no cover - defensive
-        raise FormatError(f"{where}: too many entries")
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
         raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
@@ -96,9 +92,7 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
     if cooc is None:
         if corpus is None:
             raise WordvecError("train_glove needs a corpus or a co-occurrence folder")
-        cooc = count_cooccurrences(corpus, vocab, window=config.window, symmetric=config.symmetric,
-                                   distance_weighting=config.distance_weighting, memory=config.memory,
-                                   threads=threads, tmp_dir=tmp_dir)
+        cooc = count_cooccurrences(corpus, vocab, config.cooccur, tmp_dir=tmp_dir)
     elif not isinstance(cooc, Cooccurrence):
         cooc = load_cooccurrence(cooc)
     _check_cooc(cooc, vocab)
@@ -108,16 +102,19 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
                f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
                "lower --max-vocab, raise --min-count or lower --dim")
     counted = time.perf_counter()
-    state, history = fit(cooc, len(vocab), config, release_vals=owned)
-    result = _result(state, vocab, corpus, cooc, config, history)
+    state, history, trace = fit(cooc, len(vocab), config, release_vals=owned)
+    result = _result(state, vocab, corpus, cooc, config, history, trace)
     result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
                                 "train_seconds": round(time.perf_counter() - counted, 3)}
     return result
 
 
-def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False) -> tuple[GloVeState, list[dict]]:
-    """The epoch loop over a Cooccurrence; returns the trained state and per-epoch history.
+def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
+    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace).
 
+    Each thread owns a contiguous share of every epoch's positions and walks it in steps of
+    STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
+    visits the positions in the same order however the steps fall, so a seed repeats exactly.
     With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
     per entry while training a co-occurrence the caller does not keep).
     """
@@ -137,35 +134,34 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False) 
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
                                                                         dtype=np.uint64)
-    bounds = [n * t // threads for t in range(threads + 1)]
+    shares = [n * t // threads for t in range(threads + 1)]
+    steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
     log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
              f"{n:,}", vocab_size, config.dim, config.epochs, threads)
     history: list[dict] = []
-    bar = progress_bar(total=config.epochs, desc="glove", unit="epoch")
-    try:
+    with Runner(threads, "glove", "entry", config.epochs * n) as runner:
         for epoch in range(config.epochs):
-            start = time.perf_counter()
             key1, key2 = (int(k) for k in epoch_keys[epoch])
-            costs = [0.0] * threads
+            cost = 0.0
+            for step in range(steps):
+                def run(t: int, step: int = step) -> float:
+                    size = shares[t + 1] - shares[t]
+                    first = shares[t] + size * step // steps
+                    last = shares[t] + size * (step + 1) // steps
+                    return glove_slice(rows, cols, log_x, weight, first, last, bits, key1, key2, *state.arrays(),
+                                       config.lr, GRAD_CLIP)
 
-            def run(t: int) -> None:
-                costs[t] = glove_slice(rows, cols, log_x, weight, bounds[t], bounds[t + 1], bits, key1, key2,
-                                       *state.arrays(), config.lr, GRAD_CLIP)
-
-            _run_threads(run, threads)
-            cost = sum(costs) / n  # as glove.c reports it: mean of 0.5 * f * diff^2
-            seconds = time.perf_counter() - start
-            if not math.isfinite(cost):
-                raise TrainingDiverged(f"GloVe diverged at epoch {epoch + 1} (cost {cost}): "
-                                       f"try a lower --lr than {config.lr}; nothing was written")
+                step_cost = sum(runner.step(run, n * (step + 1) // steps - n * step // steps))
+                ensure_finite(step_cost, f"GloVe diverged at epoch {epoch + 1} (cost {step_cost}): "
+                                         f"try a lower --lr than {config.lr}; nothing was written")
+                cost += step_cost
+                runner.record(cost=cost / max(1, n * (step + 1) // steps))
+            cost /= n  # as glove.c reports it: mean of 0.5 * f * diff^2
+            seconds = runner.seconds - sum(h["seconds"] for h in history)
             history.append({"epoch": epoch + 1, "cost": cost, "seconds": round(seconds, 3)})
-            bar.update(1)
-            bar.set_postfix_str(f"cost {cost:.4f}")
             log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost, seconds)
-    finally:
-        bar.close()
     log.info("GloVe done: final cost %.5f", history[-1]["cost"])
-    return state, history
+    return state, history, runner.trace
 
 
 def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
@@ -175,38 +171,14 @@ def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
     return np.asarray(array)
 
 
-def _run_threads(target, threads: int) -> None:
-    """Run target(t) for t in range(threads) in worker threads; the kernels release the GIL, so
-    they run in parallel, and the main thread stays free to take Ctrl-C or SIGTERM at once
-    (even with one thread) instead of after a whole epoch."""
-    errors: list[BaseException] = []
-
-    def guarded(t: int) -> None:
-        try:
-            target(t)
-        except BaseException as exc:  # pragma: no cover - kernels do not raise
-            errors.append(exc)
-
-    workers = [threading.Thread(target=guarded, args=(t,), daemon=True) for t in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    if errors:  # pragma: no cover
-        raise errors[0]
-
-
-def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict]) -> TrainResult:
-    from ..vectors.keyedvectors import KeyedVectors
-
+def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict],
+            trace: list[dict]) -> TrainResult:
     vectors = state.w + state.c if config.vectors == "in+out" else state.w
     resolved = dataclasses.replace(config, threads=config.effective_threads)
-    corpus_info = dict(getattr(corpus, "info", None) or cooc.meta.get("corpus") or {})
-    meta = {"trainer": "glove", "config": resolved.to_dict(), "corpus": corpus_info,
-            "cooccurrence": {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")},
-            "history": history}
-    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=meta)
-    return TrainResult(kv=kv, context=state.c, history=history)
+    corpus_info = getattr(corpus, "info", None) or cooc.meta.get("corpus") or {}
+    counting = {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")}
+    return build_result("glove", vectors, state.c, vocab, resolved, corpus_info, history, trace,
+                        cooccurrence=counting)
 
 
 def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:

@@ -10,17 +10,16 @@ learning-rate schedule, updates the progress bar, checks the loss for NaN and le
 from __future__ import annotations
 
 import dataclasses
-import math
 import mmap
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ..config import Word2VecConfig
-from ..errors import CorpusError, TrainingDiverged
-from ..util.progress import log, progress_bar
-from .result import TrainResult
+from ..errors import CorpusError
+from ..util.progress import log
+from .result import TrainResult, build_result
+from .runner import Runner, ensure_finite
 from .tables import keep_probabilities, linear_lr, negative_table
 
 
@@ -69,13 +68,13 @@ def drop_mapped_pages(array: np.ndarray) -> None:
         pass
 
 
-def _check_inputs(corpus, vocab, config: Word2VecConfig) -> None:
+def _check_inputs(corpus, vocab) -> None:
     if len(vocab) == 0:
         raise CorpusError("the vocabulary is empty: lower --min-count or check the corpus")
     if corpus.n_tokens == 0:
         raise CorpusError("the corpus has no tokens in the vocabulary: lower --min-count or check the corpus")
-    if len(vocab.counts) != len(vocab):
-        raise CorpusError("vocabulary counts and words differ in length")
+    vocab.check_fingerprint((getattr(corpus, "info", None) or {}).get("vocab_fingerprint"), "the encoded corpus",
+                            "re-encode it with this vocabulary (or pass --no-cache)")
     if int(corpus.ids.max()) >= len(vocab) or int(corpus.ids.min()) < 0:
         raise CorpusError("the encoded corpus has ids outside the vocabulary: re-encode it with this vocabulary "
                           "(or pass --no-cache)")
@@ -85,30 +84,29 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
     from .._kernels.rng import thread_seeds
     from .._kernels.word2vec import cbow_slice, skipgram_slice
+    from ..util.memory import check_fits
 
     config = config.validate()
-    _check_inputs(corpus, vocab, config)
+    _check_inputs(corpus, vocab)
     drop_mapped_pages(corpus.ids)  # the range check read every id
     threads = config.effective_threads
     lr0 = config.effective_lr
     ids = corpus.ids
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
-
-    from ..util.memory import check_fits
-
     check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
                "lower --max-vocab, raise --min-count or lower --dim")
     w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
     rng = thread_seeds(config.seed, threads)
-    stats = np.zeros((threads, 3), dtype=np.float64)
+    stats = np.zeros((threads, 3), dtype=np.float64)  # per thread: loss sum, predictions, raw words
     bounds = chunk_bounds(offsets, config.chunk_tokens)
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
 
-    def run_slice(t: int, s0: int, s1: int, lr_a: float, lr_b: float) -> None:
+    def run_slice(t: int, slices: np.ndarray, lr_a: float, lr_b: float) -> None:
+        s0, s1 = int(slices[t]), int(slices[t + 1])
         if s0 >= s1:
             return
         if config.arch == "skipgram":
@@ -122,59 +120,33 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
              config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
              ", exact per-pair updates" if config.exact else "")
     history: list[dict] = []
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wordvec-w2v") if threads > 1 else None
-    started = time.perf_counter()
-    words_done = 0
-    bar = progress_bar(total=total_words, desc=config.arch, unit="word", unit_scale=True)
-    try:
+    with Runner(threads, config.arch, "word", total_words) as runner:
         for epoch in range(config.epochs):
             epoch_start = time.perf_counter()
             epoch_stats = np.zeros(3)
             for c in range(len(bounds) - 1):
                 s0, s1 = int(bounds[c]), int(bounds[c + 1])
                 chunk_words = int(offsets[s1] - offsets[s0])
-                lr_a = linear_lr(lr0, config.min_lr_ratio, words_done / total_words)
-                lr_b = linear_lr(lr0, config.min_lr_ratio, (words_done + chunk_words) / total_words)
+                lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)
+                lr_b = linear_lr(lr0, config.min_lr_ratio, (runner.done + chunk_words) / total_words)
                 stats[:] = 0.0
                 slices = split_slices(offsets, s0, s1, threads)
-                if pool is None:
-                    run_slice(0, s0, s1, lr_a, lr_b)
-                else:
-                    futures = [pool.submit(run_slice, t, int(slices[t]), int(slices[t + 1]), lr_a, lr_b)
-                               for t in range(threads)]
-                    for f in futures:
-                        f.result()
+                runner.step(lambda t: run_slice(t, slices, lr_a, lr_b), chunk_words)
                 drop_mapped_pages(ids)
                 chunk = stats.sum(axis=0)
                 epoch_stats += chunk
                 chunk_loss = chunk[0] / max(chunk[1], 1.0)
-                if not math.isfinite(chunk_loss):
-                    raise TrainingDiverged(f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
-                                           f"lower --lr (now {lr0})")
-                words_done += chunk_words
-                bar.update(chunk_words)
-                bar.set_postfix_str(f"lr={lr_b:.5f} loss={chunk_loss:.4f}")
+                ensure_finite(chunk_loss, f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
+                                          f"lower --lr (now {lr0})")
+                runner.record(loss=chunk_loss, lr=lr_b)
             seconds = time.perf_counter() - epoch_start
             history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
                             "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
-                            "seconds": round(seconds, 3), "lr": linear_lr(lr0, config.min_lr_ratio,
-                                                                          words_done / total_words)})
+                            "seconds": round(seconds, 3),
+                            "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
             log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
-    finally:
-        bar.close()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    elapsed = time.perf_counter() - started
-    log.info("trained in %.1f s (%.0f words/s)", elapsed, total_words / max(elapsed, 1e-9))
-    return _result(w_in, w_out, vocab, corpus, config, history)
-
-
-def _result(w_in, w_out, vocab, corpus, config: Word2VecConfig, history: list[dict]) -> TrainResult:
-    from ..vectors.keyedvectors import KeyedVectors
-
+    log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
-    resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)
-    meta = {"trainer": "word2vec-" + config.arch, "config": resolved.to_dict(),
-            "corpus": dict(getattr(corpus, "info", {}) or {}), "history": history}
-    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=meta)
-    return TrainResult(kv=kv, context=w_out, history=history)
+    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
+    return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
+                        history, runner.trace)

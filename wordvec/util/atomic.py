@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 
 def _check_parent(path: Path) -> None:
@@ -54,17 +54,37 @@ def _refuse_foreign_folder(path: Path) -> None:
                            "it: choose another output path")
 
 
-def check_output(path: str | os.PathLike) -> None:
+def check_output(path: str | os.PathLike, inputs: Iterable[tuple[str, object]] = ()) -> None:
     """Fail now, before hours of work, if `path` cannot be written: the folder must exist and
-    accept a new file (probed, since permission bits do not tell root or read-only mounts), and
-    `path` must not be a folder of someone else's files."""
+    accept a new file (probed, since permission bits do not tell root or read-only mounts),
+    `path` must not be a folder of someone else's files, and it must not be one of the
+    command's own inputs (given as (what, path) pairs: ("corpus", "c.txt"), ("--vocab", ...)),
+    nor lie inside an input folder, where the next run would read it as input."""
     path = Path(path)
     _check_parent(path)
+    _refuse_inputs(path, inputs)
     _refuse_foreign_folder(path)
     with _creating(path):
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent or ".")
     os.close(fd)
     os.unlink(probe)
+
+
+def _refuse_inputs(path: Path, inputs: Iterable[tuple[str, object]]) -> None:
+    from ..errors import WordvecError
+
+    target = Path(os.path.realpath(path))
+    for what, source in inputs:
+        if source is None or str(source) == "-":
+            continue
+        source = Path(os.path.realpath(source))
+        if target == source or source in target.parents:
+            where = "is" if target == source else "is inside"
+            raise WordvecError(f"{path}: the output {where} this command's {what} {source}; writing it would "
+                               "replace or pollute an input: choose another output path")
+        if target in source.parents and path.exists():
+            raise WordvecError(f"{path}: the output folder holds this command's {what} {source}; replacing it "
+                               "would delete an input: choose another output path")
 
 
 @contextlib.contextmanager

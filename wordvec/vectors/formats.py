@@ -20,21 +20,19 @@ from pathlib import Path
 import numpy as np
 
 from ..util.atomic import atomic_dir, atomic_file
+from ..config import canonical_format
 from ..errors import FormatError, WordvecError
 from ..text.inputs import compression_of
 from .keyedvectors import KeyedVectors
 from ..util.memory import check_fits
 from ..util.progress import log
+from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
 
-FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
-ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
-           "binary": "word2vec-binary", "bin": "word2vec-binary"}
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
 
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
-_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
-_ASCII_SPACE = re.compile(f"[{_ASCII_WHITESPACE}]")
+_ASCII_SPACE = re.compile(f"[{ASCII_WHITESPACE}]")
 _MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
 _MAX_ROWS = 1 << 40
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
@@ -43,15 +41,6 @@ _WRITE_BLOCK_BYTES = 1 << 20  # float32 bytes formatted per write: a save adds l
 
 def _write_rows(dim: int) -> int:
     return max(1, _WRITE_BLOCK_BYTES // (4 * max(dim, 1)))
-
-
-def canonical_format(name: str | None) -> str | None:
-    if name is None:
-        return None
-    name = ALIASES.get(name.lower(), name.lower())
-    if name not in FORMATS:
-        raise WordvecError(f"unknown vectors format {name!r}: use one of {', '.join(FORMATS)}")
-    return name
 
 
 # --- sniffing ------------------------------------------------------------------------------
@@ -151,17 +140,6 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
 
 
-def _decode_words(raw: list[bytes], path: Path) -> list[str]:
-    """UTF-8 words; undecodable bytes become U+FFFD with one warning (never a failure)."""
-    joined = b"\n".join(raw)
-    try:
-        text = joined.decode("utf-8")
-    except UnicodeDecodeError:
-        text = joined.decode("utf-8", errors="replace")
-        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
-    return text.split("\n") if raw else []
-
-
 def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
     meta = read_native_meta(path)
     try:
@@ -176,7 +154,7 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
     if (count, dim) != vectors.shape:
         raise FormatError(f"{path}: meta.json says {count} × {dim} but vectors.npy is "
                           f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
-    words, counts = read_vocab(path / "vocab.txt", limit)
+    words, counts = read_word_counts(path / "vocab.txt", limit)
     if len(words) != (count if limit is None else min(limit, count)):
         raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
     if limit is not None:
@@ -198,51 +176,6 @@ def read_native_meta(path: Path) -> dict:
         raise FormatError(f"{path}: native format version {version!r} is not supported (this wordvec "
                           f"reads version {NATIVE_VERSION}){'; upgrade wordvec' if newer else ''}")
     return meta
-
-
-def read_vocab(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray]:
-    """``word count`` lines in row order (count optional); returns words and int64 counts."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read it ({exc.strerror})") from None
-    if b"\r" in data:
-        data = data.replace(b"\r", b"")
-    # fast path: every line is "word count" with one space. bytes.split() splits on ASCII
-    # whitespace only, as the formats do (a word may hold Unicode spaces); numpy parses counts.
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    tokens = data.split()
-    if len(tokens) == 2 * n_lines and data.count(b" ") == n_lines:
-        if limit is not None:
-            tokens = tokens[:2 * limit]
-        try:
-            counts = np.fromstring(b" ".join(tokens[1::2]).decode("ascii"), dtype=np.int64, sep=" ")
-        except (ValueError, UnicodeDecodeError):
-            counts = np.empty(0, np.int64)
-        if 2 * len(counts) == len(tokens):
-            return _decode_words(tokens[0::2], path), counts
-    text = data.decode("utf-8", errors="replace")
-    if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
-        log.warning("%s: some words are not valid UTF-8; their bad bytes were replaced by U+FFFD", path)
-    lines = text.split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    if limit is not None:
-        lines = lines[:limit]
-    # tolerant path: extra spaces, missing counts; names the first line without a word
-    words_out, counts_out = [], np.zeros(len(lines), dtype=np.int64)
-    for i, line in enumerate(lines):
-        line = line.strip(_ASCII_WHITESPACE)  # words may hold other (Unicode) spaces
-        word, sep, count = line.rpartition(" ")
-        if sep and count.isdigit():
-            counts_out[i] = int(count)
-            word = word.strip(_ASCII_WHITESPACE)
-        else:
-            word = line
-        if not word:
-            raise FormatError(f"{path}: line {i + 1} has no word")
-        words_out.append(word)
-    return words_out, counts_out
 
 
 def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | None:
@@ -314,7 +247,7 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     del windows
     if isinstance(buf, mmap.mmap):
         buf.close()
-    return KeyedVectors(vectors, _decode_words(raw, path))
+    return KeyedVectors(vectors, decode_words(raw, path))
 
 
 def _parse_rows(lines: list[bytes], dim: int, path: Path, first_line: int) -> np.ndarray:
@@ -387,7 +320,7 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
         raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
                           "fix the first line or pass --format glove to ignore it")
     vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-    return KeyedVectors(vectors, _decode_words(raw, path))
+    return KeyedVectors(vectors, decode_words(raw, path))
 
 
 # --- saving --------------------------------------------------------------------------------
