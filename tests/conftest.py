@@ -1,9 +1,14 @@
-"""Shared fixtures: an isolated cache folder and slices of the bundled corpus."""
+"""Shared fixtures: an isolated cache folder, slices of the bundled corpus, and the command line
+run in this process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import lzma
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,3 +47,42 @@ def brown_small(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "brown-5k.txt"
     path.write_text("\n".join(brown_lines(5000)) + "\n", encoding="utf-8")
     return path
+
+
+@dataclass
+class CliResult:
+    """How a `wordvec` command ended: exit status, stdout, stderr."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def __iter__(self):  # code, out, err = run_wordvec(...)
+        return iter((self.code, self.stdout, self.stderr))
+
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("wordvec: error:")]
+
+
+def run_wordvec(*argv, stdin: str | bytes | None = None) -> CliResult:
+    """Run `wordvec ARGV...` in this process, through the same main() as the console script
+    (error lines and exit statuses included). For cases that need a real process (signals,
+    resource limits, the interpreter's own exit), tests start `python -m wordvec` instead."""
+    from wordvec.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    fake_stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    old_stdin = sys.stdin
+    sys.stdin = fake_stdin
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main([str(a) for a in argv])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = old_stdin
+    return CliResult(code, out.getvalue(), err.getvalue())

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from wordvec.cli import main
+from tests.conftest import run_wordvec
 from wordvec.vectors.formats import load, load_context, save
 from wordvec.vectors.keyedvectors import KeyedVectors
 from tests.reference import vectors as ref
@@ -25,138 +25,126 @@ def royal(tmp_path):
     return path
 
 
-def run(capsys, *argv, stdin: str | None = None, monkeypatch=None):
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    try:
-        main([str(a) for a in argv])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_similar_each_word_and_json(royal, capsys):
-    code, out, _ = run(capsys, "similar", royal, "apple", "king", "--topn", "2")
+def test_similar_each_word_and_json(royal):
+    code, out, _ = run_wordvec("similar", royal, "apple", "king", "--topn", "2")
     assert code == 0
     blocks = out.strip().split("\n\n")
     assert blocks[0].splitlines()[0] == "apple" and blocks[0].splitlines()[1].split()[0] == "pear"
     assert blocks[1].splitlines()[0] == "king" and len(blocks[1].splitlines()) == 3
-    code, out, _ = run(capsys, "similar", royal, "apple", "king", "--topn", "2", "--json")
+    code, out, _ = run_wordvec("similar", royal, "apple", "king", "--topn", "2", "--json")
     payload = json.loads(out)
     assert [p["query"] for p in payload] == ["apple", "king"]
     assert payload[0]["results"][0]["word"] == "pear" and isinstance(payload[0]["results"][0]["score"], float)
 
 
 @pytest.mark.parametrize("terms", [["king", "-", "man", "+", "woman"], ["king", "-man", "+woman"]])
-def test_similar_and_analogy_take_expressions(royal, capsys, terms):
+def test_similar_and_analogy_take_expressions(royal, terms):
     for command in ("similar", "analogy"):
-        code, out, _ = run(capsys, command, royal, *terms, "--topn", "1")
+        code, out, _ = run_wordvec(command, royal, *terms, "--topn", "1")
         assert code == 0, out
         assert out.splitlines() == ["king + woman - man", out.splitlines()[1]]
         assert out.splitlines()[1].split()[0] == "queen"
 
 
-def test_analogy_three_words_and_methods(royal, capsys):
+def test_analogy_three_words_and_methods(royal):
     for method in ("3cosadd", "3cosmul"):
-        code, out, _ = run(capsys, "analogy", royal, "man", "king", "woman", "--method", method, "--json")
+        code, out, _ = run_wordvec("analogy", royal, "man", "king", "woman", "--method", method, "--json")
         assert code == 0
         payload = json.loads(out)
         assert payload["query"] == "man : king :: woman : ?" and payload["method"] == method
         words = [r["word"] for r in payload["results"]]
         assert words[0] == "queen" and not {"man", "king", "woman"} & set(words)
-    code, _, err = run(capsys, "analogy", royal, "man", "king")
+    code, _, err = run_wordvec("analogy", royal, "man", "king")
     assert code == 2 and "three words" in err
-    code, _, err = run(capsys, "similar", royal, "king", "--topn", "0")
+    code, _, err = run_wordvec("similar", royal, "king", "--topn", "0")
     assert code == 2 and "--topn" in err
     for command in ("similar", "analogy"):
-        code, _, err = run(capsys, command, royal, "king", "-", "man", "+", "woman", "--tpon", "3")
+        code, _, err = run_wordvec(command, royal, "king", "-", "man", "+", "woman", "--tpon", "3")
         assert code == 2 and "no such option: --tpon" in err
 
 
-def test_similarity(royal, capsys):
-    code, out, _ = run(capsys, "similarity", royal, "king", "king")
+def test_similarity(royal):
+    code, out, _ = run_wordvec("similarity", royal, "king", "king")
     assert code == 0 and out.strip() == "1.0000"
-    code, out, _ = run(capsys, "similarity", royal, "apple", "pear", "--json")
+    code, out, _ = run_wordvec("similarity", royal, "apple", "pear", "--json")
     assert json.loads(out)["similarity"] == pytest.approx(load(royal).similarity("apple", "pear"), abs=1e-6)
 
 
-def test_unknown_word_is_one_line_and_exit_1(royal, capsys):
-    code, out, err = run(capsys, "similar", royal, "kingg")
+def test_unknown_word_is_one_line_and_exit_1(royal):
+    code, out, err = run_wordvec("similar", royal, "kingg")
     assert code == 1 and out == ""
     assert err.strip() == f"wordvec: error: {royal}: unknown word: 'kingg' (did you mean king?)"
-    code, _, err = run(capsys, "analogy", royal, "man", "King", "woman")
+    code, _, err = run_wordvec("analogy", royal, "man", "King", "woman")
     assert code == 1 and len(err.strip().splitlines()) == 1 and "'King'" in err
 
 
-def test_interactive_mode_until_eof(royal, capsys, monkeypatch):
+def test_interactive_mode_until_eof(royal):
     stdin = "apple\n\nman king woman\nzzz\nking - man + woman\nking queen\n"
-    code, out, err = run(capsys, "similar", royal, "--topn", "1", stdin=stdin, monkeypatch=monkeypatch)
+    code, out, err = run_wordvec("similar", royal, "--topn", "1", stdin=stdin)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0:2] == ["apple", lines[1]] and lines[1].split()[0] == "pear"
+    assert lines[0] == "apple" and lines[1].split()[0] == "pear"
     assert lines[2] == "man : king :: woman : ?" and lines[3].split()[0] == "queen"
     assert lines[4] == "king + woman - man" and lines[5].split()[0] == "queen"
     assert lines[6] == "king" and lines[8] == "queen"
     assert "unknown word: 'zzz'" in err
-    code, out, _ = run(capsys, "similar", royal, "--json", stdin="apple\n", monkeypatch=monkeypatch)
+    code, out, _ = run_wordvec("similar", royal, "--json", stdin="apple\n")
     assert json.loads(out)["results"][0]["word"] == "pear"
 
 
-def test_evaluate_with_bundled_files(tmp_path, capsys):
+def test_evaluate_with_bundled_files(tmp_path):
     from wordvec.vectors import evaluate as ev
 
     matrix, words = ref.planted_analogies(str(ev.DEFAULT_ANALOGIES), keep=400)
     path = tmp_path / "planted.bin"
     save(KeyedVectors(matrix, words), path, format="word2vec-binary")
-    code, out, _ = run(capsys, "evaluate", path)
+    code, out, _ = run_wordvec("evaluate", path)
     assert code == 0
     for needle in ("capital-world", "gram9-plural-verbs", "semantic", "syntactic", "total", "3CosAdd", "3CosMul",
                    "coverage", "wordsim353.tsv", "simlex999.tsv", "Spearman"):
         assert needle in out
-    code, out, _ = run(capsys, "evaluate", path, "--json", "--method", "3cosadd", "--restrict", "300")
+    code, out, _ = run_wordvec("evaluate", path, "--json", "--method", "3cosadd", "--restrict", "300")
     result = json.loads(out)
     direct = ev.evaluate_analogies(load(path), restrict=300, methods=("3cosadd",))
     assert result["analogies"]["total"] == direct["total"]
     assert [p["file"].rsplit("/", 1)[-1] for p in result["pairs"]] == ["wordsim353.tsv", "simlex999.tsv"]
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("paris france 9\ncat dog 3\nking queen 8\n")
-    code, out, _ = run(capsys, "evaluate", path, "--no-analogies", "--pairs", pairs, "--json")
+    code, out, _ = run_wordvec("evaluate", path, "--no-analogies", "--pairs", pairs, "--json")
     result = json.loads(out)
     assert "analogies" not in result and result["pairs"][0]["pairs"] == 3
 
 
-def test_convert_between_all_formats(royal, tmp_path, capsys):
+def test_convert_between_all_formats(royal, tmp_path):
     original = load(royal)
     previous = royal
     for fmt, name in (("word2vec-binary", "a.bin"), ("glove", "b.txt"), ("word2vec", "c.txt"), ("native", "d.wv")):
-        code, out, err = run(capsys, "convert", previous, tmp_path / name, "--to", fmt)
+        code, out, err = run_wordvec("convert", previous, tmp_path / name, "--to", fmt)
         assert code == 0 and "wrote" in err
         previous = tmp_path / name
     back = load(previous)
     assert back.words == original.words
     np.testing.assert_allclose(back.vectors, original.vectors, rtol=1e-6)
-    code, out, _ = run(capsys, "convert", royal, tmp_path / "copy.wv", "--to", "native", "--limit", "4", "--json")
+    code, out, _ = run_wordvec("convert", royal, tmp_path / "copy.wv", "--to", "native", "--limit", "4", "--json")
     assert json.loads(out)["count"] == 4
     np.testing.assert_array_equal(load_context(tmp_path / "copy.wv"), load_context(royal)[:4])
 
 
-def test_info(royal, capsys):
-    code, out, _ = run(capsys, "info", royal)
+def test_info(royal):
+    code, out, _ = run_wordvec("info", royal)
     assert code == 0 and "native, 9 words × 5 dims, with counts" in out and "first words: man woman" in out
-    code, out, _ = run(capsys, "info", royal, "--json", "--head", "2")
+    code, out, _ = run_wordvec("info", royal, "--json", "--head", "2")
     info = json.loads(out)
     assert (info["format"], info["count"], info["dim"], info["head"]) == ("native", 9, 5, ["man", "woman"])
     assert info["norm"]["max"] == pytest.approx(float(np.linalg.norm(load(royal).vectors, axis=1).max()), rel=1e-6)
 
 
-def test_nonfinite_file_refused_then_allowed(tmp_path, capsys):
+def test_nonfinite_file_refused_then_allowed(tmp_path):
     path = tmp_path / "nan.txt"
     path.write_text("2 2\na nan 1\nb 1 2\n")
-    code, _, err = run(capsys, "similarity", path, "a", "b")
+    code, _, err = run_wordvec("similarity", path, "a", "b")
     assert code == 1 and "--allow-nonfinite" in err and len(err.strip().splitlines()) == 1
-    code, out, err = run(capsys, "similar", path, "b", "--allow-nonfinite", "--topn", "1")
+    code, out, err = run_wordvec("similar", path, "b", "--allow-nonfinite", "--topn", "1")
     assert code == 0 and "warning" in err
 
 

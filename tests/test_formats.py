@@ -295,15 +295,6 @@ def test_gensim_reads_our_glove_text(kv, tmp_path):
     np.testing.assert_allclose(g.vectors, kv.vectors, rtol=1e-6)
 
 
-def test_query_path_never_imports_numba(kv, tmp_path):
-    save(kv, tmp_path / "v.wv")
-    code = ("import sys, wordvec, wordvec.vectors.formats, wordvec.vectors.evaluate\n"
-            f"kv = wordvec.load({str(tmp_path / 'v.wv')!r})\n"
-            "kv.most_similar('the'); kv.analogy('the', 'w1', 'w2')\n"
-            "assert 'numba' not in sys.modules, 'numba was imported'\n")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 # --- property: any word without ASCII whitespace survives every format ------------------------
 from hypothesis import given, settings, strategies as st  # noqa: E402
 

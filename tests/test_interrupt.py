@@ -153,8 +153,10 @@ def test_interrupt_while_spooling_stdin_removes_the_spool(tmp_path, cache, corpu
     text = corpus.read_bytes()
     child.proc.stdin.write(text[: 4 << 20])
     child.proc.stdin.flush()
-    time.sleep(1.5)
-    assert any((tmp_path / "tmp").iterdir()), "the spool should exist while stdin is being read"
+    deadline = time.monotonic() + STOP_TIMEOUT  # the child is copying stdin once its spool exists
+    while not any((tmp_path / "tmp").iterdir()):
+        assert time.monotonic() < deadline and child.proc.poll() is None, "the spool never appeared"
+        time.sleep(0.05)
     code, lines, stdout = child.interrupt(signal.SIGTERM)
     child.proc.stdin.close()
     assert_interrupted(code, lines, stdout, signal.SIGTERM)

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from wordvec.train.tables import keep_probabilities, linear_lr, negative_table, sample_negatives_reference
+from tests.reference.word2vec import sample_negatives_reference
+from wordvec.train.tables import keep_probabilities, linear_lr, negative_table
 
 
 def test_keep_probabilities_follow_word2vec_formula():

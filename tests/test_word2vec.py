@@ -11,6 +11,7 @@ import pytest
 from tests.reference import word2vec as reference
 from wordvec.config import Word2VecConfig
 from wordvec.errors import CorpusError, TrainingDiverged
+from tests.conftest import run_wordvec
 from wordvec.text.vocab import Vocab
 from wordvec.train.tables import keep_probabilities, negative_table
 
@@ -47,7 +48,7 @@ def zipf_sentences(seed, n_words=40, n_sentences=30):
                                                ("cbow", False, 3), ("skipgram", False, 0)])
 def test_kernel_matches_reference(arch, exact, window):
     from wordvec._kernels.rng import thread_seeds
-    from wordvec._kernels.word2vec import cbow_slice, skipgram_slice
+    from wordvec._kernels import word2vec as kernels
     from wordvec.train.word2vec import init_weights
 
     corpus = FakeCorpus(zipf_sentences(3))
@@ -64,12 +65,9 @@ def test_kernel_matches_reference(arch, exact, window):
         0.2, 0.05, int(state[1]))
     stats = np.zeros((2, 3))
     start_in = w_in.copy()
-    if arch == "skipgram":
-        skipgram_slice(w_in, w_out, corpus.ids, corpus.offsets, 2, 28, keep, cum, guide, window, 4, exact,
-                       0.2, 0.05, state, 1, stats)
-    else:
-        cbow_slice(w_in, w_out, corpus.ids, corpus.offsets, 2, 28, keep, cum, guide, window, 4,
-                   0.2, 0.05, state, 1, stats)
+    mode = kernels.CBOW if arch == "cbow" else kernels.SKIPGRAM_EXACT if exact else kernels.SKIPGRAM
+    kernels.train_slice(mode, w_in, w_out, corpus.ids, corpus.offsets, 2, 28, keep, cum, guide, window, 4,
+                        0.2, 0.05, state, 1, stats)
     # same random stream consumed, same counters, same weights up to float32 rounding
     assert int(state[1]) == ref_state
     assert stats[1].tolist() == [pytest.approx(ref_loss, rel=1e-4), ref_preds, ref_words]
@@ -81,7 +79,7 @@ def test_kernel_matches_reference(arch, exact, window):
 
 def test_empty_slice_is_a_no_op():
     from wordvec._kernels.rng import thread_seeds
-    from wordvec._kernels.word2vec import skipgram_slice
+    from wordvec._kernels.word2vec import SKIPGRAM, train_slice
     from wordvec.train.word2vec import init_weights
 
     corpus = FakeCorpus(zipf_sentences(4))
@@ -89,8 +87,8 @@ def test_empty_slice_is_a_no_op():
     w_in, w_out = init_weights(40, 8, seed=1)
     before = w_in.copy()
     stats = np.zeros((1, 3))
-    skipgram_slice(w_in, w_out, corpus.ids, corpus.offsets, 5, 5, np.ones(40), cum, guide, 5, 5, False,
-                   0.025, 0.025, thread_seeds(1, 1), 0, stats)
+    train_slice(SKIPGRAM, w_in, w_out, corpus.ids, corpus.offsets, 5, 5, np.ones(40), cum, guide, 5, 5,
+                0.025, 0.025, thread_seeds(1, 1), 0, stats)
     assert np.array_equal(w_in, before) and not w_out.any() and not stats.any()
 
 
@@ -212,22 +210,14 @@ def test_trained_vectors_find_planted_and_obvious_neighbours(brown_20k, arch):
 
 # ---------------------------------------------------------------- CLI end to end
 
-def wordvec_cli(*args):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "wordvec", *map(str, args)], capture_output=True,
-                          timeout=120)
-
-
 def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
     from wordvec.vectors.formats import load, load_context
 
     outs = []
     for name in ("a.wv", "b.wv"):
-        result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / name, "--threads", "1",
+        result = run_wordvec("train", "skipgram", brown_small, "-o", tmp_path / name, "--threads", "1",
                              "--dim", "16", "--epochs", "2", "--seed", "7", "--save-context", "--json")
-        assert result.returncode == 0, result.stderr.decode()
+        assert result.code == 0, result.stderr
         outs.append(load(tmp_path / name))
     summary = json.loads(result.stdout)
     assert summary["vocab_size"] == len(outs[0]) and summary["tokens"] > 50_000
@@ -241,10 +231,10 @@ def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
 
 def test_cli_cbow_word2vec_text(tmp_path, brown_small):
     out = tmp_path / "cbow.txt"
-    result = wordvec_cli("train", "cbow", brown_small, "-o", out, "--dim", "8", "--epochs", "1",
+    result = run_wordvec("train", "cbow", brown_small, "-o", out, "--dim", "8", "--epochs", "1",
                          "--format", "word2vec", "--vectors", "in+out")
-    assert result.returncode == 0, result.stderr.decode()
-    assert "words/s" in result.stdout.decode() and str(out) in result.stdout.decode()
+    assert result.code == 0, result.stderr
+    assert "words/s" in result.stdout and str(out) in result.stdout
     header = out.read_text().splitlines()[0].split()
     assert header[1] == "8" and int(header[0]) == len(out.read_text().splitlines()) - 1
 
@@ -260,9 +250,9 @@ def test_cli_item2vec_whole_line_window(tmp_path):
     data = tmp_path / "baskets.txt"
     data.write_text("\n".join(baskets) + "\n")
     out = tmp_path / "items.wv"
-    result = wordvec_cli("train", "skipgram", data, "-o", out, "--tokens", "raw", "--window", "0",
+    result = run_wordvec("train", "skipgram", data, "-o", out, "--tokens", "raw", "--window", "0",
                          "--min-count", "1", "--sample", "0", "--dim", "16", "--epochs", "5", "--threads", "1")
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.code == 0, result.stderr
     kv = load(out)
     for group in groups:
         for item in group:
@@ -270,17 +260,17 @@ def test_cli_item2vec_whole_line_window(tmp_path):
 
 
 def test_cli_errors_are_one_line(tmp_path, brown_small):
-    result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "x.txt", "--format", "glove",
+    result = run_wordvec("train", "skipgram", brown_small, "-o", tmp_path / "x.txt", "--format", "glove",
                          "--save-context")
-    assert result.returncode == 1 and b"--save-context" in result.stderr
-    assert len(result.stderr.decode().strip().splitlines()) == 1
-    result = wordvec_cli("train", "cbow", brown_small, "-o", tmp_path / "missing" / "x.wv")
-    assert result.returncode == 1 and b"does not exist" in result.stderr
-    result = wordvec_cli("train", "skipgram", brown_small, "-o", tmp_path / "y.wv", "--negative", "0")
-    assert result.returncode == 1 and b"--negative" in result.stderr
+    assert result.code == 1 and "--save-context" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = run_wordvec("train", "cbow", brown_small, "-o", tmp_path / "missing" / "x.wv")
+    assert result.code == 1 and "does not exist" in result.stderr
+    result = run_wordvec("train", "skipgram", brown_small, "-o", tmp_path / "y.wv", "--negative", "0")
+    assert result.code == 1 and "--negative" in result.stderr
     assert not (tmp_path / "y.wv").exists()
-    result = wordvec_cli("train", "cbow", brown_small, "-o", tmp_path / "y.wv", "--init-width", "0")
-    assert result.returncode == 1 and b"--init-width must be positive" in result.stderr
+    result = run_wordvec("train", "cbow", brown_small, "-o", tmp_path / "y.wv", "--init-width", "0")
+    assert result.code == 1 and "--init-width must be positive" in result.stderr
 
 
 def test_cli_init_width_sets_the_starting_range(tmp_path, brown_small):
@@ -291,9 +281,9 @@ def test_cli_init_width_sets_the_starting_range(tmp_path, brown_small):
     spans = {}
     for width in (0.5, 2.0):
         out = tmp_path / f"w{width}.wv"
-        result = wordvec_cli("train", "skipgram", brown_small, "-o", out, "--dim", "10", "--epochs", "1",
+        result = run_wordvec("train", "skipgram", brown_small, "-o", out, "--dim", "10", "--epochs", "1",
                              "--lr", "1e-9", "--threads", "1", "--init-width", width)
-        assert result.returncode == 0, result.stderr.decode()
+        assert result.code == 0, result.stderr
         kv = load(out)
         assert kv.meta["config"]["init_width"] == width
         spans[width] = float(np.abs(kv.vectors).max())
@@ -301,22 +291,3 @@ def test_cli_init_width_sets_the_starting_range(tmp_path, brown_small):
     assert spans[2.0] / spans[0.5] == pytest.approx(4.0, rel=0.02)
 
 
-def test_cli_ctrl_c_writes_nothing(tmp_path):
-    """SIGINT during training: exit status 130 after the current chunk, no output, no temporaries."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from tests.conftest import BROWN
-
-    out = tmp_path / "never.wv"
-    proc = subprocess.Popen([sys.executable, "-m", "wordvec", "train", "skipgram", str(BROWN), "-o", str(out),
-                             "--epochs", "100", "--threads", "2", "--no-cache"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(4)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr.decode()
-    assert b"interrupted" in stderr and b"Traceback" not in stderr
-    assert list(tmp_path.iterdir()) == []

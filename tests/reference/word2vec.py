@@ -126,3 +126,8 @@ def train_slice(arch, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, cumu
                 np.add.at(w_in, ctx, errors @ outputs)
                 np.add.at(w_out, targets, errors.T @ inputs)
     return w_in, w_out, loss, preds, done, rng.state
+
+
+def sample_negatives_reference(cumulative: np.ndarray, guide: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Vectorised twin of the kernels' draw: rows for uniforms in [0, 1) (for tests and checks)."""
+    return np.searchsorted(cumulative, np.asarray(uniforms, dtype=np.float64), side="right").astype(np.int32)

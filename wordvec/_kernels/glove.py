@@ -14,11 +14,11 @@ to entry permuted_index(p) of a keyed bijection, so no permutation array is mate
 import numpy as np
 from numba import njit
 
+from .rng import MIX1, MIX2
+
 # fastmath without nnan/ninf, so the divergence check still sees NaN and inf
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 
 
 @njit(inline="always", nogil=True, cache=True)
@@ -38,9 +38,9 @@ def permuted_index(p, n, bits, key1, key2):
     while True:
         x = (x + k1) & mask
         x ^= x >> shift
-        x = (x * _M1) & mask
+        x = (x * MIX1) & mask
         x ^= x >> shift
-        x = (x * _M2) & mask
+        x = (x * MIX2) & mask
         x ^= x >> shift
         x = (x + k2) & mask
         if x < np.uint64(n):

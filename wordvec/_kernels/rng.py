@@ -9,8 +9,9 @@ import numpy as np
 from numba import njit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+# splitmix64's multipliers: odd 64-bit constants with good avalanche (also GloVe's permutation)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
@@ -23,8 +24,8 @@ def next_u64(state, slot):
     """Advance state[slot] and return 64 random bits (splitmix64)."""
     s = state[slot] + _GOLDEN
     state[slot] = s
-    z = (s ^ (s >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
+    z = (s ^ (s >> _S30)) * MIX1
+    z = (z ^ (z >> _S27)) * MIX2
     return z ^ (z >> _S31)
 
 
@@ -38,19 +39,6 @@ def next_float(state, slot):
 def next_below(state, slot, n):
     """Uniform integer in [0, n) for n >= 1 (Lemire's multiply-shift, bias below 2**-32 for n < 2**32)."""
     return np.int64(((next_u64(state, slot) >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
-
-
-def splitmix64_reference(seed: int, count: int) -> list[int]:
-    """Pure-Python twin of next_u64 for tests: the first `count` outputs from `seed`."""
-    mask = (1 << 64) - 1
-    out = []
-    s = seed & mask
-    for _ in range(count):
-        s = (s + 0x9E3779B97F4A7C15) & mask
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        out.append(z ^ (z >> 31))
-    return out
 
 
 def thread_seeds(seed: int, n_threads: int) -> np.ndarray:

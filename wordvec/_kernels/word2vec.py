@@ -1,6 +1,6 @@
 """word2vec kernels: skip-gram and CBOW with negative sampling over a slice of sentences.
 
-One call trains one thread's contiguous slice of sentences [s_begin, s_end) of a chunk. Python
+One call of train_slice trains one thread's contiguous slice of sentences [s_begin, s_end) of a chunk. Python
 threads call these kernels concurrently (nogil) on disjoint slices and share only the weight
 matrices, Hogwild, as the C tool does. Names: w_in is word2vec's syn0 (input/word vectors),
 w_out its syn1neg (output/context vectors).
@@ -33,11 +33,14 @@ from numba import njit
 from .prefetch import prefetch_row
 from .rng import next_below, next_float
 
-_CLAMP = np.float32(8.0)   # sigmoid(8) = 0.99966: dots are clamped to [-8, 8]
+_LIMIT = 8.0               # sigmoid(8) = 0.99966: dots are clamped to [-LIMIT, LIMIT]
+_CLAMP = np.float32(_LIMIT)
 _TABLE_SIZE = 1024         # table steps over [-8, 8]; linear interpolation keeps the error below 1e-5
-_SCALE = np.float32(_TABLE_SIZE / 16.0)
+_STEPS_PER_UNIT = _TABLE_SIZE / (2 * _LIMIT)
+_SCALE = np.float32(_STEPS_PER_UNIT)
 _ONE = np.float32(1.0)
 _ZERO = np.float32(0.0)
+_SLOTS = 2                 # centers whose draws are held at once: the one training and the next one
 
 
 @njit(nogil=True, cache=True)
@@ -46,7 +49,7 @@ def logistic_tables():
     sig = np.empty(_TABLE_SIZE + 2, np.float32)
     nls = np.empty(_TABLE_SIZE + 2, np.float32)
     for i in range(_TABLE_SIZE + 2):
-        x = -8.0 + i / (_TABLE_SIZE / 16.0)
+        x = -_LIMIT + i / _STEPS_PER_UNIT
         sig[i] = 1.0 / (1.0 + np.exp(-x))
         nls[i] = np.log1p(np.exp(-x))
     return sig, nls
@@ -138,9 +141,9 @@ def _error(h, out, is_word, lr, sig, nls):
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _predict(h, targets, n_t, w_out, lr, grad_h, sig, nls):
+def _predict_and_update_outputs(h, targets, n_t, w_out, lr, grad_h, sig, nls):
     """One prediction from hidden vector h against targets[:n_t] (targets[0] is the true word):
-    update those w_out rows and add the gradient for h to grad_h.
+    updates those w_out rows in place and adds the gradient for h to grad_h (the caller applies it).
 
     Classic word2vec order: each target's error uses w_out before its own update. Returns loss.
     """
@@ -186,138 +189,169 @@ def _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx_
         _draw_into(sent, n, 0, window, negative, neg_cum, neg_guide, rng, t, ctx_slots[0], target_slots[0],
                    sizes[0], w_in, w_out)
     if i + 1 < n:
-        nxt = (i + 1) % 2
+        nxt = (i + 1) % _SLOTS
         _draw_into(sent, n, i + 1, window, negative, neg_cum, neg_guide, rng, t, ctx_slots[nxt],
                    target_slots[nxt], sizes[nxt], w_in, w_out)
-    cur = i % 2
+    cur = i % _SLOTS
     return ctx_slots[cur], sizes[cur, 0], target_slots[cur], sizes[cur, 1]
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def skipgram_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
-                   window, negative, exact, lr_start, lr_end, rng, t, stats):
-    """Skip-gram over sentences [s_begin, s_end): each context word predicts the center word.
-
-    exact=False (default): one shared set of negatives per center word; the [contexts x targets]
-    dot products and both gradients are computed from the old weights, then applied, so each
-    output row is read and written once per window (Ji et al. 2016); the next center's window
-    and negatives are drawn one step ahead and their rows prefetched. exact=True: the C tool's
-    per-pair updates with fresh negatives for every (context, center) pair.
-    """
+@njit(inline="always", nogil=True, cache=True)
+def _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
+                             ctx, targets, grad_in):
+    """The C tool's skip-gram on one subsampled sentence: every (context, center) pair is its own
+    prediction with fresh negatives, and the context row moves right after it. Returns (loss, predictions)."""
     dim = w_in.shape[1]
-    sig, nls = logistic_tables()
-    max_len = _longest_sentence(offsets, s_begin, s_end)
-    sent = np.empty(max_len, np.int32)
-    ctx = np.empty(max_len, np.int32)  # exact mode's window
-    ctx_slots = np.empty((2, max_len), np.int32)  # two centers' draws: see _center_draws
-    target_slots = np.empty((2, negative + 1), np.int32)
-    sizes = np.zeros((2, 2), np.int64)
-    grads = np.empty((max_len, negative + 1), np.float32)
-    ctx_delta = np.empty((max_len, dim), np.float32)
-    out_delta = np.empty((negative + 1, dim), np.float32)
-    total = max(1, offsets[s_end] - offsets[s_begin])
-    done, loss, preds = 0, 0.0, 0
-    for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
-        done += offsets[s + 1] - offsets[s]
-        if exact:
-            for i in range(n):
-                n_ctx = _context(sent, n, i, window, rng, t, ctx)
-                preds += n_ctx
-                for a in range(n_ctx):
-                    row = w_in[ctx[a]]
-                    ctx_delta[0, :] = _ZERO
-                    n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, target_slots[0])
-                    loss += _predict(row, target_slots[0], n_t, w_out, lr, ctx_delta[0], sig, nls)
-                    for d in range(dim):
-                        row[d] += ctx_delta[0, d]
+    loss, preds = 0.0, 0
+    for i in range(n):
+        n_ctx = _context(sent, n, i, window, rng, t, ctx)
+        preds += n_ctx
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
+            grad_in[:] = _ZERO
+            n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
+            loss += _predict_and_update_outputs(row, targets, n_t, w_out, lr, grad_in, sig, nls)
+            for d in range(dim):
+                row[d] += grad_in[d]
+    return loss, preds
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
+                              scratch):
+    """Skip-gram with one shared set of negatives per center word on one subsampled sentence.
+
+    For each center, the [contexts x targets] errors and both gradients are computed from the
+    old weights, then applied, so each output row is read and written once per window (Ji et
+    al. 2016). The next center's window and negatives are drawn one step ahead and their rows
+    prefetched. Returns (loss, predictions).
+    """
+    ctx_slots, target_slots, sizes, grads, ctx_delta, out_delta = scratch
+    dim = w_in.shape[1]
+    loss, preds = 0.0, 0
+    for i in range(n):
+        ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
+                                                 ctx_slots, target_slots, sizes, w_in, w_out)
+        if n_ctx == 0:
             continue
-        for i in range(n):
-            ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
-                                                     ctx_slots, target_slots, sizes, w_in, w_out)
-            if n_ctx == 0:
-                continue
-            preds += n_ctx
-            # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
-            for a in range(n_ctx):
-                row = w_in[ctx[a]]
-                for k in range(n_t):
-                    grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
-                    loss += pair_loss
-            # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
-            out_delta[:n_t, :] = _ZERO
-            for a in range(n_ctx):
-                row = w_in[ctx[a]]
-                cd = ctx_delta[a]
-                cd[:] = _ZERO
-                for k in range(n_t):
-                    g = grads[a, k]
-                    out = w_out[targets[k]]
-                    od = out_delta[k]
-                    for d in range(dim):
-                        cd[d] += g * out[d]
-                        od[d] += g * row[d]
-            # apply: each output row and each context row written once
+        preds += n_ctx
+        # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
             for k in range(n_t):
+                grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
+                loss += pair_loss
+        # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
+        out_delta[:n_t, :] = _ZERO
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
+            cd = ctx_delta[a]
+            cd[:] = _ZERO
+            for k in range(n_t):
+                g = grads[a, k]
                 out = w_out[targets[k]]
+                od = out_delta[k]
                 for d in range(dim):
-                    out[d] += out_delta[k, d]
-            for a in range(n_ctx):
-                row = w_in[ctx[a]]
-                for d in range(dim):
-                    row[d] += ctx_delta[a, d]
-    stats[t, 0] += loss
-    stats[t, 1] += preds
-    stats[t, 2] += done
+                    cd[d] += g * out[d]
+                    od[d] += g * row[d]
+        # apply: each output row and each context row written once
+        for k in range(n_t):
+            out = w_out[targets[k]]
+            for d in range(dim):
+                out[d] += out_delta[k, d]
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
+            for d in range(dim):
+                row[d] += ctx_delta[a, d]
+    return loss, preds
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def cbow_slice(w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
-               window, negative, lr_start, lr_end, rng, t, stats):
-    """CBOW over sentences [s_begin, s_end): the mean of the context vectors predicts the center.
+@njit(inline="always", nogil=True, cache=True)
+def _cbow_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls, scratch):
+    """CBOW on one subsampled sentence: the mean of the context vectors predicts the center.
 
     As in the C tool (and gensim's cbow_mean), the full gradient of the mean is added to every
     context row. The next center's window and negatives are drawn one step ahead (the random
     stream keeps its order) so their rows are already on their way while this one computes.
+    Returns (loss, predictions).
+    """
+    ctx_slots, target_slots, sizes, hidden, grad_h = scratch
+    dim = w_in.shape[1]
+    loss, preds = 0.0, 0
+    for i in range(n):
+        ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
+                                                 ctx_slots, target_slots, sizes, w_in, w_out)
+        if n_ctx == 0:
+            continue
+        preds += 1
+        # hidden layer: mean of the context input vectors
+        hidden[:] = _ZERO
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
+            for d in range(dim):
+                hidden[d] += row[d]
+        inv = _ONE / np.float32(n_ctx)
+        for d in range(dim):
+            hidden[d] *= inv
+        grad_h[:] = _ZERO
+        loss += _predict_and_update_outputs(hidden, targets, n_t, w_out, lr, grad_h, sig, nls)
+        # apply the hidden gradient to every context row
+        for a in range(n_ctx):
+            row = w_in[ctx[a]]
+            for d in range(dim):
+                row[d] += grad_h[d]
+    return loss, preds
+
+
+# What train_slice trains (Word2VecConfig: arch and exact).
+SKIPGRAM = 0        # skip-gram, shared negatives per center word
+SKIPGRAM_EXACT = 1  # skip-gram, the C tool's per-pair updates
+CBOW = 2
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def train_slice(mode, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+                window, negative, lr_start, lr_end, rng, t, stats):
+    """Train sentences [s_begin, s_end) in one of the modes above; adds (loss, predictions,
+    raw words) to stats[t].
+
+    Per sentence: the learning rate interpolated by raw words done, the subsampling coin per
+    token, then the mode's per-sentence update (_skipgram_shared_sentence,
+    _skipgram_exact_sentence or _cbow_sentence).
     """
     dim = w_in.shape[1]
     sig, nls = logistic_tables()
     max_len = _longest_sentence(offsets, s_begin, s_end)
     sent = np.empty(max_len, np.int32)
-    ctx_slots = np.empty((2, max_len), np.int32)  # two centers' draws: see _center_draws
-    target_slots = np.empty((2, negative + 1), np.int32)
-    sizes = np.zeros((2, 2), np.int64)
-    hidden = np.empty(dim, np.float32)
-    grad_h = np.empty(dim, np.float32)
+    # two centers' draws (see _center_draws): contexts, targets, sizes
+    ctx_slots = np.empty((_SLOTS, max_len), np.int32)
+    target_slots = np.empty((_SLOTS, negative + 1), np.int32)
+    sizes = np.zeros((_SLOTS, 2), np.int64)
+    grad = np.empty(dim, np.float32)
+    if mode == SKIPGRAM:  # per center: errors [contexts x targets], context and output row deltas
+        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((max_len, negative + 1), np.float32),
+                          np.empty((max_len, dim), np.float32), np.empty((negative + 1, dim), np.float32))
+    else:
+        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((0, 0), np.float32),
+                          np.empty((0, 0), np.float32), np.empty((0, 0), np.float32))
+    cbow_scratch = (ctx_slots, target_slots, sizes, np.empty(dim, np.float32), grad)
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
         lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
         n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
         done += offsets[s + 1] - offsets[s]
-        for i in range(n):
-            ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
-                                                     ctx_slots, target_slots, sizes, w_in, w_out)
-            if n_ctx == 0:
-                continue
-            preds += 1
-            # hidden layer: mean of the context input vectors
-            hidden[:] = _ZERO
-            for a in range(n_ctx):
-                row = w_in[ctx[a]]
-                for d in range(dim):
-                    hidden[d] += row[d]
-            inv = _ONE / np.float32(n_ctx)
-            for d in range(dim):
-                hidden[d] *= inv
-            grad_h[:] = _ZERO
-            loss += _predict(hidden, targets, n_t, w_out, lr, grad_h, sig, nls)
-            # apply the hidden gradient to every context row
-            for a in range(n_ctx):
-                row = w_in[ctx[a]]
-                for d in range(dim):
-                    row[d] += grad_h[d]
+        if mode == SKIPGRAM:
+            sentence = _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr,
+                                                 rng, t, sig, nls, shared_scratch)
+        elif mode == SKIPGRAM_EXACT:
+            sentence = _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr,
+                                                rng, t, sig, nls, ctx_slots[0], target_slots[0], grad)
+        else:
+            sentence = _cbow_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t,
+                                      sig, nls, cbow_scratch)
+        loss += sentence[0]
+        preds += sentence[1]
     stats[t, 0] += loss
     stats[t, 1] += preds
     stats[t, 2] += done

@@ -15,7 +15,6 @@ import click
 from ..errors import Interrupted
 
 EXIT_USER_ERROR = 1
-EXIT_USAGE = 2
 
 
 class _OneLineFormatter(logging.Formatter):

@@ -1,6 +1,6 @@
 """Query commands: similar, analogy, similarity, evaluate, convert, info.
 
-Thin shells over wordvec.formats, wordvec.keyedvectors and wordvec.evaluate: parse, call,
+Thin shells over wordvec.vectors (formats, keyedvectors, evaluate): parse, call,
 print (a readable table, or JSON with --json). Imports of numpy and the library happen
 inside the commands so `wordvec --help` stays fast; nothing here imports numba.
 """

@@ -1,6 +1,6 @@
 """Reading corpora and splitting them into tokens, in fixed-size byte blocks.
 
-Inputs (see wordvec.inputs): plain, gzip, bzip2 or xz files, a folder of them, or stdin.
+Inputs (see wordvec.text.inputs): plain, gzip, bzip2 or xz files, a folder of them, or stdin.
 Files are read in blocks of `BLOCK_BYTES`, never line by line, so a 100 MB line streams in bounded memory. A numba kernel
 splits each block on ASCII whitespace and interns the raw token bytes; the normalisation that
 needs Unicode (decoding, lowercasing, stripping punctuation from token edges, splitting on
@@ -108,10 +108,6 @@ class RawTypeTable:
             self.arena = new
         else:  # pragma: no cover - kernel contract
             raise AssertionError(f"unknown tokenizer status {status}")
-
-    def token_bytes(self, t: int) -> bytes:
-        s = int(self.starts[t])
-        return self.arena[s: s + int(self.lengths[t])].tobytes()
 
     def prune(self, min_count: int) -> None:
         """Forget types seen fewer than `min_count` times (word2vec's ReduceVocab)."""

@@ -45,11 +45,6 @@ def negative_table(counts: np.ndarray, ns_exponent: float = 0.75,
     return cumulative, np.minimum(guide, weights.size - 1).astype(np.int32)
 
 
-def sample_negatives_reference(cumulative: np.ndarray, guide: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Vectorised twin of the kernels' draw: rows for uniforms in [0, 1) (for tests and checks)."""
-    return np.searchsorted(cumulative, np.asarray(uniforms, dtype=np.float64), side="right").astype(np.int32)
-
-
 def linear_lr(lr: float, min_lr_ratio: float, progress: float) -> float:
     """Learning rate after `progress` (0..1) of all words of all epochs: linear from lr to lr * min_lr_ratio."""
     progress = min(max(float(progress), 0.0), 1.0)

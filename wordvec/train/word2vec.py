@@ -83,7 +83,7 @@ def _check_inputs(corpus, vocab) -> None:
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
     from .._kernels.rng import thread_seeds
-    from .._kernels.word2vec import cbow_slice, skipgram_slice
+    from .._kernels import word2vec as kernels
     from ..util.memory import check_fits
 
     config = config.validate()
@@ -105,16 +105,13 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
 
+    mode = kernels.CBOW if config.arch == "cbow" else kernels.SKIPGRAM_EXACT if config.exact else kernels.SKIPGRAM
+
     def run_slice(t: int, slices: np.ndarray, lr_a: float, lr_b: float) -> None:
         s0, s1 = int(slices[t]), int(slices[t + 1])
-        if s0 >= s1:
-            return
-        if config.arch == "skipgram":
-            skipgram_slice(w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
-                           config.negative, config.exact, lr_a, lr_b, rng, t, stats)
-        else:
-            cbow_slice(w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
-                       config.negative, lr_a, lr_b, rng, t, stats)
+        if s0 < s1:
+            kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
+                                config.negative, lr_a, lr_b, rng, t, stats)
 
     log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
              config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,

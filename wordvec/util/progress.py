@@ -49,12 +49,6 @@ class _NullBar:
     def set_postfix_str(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def set_postfix(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def set_description_str(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
     def close(self) -> None:
         pass
 

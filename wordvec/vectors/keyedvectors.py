@@ -2,7 +2,7 @@
 
 It holds the matrix (possibly a read-only memory map), the words in row order, a word→row
 index, optional counts and metadata. Unit vectors are derived lazily, once, into a separate
-array: the stored vectors are never modified. The arithmetic lives in wordvec.similarity;
+array: the stored vectors are never modified. The arithmetic lives in wordvec.vectors.similarity;
 this class only translates words to rows and back. numpy only (the query path never
 imports numba).
 """
@@ -241,7 +241,7 @@ class KeyedVectors:
 
     # --- persistence ---------------------------------------------------------------------
     def save(self, path, format: str = "native", context: np.ndarray | None = None) -> None:
-        """Write atomically in ``format`` (see wordvec.formats.save)."""
+        """Write atomically in ``format`` (see wordvec.vectors.formats.save)."""
         from .formats import save
 
         save(self, path, format=format, context=context)
