@@ -236,12 +236,15 @@ def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
 
     with tempfile.TemporaryDirectory(prefix="wordvec-cooccur-", dir=tmp_dir) as spill_dir:
         store = _RunStore(plan["arena_pairs"], Path(spill_dir))
+        runs: list = []
         with Runner(threads, "cooccur", "chunk", len(ranges)) as runner:
             for first in range(0, len(ranges), threads):  # a round: one chunk per thread
                 runs = runner.step(lambda t: count_chunk(first + t, t), min(threads, len(ranges) - first))
                 for run in runs:
                     if run is not None:
                         store.add(*run)
+        del runs  # views of the last round's buffers: the merge below needs their memory more
+        buffers.clear()
         if store.did_spill:
             log.info("co-occurrence runs spilled to disk (%s pairs); merging", f"{store.total:,}")
             store.finish_spill()
