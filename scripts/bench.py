@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib as bl  # noqa: E402
+import benchload  # noqa: E402
 import prepare_bench_data as data  # noqa: E402
 
 DOC = bl.REPO / "docs" / "BENCHMARKS.md"
@@ -69,29 +70,6 @@ scan = time.perf_counter()
 model.build_vocab(corpus_file=sys.argv[1])
 print(json.dumps({"build_vocab_s": time.perf_counter() - scan, "vocab": len(model.wv)}))
 """
-
-LOAD_WORDVEC = """
-import json, sys, time
-start = time.perf_counter()
-import wordvec
-import wordvec.vectors.formats  # the lazy attribute wordvec.load would import it inside the timed call
-imported = time.perf_counter()
-kv = wordvec.load(sys.argv[1])
-loaded = time.perf_counter()
-n = float(kv.vectors[len(kv.vectors) // 2].sum())  # touch one row so a mmap really maps
-print(json.dumps({"import_s": imported - start, "load_s": loaded - imported, "rows": len(kv.vectors)}))
-"""
-
-LOAD_GENSIM = """
-import json, sys, time
-start = time.perf_counter()
-from gensim.models import KeyedVectors
-imported = time.perf_counter()
-kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)
-loaded = time.perf_counter()
-print(json.dumps({"import_s": imported - start, "load_s": loaded - imported, "rows": len(kv.vectors)}))
-"""
-
 
 def count_tokens(path: Path) -> int:
     """Whitespace-separated tokens of a file (`wc -w`, C locale), cached next to it: the
@@ -396,40 +374,6 @@ def bench_glove(args) -> None:
     finish(args, "glove", results)
 
 
-# ---------------------------------------------------------------- loading
-
-
-def bench_load(args) -> None:
-    rows, dim = (5_000, 100) if args.quick else (100_000, 300)
-    binary = data.ensure_random_vectors(rows, dim, Path(args.data))
-    work = Path(args.work) / "load"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    native = work / "random.wv"
-    results = {"bench": "load", "machine": bl.machine_info(), "file": str(binary), "rows": rows, "dim": dim,
-               "runs": []}
-    convert = bl.run_process([*bl.WORDVEC, "-q", "convert", str(binary), str(native), "--to", "native"],
-                             env=bl.thread_env(1))
-    results["convert"] = {"cmd": bl.shell_line(convert.cmd), "wall": convert.wall, "ok": convert.ok,
-                          "error": None if convert.ok else convert.failure()}
-    open(binary, "rb").read()  # warm the page cache: every tool reads from memory
-    tools = [("wordvec.load(word2vec binary)", bl.python_cmd(LOAD_WORDVEC, binary)),
-             ("gensim KeyedVectors.load_word2vec_format(binary=True)", bl.python_cmd(LOAD_GENSIM, binary))]
-    if convert.ok:
-        tools += [("wordvec.load(native folder, mmap)", bl.python_cmd(LOAD_WORDVEC, native)),
-                  ("wordvec similar NATIVE w0000001 (whole process)",
-                   [*bl.WORDVEC, "similar", str(native), "w0000001"])]
-    for rep in range(args.runs):
-        for tool, cmd in tools:
-            run = bl.run_process(cmd, env=bl.thread_env(1), timeout=args.timeout)
-            record = {"tool": tool, "rep": rep, "cmd": bl.shell_line(run.cmd), "wall": run.wall,
-                      "rss": run.peak_rss_mib, "ok": run.ok}
-            if run.ok and run.stdout.strip().startswith("{"):
-                record.update(json.loads(run.stdout.strip().splitlines()[-1]))
-            keep(args, "load", results, record, run, f"load {tool}")
-    finish(args, "load", results)
-
-
 # ---------------------------------------------------------------- command line
 
 
@@ -493,7 +437,7 @@ def merge_results(parts: list[dict]) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
-                "glove": bench_glove, "load": bench_load}
+                "glove": bench_glove, "load": lambda args: benchload.bench_load(args, keep, finish)}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":

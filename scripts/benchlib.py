@@ -534,40 +534,5 @@ def render_glove(res: dict) -> str:
     return "\n".join(out)
 
 
-def render_load(res: dict) -> str:
-    out = ["## Loading vectors (`scripts/bench.py load`)", "", machine_markdown(res["machine"]), "",
-           f"A word2vec binary file of {res['rows']:,} × {res['dim']} random float32 vectors (warm page "
-           "cache). Load times are measured inside a fresh process around the load call alone; the import "
-           "is shown apart. `wordvec similar` is timed as a whole process, start to printed answer.", ""]
-    rows = []
-    groups = _group(res["runs"], "tool")
-    base = _med(_ok(groups.get(("gensim KeyedVectors.load_word2vec_format(binary=True)",), [])), "load_s")
-    for (tool,), group in groups.items():
-        ok = _ok(group)
-        load = _med(ok, "load_s")
-        rows.append([tool, f"{len(ok)}/{len(group)}", fmt_s(_med(ok, "import_s")),
-                     f"{load:.3f} s" if load == load else "–",
-                     fmt_ratio(base / load) if load == load and base == base else "–",
-                     fmt_s(_med(ok, "wall")), fmt_mib(_med(ok, "rss"))])
-    out += [table(["what", "runs", "import", "load call", "speed-up vs gensim", "whole process", "peak RSS"],
-                  rows), ""]
-    med = {tool: _med(_ok(group), key) for (tool,), group in groups.items()
-           for key in ("load_s",) if _ok(group)}
-    w2v = med.get("wordvec.load(word2vec binary)", float("nan"))
-    native = med.get("wordvec.load(native folder, mmap)", float("nan"))
-    similar = _med(_ok(groups.get(("wordvec similar NATIVE w0000001 (whole process)",), [])), "wall")
-    out += [f"Targets: word2vec binary load ≥3× faster than gensim: {base / w2v:.2f}× ({_verdict(base / w2v >= 3)}); "
-            f"native load < 0.1 s: {native:.3f} s ({_verdict(native < 0.1)}); `wordvec similar` < 1 s: "
-            f"{similar:.2f} s ({_verdict(similar < 1)}).", ""]
-    conv = res.get("convert", {})
-    out.append(f"Conversion to native: `{conv.get('cmd')}` took {fmt_s(conv.get('wall', float('nan')))}"
-               + ("" if conv.get("ok") else f" and failed: `{conv.get('error')}`") + ".")
-    out += _failures(res["runs"])
-    out += ["", "```", *sorted({r["cmd"].split(" -c ")[0] + (" -c '<script>' " + r["cmd"].split()[-1]
-                                                           if " -c " in r["cmd"] else "")
-                                for r in res["runs"]}), "```"]
-    return "\n".join(out)
-
-
 RENDERERS = {"word2vec": render_word2vec, "vocab": render_vocab, "singleline": render_vocab,
-             "glove": render_glove, "load": render_load}
+             "glove": render_glove}

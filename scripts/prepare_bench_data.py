@@ -9,6 +9,9 @@ cut after the first N tokens. Every tool then splits on whitespace and sees iden
     prepare_bench_data.py text8 --tokens 10000000  # bench-en.t8.10000000.txt
     prepare_bench_data.py singleline --mb 100      # bench-en.singleline.100mb.txt (no newline at all)
     prepare_bench_data.py vectors --rows 100000 --dim 300   # random word2vec binary file
+    prepare_bench_data.py glove --rows 400000 --dim 300     # real words, random vectors, GloVe text
+    prepare_bench_data.py native --rows 3000000 --dim 300   # real words and phrases, native folder
+    prepare_bench_data.py gensim-copy FOLDER                # the same vectors in gensim's format
 
 Files are written to a temporary name and renamed, so an interrupted run never leaves a
 truncated input behind; an existing file is reused.
@@ -124,6 +127,101 @@ def ensure_random_vectors(rows: int, dim: int, out_dir: Path = DEFAULT_DIR, seed
     return _publish(tmp, final)
 
 
+def real_words(n: int, lowercase: bool, out_dir: Path = DEFAULT_DIR) -> list[str]:
+    """The `n` most frequent whitespace tokens of the decompressed corpus (lowercased or as
+    written), by count then word; past the corpus's distinct tokens, GoogleNews-style phrases
+    joining two frequent words with '_'. Cached as one word per line beside the corpus."""
+    from collections import Counter
+
+    cache = out_dir / f"bench-en.words.{'lower' if lowercase else 'cased'}.txt"
+    if not cache.exists():
+        counts: Counter = Counter()
+        with open(ensure_raw(out_dir), encoding="utf-8", errors="replace") as src:
+            for line in src:
+                counts.update((line.lower() if lowercase else line).split())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text("".join(f"{w}\n" for w, _ in ranked), encoding="utf-8")
+        _publish(tmp, cache)
+    words = cache.read_text(encoding="utf-8").split("\n")[:-1][:n]
+    seen, common = set(words), words[:4000]
+    i = 0
+    while len(words) < n:
+        phrase = f"{common[i % len(common)]}_{common[i // len(common) % len(common)]}"
+        i += 1
+        if phrase not in seen:
+            seen.add(phrase)
+            words.append(phrase)
+    return words
+
+
+def ensure_glove_text(rows: int, dim: int, out_dir: Path = DEFAULT_DIR, seed: int = 0) -> Path:
+    """GloVe text (no header) of the `rows` most frequent lowercase words with random vectors
+    written to 5 significant digits, as Stanford's published files are (400k x 300: ~1.1 GB)."""
+    import numpy as np
+
+    final = out_dir / f"random.glove.{rows}x{dim}.txt"
+    if final.exists():
+        return final
+    words = real_words(rows, lowercase=True, out_dir=out_dir)
+    rng = np.random.default_rng(seed)
+    tmp = final.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as dst:
+        for start in range(0, rows, 10_000):
+            block = (0.4 * rng.standard_normal((min(10_000, rows - start), dim))).astype(np.float32)
+            dst.write("".join(f"{w} " + " ".join(map("{:.5g}".format, row)) + "\n"
+                              for w, row in zip(words[start:start + len(block)], block.tolist())))
+    return _publish(tmp, final)
+
+
+def ensure_native_folder(rows: int, dim: int, out_dir: Path = DEFAULT_DIR, seed: int = 0) -> Path:
+    """A wordvec native folder (saved by wordvec itself) of `rows` case-preserved real words and
+    phrases (GoogleNews-like) with random vectors; 3M x 300 is 3.6 GB."""
+    import shutil
+
+    import numpy as np
+
+    from wordvec.vectors.formats import save
+    from wordvec.vectors.keyedvectors import KeyedVectors
+
+    final = out_dir / f"random.native.{rows}x{dim}.wv"
+    if final.exists():
+        return final
+    words = real_words(rows, lowercase=False, out_dir=out_dir)
+    scratch = out_dir / f"random.native.{rows}x{dim}.scratch.npy"
+    matrix = np.lib.format.open_memmap(scratch, mode="w+", dtype=np.float32, shape=(rows, dim))
+    rng = np.random.default_rng(seed)
+    for start in range(0, rows, 100_000):
+        matrix[start:start + 100_000] = rng.standard_normal((min(100_000, rows - start), dim), dtype=np.float32)
+    matrix.flush()
+    del matrix
+    tmp = final.with_suffix(".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    save(KeyedVectors(np.load(scratch, mmap_mode="r"), words), tmp)
+    scratch.unlink()
+    return _publish(tmp, final)
+
+
+def ensure_gensim_copy(folder: Path) -> Path:
+    """The same vectors in gensim's own format (KeyedVectors.save: a pickle plus .npy arrays),
+    for gensim's fastest load, KeyedVectors.load(mmap='r')."""
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    final = folder.with_suffix(".gensim.kv")
+    if final.exists():
+        return final
+    words = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    kv = KeyedVectors(vector_size=int(np.load(folder / "vectors.npy", mmap_mode="r").shape[1]))
+    kv.index_to_key = [line.rsplit(" ", 1)[0] for line in words]
+    kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
+    kv.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+    tmp = final.with_name(final.name + ".tmp")
+    kv.save(str(tmp))
+    Path(str(tmp) + ".vectors.npy").rename(str(final) + ".vectors.npy")
+    return _publish(tmp, final)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_DIR, help="output folder [%(default)s]")
@@ -137,6 +235,14 @@ def main(argv: list[str] | None = None) -> None:
     vectors = sub.add_parser("vectors", help="random word2vec binary vectors")
     vectors.add_argument("--rows", type=int, default=100_000)
     vectors.add_argument("--dim", type=int, default=300)
+    glove = sub.add_parser("glove", help="GloVe text of real words with random vectors")
+    glove.add_argument("--rows", type=int, default=400_000)
+    glove.add_argument("--dim", type=int, default=300)
+    native = sub.add_parser("native", help="a native folder of real words and phrases, random vectors")
+    native.add_argument("--rows", type=int, default=3_000_000)
+    native.add_argument("--dim", type=int, default=300)
+    copy = sub.add_parser("gensim-copy", help="a native folder's vectors in gensim's own format")
+    copy.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
     if args.what == "raw":
         path = ensure_raw(args.out, args.source)
@@ -144,6 +250,12 @@ def main(argv: list[str] | None = None) -> None:
         path = ensure_text8(args.tokens, args.out, args.source)
     elif args.what == "singleline":
         path = ensure_singleline(args.mb, args.out, args.source)
+    elif args.what == "glove":
+        path = ensure_glove_text(args.rows, args.dim, args.out)
+    elif args.what == "native":
+        path = ensure_native_folder(args.rows, args.dim, args.out)
+    elif args.what == "gensim-copy":
+        path = ensure_gensim_copy(args.folder)
     else:
         path = ensure_random_vectors(args.rows, args.dim, args.out)
     print(path)

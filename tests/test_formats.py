@@ -55,7 +55,8 @@ def test_round_trip(kv, tmp_path, fmt):
 def test_native_folder_layout_and_meta(kv, tmp_path):
     path = tmp_path / "any-name"
     save(kv, path, context=kv.vectors * 2)
-    assert sorted(os.listdir(path)) == ["context.npy", "meta.json", "vectors.npy", "vocab.txt"]
+    assert sorted(os.listdir(path)) == ["context.npy", "meta.json", "norms.npy", "vectors.npy", "vocab.index.npy",
+                                       "vocab.txt"]
     meta = json.loads((path / "meta.json").read_text())
     assert meta["format"] == "wordvec-vectors" and meta["version"] == 1
     assert (meta["dim"], meta["count"], meta["trainer"]) == (7, 50, "test")
@@ -326,3 +327,13 @@ def test_glove_format_skips_a_header_line(tmp_path):
         load(path)
     kv = load(path, format="glove")
     assert kv.words == ["a", "b", "<unk>"] and kv.vectors.tolist() == [[1, 2], [3, 4], [2, 3]]
+
+
+@pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove"])
+def test_truncated_compressed_vectors_are_one_clear_error(kv, tmp_path, fmt):
+    save(kv, tmp_path / "v", format=fmt)
+    packed = gzip.compress((tmp_path / "v").read_bytes())
+    for cut in (2, len(packed) // 2):
+        (tmp_path / "v.gz").write_bytes(packed[:cut])
+        with pytest.raises(FormatError, match="v.gz: the compressed file is truncated"):
+            load(tmp_path / "v.gz", format=fmt)

@@ -60,7 +60,7 @@ def _seed_files() -> dict[str, bytes]:
             save(kv, folder / name, format=fmt)
             seeds[fmt] = (folder / name).read_bytes()
         save(kv, folder / "v.wv")
-        for name in ("meta.json", "vectors.npy", "vocab.txt"):
+        for name in ("meta.json", "vectors.npy", "vocab.txt", "norms.npy", "vocab.index.npy"):
             seeds["native/" + name] = (folder / "v.wv" / name).read_bytes()
         return seeds
     finally:
@@ -125,6 +125,7 @@ def _load_or_refuse(path: Path, fmt: str | None, **kwargs) -> None:
         assert np.isfinite(kv.vectors).all()
     if kwargs.get("limit"):
         assert len(kv) <= kwargs["limit"]
+    assert kv.word(len(kv) - 1) in kv  # the last word is found (through a native folder's index)
     kv.most_similar(kv.words[0], topn=2)  # a loaded file can be queried
 
 
@@ -149,7 +150,7 @@ def test_vectors_reader_never_crashes(fmt, scratch):
 
 def test_native_reader_never_crashes(scratch):
     folder = scratch / "fuzz.wv"
-    names = ("meta.json", "vectors.npy", "vocab.txt")
+    names = ("meta.json", "vectors.npy", "vocab.txt", "norms.npy", "vocab.index.npy")
 
     @FUZZ
     @given(which=st.sampled_from(names), data=st.data(), limit=st.sampled_from([None, 2]))
@@ -179,7 +180,7 @@ def test_native_meta_with_wrong_types_is_refused(scratch):
         _count("native-meta")
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
-        for name in ("vectors.npy", "vocab.txt"):
+        for name in ("vectors.npy", "vocab.txt", "norms.npy", "vocab.index.npy"):
             (folder / name).write_bytes(SEEDS["native/" + name])
         meta = json.loads(SEEDS["native/meta.json"])
         if drop:

@@ -45,3 +45,15 @@ class NpyAppender:
                 raise RuntimeError(f"{self.path}: .npy header changed size")
         finally:
             self.file.close()
+
+
+def write_array(path: str | Path, array: np.ndarray, rows_per_write: int) -> None:
+    """A .npy file written through Python's file object, `rows_per_write` rows at a time.
+
+    Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
+    at close is not reported, so a full disk could leave a silently truncated file.
+    """
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(array))
+        for start in range(0, array.shape[0], rows_per_write):
+            f.write(memoryview(np.ascontiguousarray(array[start:start + rows_per_write])).cast("B"))

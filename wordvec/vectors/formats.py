@@ -19,23 +19,22 @@ from pathlib import Path
 
 import numpy as np
 
-from ..util.atomic import atomic_dir, atomic_file
 from ..config import canonical_format
 from ..errors import FormatError, WordvecError
 from ..text.inputs import compression_of
+from . import sidecars
 from .keyedvectors import KeyedVectors
+from .textreader import BOM, header_of, load_text
+from .wordtable import PackedWords, open_index
 from ..util.memory import check_fits
+from ..util.npyfile import write_array
 from ..util.progress import log
 from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
 
 NATIVE_FORMAT = "wordvec-vectors"
 NATIVE_VERSION = 1
 
-_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 _ASCII_SPACE = re.compile(f"[{ASCII_WHITESPACE}]")
-_MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
-_MAX_ROWS = 1 << 40
-_ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
 _WRITE_BLOCK_BYTES = 1 << 20  # float32 bytes formatted per write: a save adds little to a trainer's peak
 
 
@@ -63,15 +62,6 @@ def _is_number(token: bytes) -> bool:
         return False
 
 
-def _header(line: bytes) -> tuple[int, int] | None:
-    """(V, D) if the line is a word2vec header ``V D``, else None."""
-    fields = line.split()
-    if len(fields) == 2 and fields[0].isdigit() and fields[1].isdigit() and 0 < int(fields[1]) <= _MAX_DIM \
-            and int(fields[0]) < _MAX_ROWS:
-        return int(fields[0]), int(fields[1])
-    return None
-
-
 def sniff(path: str | os.PathLike) -> str:
     """Guess the format of ``path``: native, word2vec, word2vec-binary or glove."""
     path = Path(path)
@@ -85,8 +75,8 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
-    first, _, rest = head.removeprefix(_BOM).partition(b"\n")
-    header = _header(first)
+    first, _, rest = head.removeprefix(BOM).partition(b"\n")
+    header = header_of(first)
     if header is not None:
         second = rest.split(b"\n", 1)[0].split()
         text_row = len(second) == header[1] + 1 and all(_is_number(t) for t in second[1:])
@@ -111,30 +101,50 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
         path = path.parent
     if limit is not None and limit < 1:
         raise WordvecError(f"limit must be at least 1, not {limit}")
-    fmt = canonical_format(format) or sniff(path)
-    if fmt == "native":
-        kv = _load_native(path, limit, mmap)
-    elif fmt == "word2vec-binary":
-        kv = _load_word2vec_binary(path, limit)
-    else:
-        kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
+    try:
+        fmt = canonical_format(format) or sniff(path)
+        if fmt == "native":
+            kv = _load_native(path, limit, mmap)
+        elif fmt == "word2vec-binary":
+            kv = _load_word2vec_binary(path, limit)
+        else:
+            kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
+    except (EOFError, OSError) as exc:
+        raise _read_failure(path, exc) from None
+    except Exception as exc:  # zlib.error and lzma.LZMAError: their modules load only when used
+        if type(exc).__module__ in ("zlib", "_lzma"):
+            raise _read_failure(path, exc) from None
+        raise
     _check_finite(kv, path, allow_nonfinite)
     kv.source = {"path": str(path), "format": fmt}
     return kv
 
 
+def _read_failure(path: Path, exc: Exception) -> FormatError:
+    """One line for a file that breaks while being read (a truncated or corrupt archive)."""
+    if isinstance(exc, EOFError):
+        return FormatError(f"{path}: the compressed file is truncated ({exc})")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return FormatError(f"{path}: cannot read it ({reason})")
+
+
 def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 65536) -> None:
     bad = []
-    for start in range(0, len(kv), chunk_rows):
-        block = kv.vectors[start:start + chunk_rows]
-        with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite values may overflow
-            fast_sum = block.sum()
-        if not np.isfinite(fast_sum):  # fast pass (overflow only triggers the exact check)
-            rows = np.nonzero(~np.isfinite(block).all(axis=1))[0]
-            bad.extend((rows + start).tolist())
+    if kv.stored_norms is not None:  # a row with NaN or inf has a non-finite norm: check only those
+        suspects = np.flatnonzero(~np.isfinite(kv.stored_norms))
+        if len(suspects):
+            bad = suspects[~np.isfinite(np.asarray(kv.vectors[suspects])).all(axis=1)].tolist()
+    else:
+        for start in range(0, len(kv), chunk_rows):
+            block = kv.vectors[start:start + chunk_rows]
+            with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite values may overflow
+                fast_sum = block.sum()
+            if not np.isfinite(fast_sum):  # fast pass (overflow only triggers the exact check)
+                rows = np.nonzero(~np.isfinite(block).all(axis=1))[0]
+                bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.word(bad[0])!r})"
     if not allow:
         raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
@@ -154,12 +164,22 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
     if (count, dim) != vectors.shape:
         raise FormatError(f"{path}: meta.json says {count} × {dim} but vectors.npy is "
                           f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
-    words, counts = read_word_counts(path / "vocab.txt", limit)
-    if len(words) != (count if limit is None else min(limit, count)):
-        raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+    rows = count if limit is None else min(limit, count)
+
+    def read_all() -> tuple[list[str], np.ndarray]:
+        words, counts = read_word_counts(path / "vocab.txt", limit)
+        if len(words) != rows:
+            raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+        return words, counts
+
+    table = open_index(path, count, rows, read_all)  # None: no index, or vocab.txt changed
+    counts = None
+    if table is None:
+        table, counts = read_all()
+        counts = counts if counts.any() else None
     if limit is not None:
         vectors = vectors[:limit]
-    return KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+    return KeyedVectors(vectors, table, counts, meta, norms=sidecars.stored_norms(path, vectors))
 
 
 def read_native_meta(path: Path) -> dict:
@@ -203,7 +223,7 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
     buf = _map_file(path)
     end = buf.find(b"\n")
-    header = _header(buf[:end]) if end > 0 else None
+    header = header_of(buf[:end]) if end > 0 else None
     if header is None:
         raise FormatError(f"{path}: the first line is not a word2vec header 'count dim'")
     count, dim = header
@@ -250,77 +270,12 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     return KeyedVectors(vectors, decode_words(raw, path))
 
 
-def _parse_rows(lines: list[bytes], dim: int, path: Path, first_line: int) -> np.ndarray:
-    """Parse ``D`` numbers per line (already stripped of the word) in one numpy call."""
-    try:
-        values = np.fromstring(b" ".join(lines).decode("ascii"), dtype=np.float32, sep=" ")
-    except (ValueError, UnicodeDecodeError):
-        values = np.empty(0, np.float32)
-    if values.size == len(lines) * dim:
-        return values.reshape(len(lines), dim)
-    for i, line in enumerate(lines):  # slow path, only to name the damaged line
-        for token in line.split():
-            if not _is_number(token):
-                raise FormatError(f"{path}: line {first_line + i}: {token[:40]!r} is not a number")
-    raise FormatError(f"{path}: could not parse the numbers near line {first_line}")
-
-
 def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
-    """word2vec text (``V D`` header), fastText .vec (the same) or GloVe text (no header; a
-    ``V D`` first line, as Stanford GloVe writes with -write-header 1, is skipped)."""
-    count = dim = None
-    skipped_header = False
-    raw, blocks, pending, pending_start = [], [], [], 1
-    with _open_binary(path) as f:
-        line_no = 0
-        for line in f:
-            line_no += 1
-            line = line.rstrip() if line_no > 1 else line.removeprefix(_BOM).rstrip()
-            if not line:
-                continue
-            if has_header and count is None:
-                header = _header(line)
-                if header is None:
-                    raise FormatError(f"{path}: line 1 is not a word2vec header 'count dim' (is it GloVe "
-                                      "text? pass --format glove)")
-                count, dim = header
-                rows = count if limit is None else min(limit, count)
-                check_fits(4 * rows * dim, f"{path}: {rows:,} vectors x {dim} dims",
-                           "pass --limit N to read only the first N rows")
-                continue
-            if not has_header and dim is None and not skipped_header and _header(line) is not None:
-                skipped_header = True  # a 'count dim' line over GloVe text (glove -write-header 1): ignored
-                continue
-            if b"\t" in line:
-                line = line.replace(b"\t", b" ")
-            word, _, numbers = line.partition(b" ")
-            if dim is None:
-                dim = len(numbers.split())
-                if dim == 0:
-                    raise FormatError(f"{path}: line {line_no} has a word but no numbers")
-            if numbers.count(b" ") + 1 != dim:  # cheap count; exact split only when spacing is odd
-                found = len(numbers.split())
-                if found != dim:
-                    raise FormatError(f"{path}: line {line_no} has {found} numbers, expected {dim}")
-                numbers = b" ".join(numbers.split())
-            if not pending:
-                pending_start = line_no
-            raw.append(word)
-            pending.append(numbers)
-            if len(pending) == _ROWS_PER_BLOCK:
-                blocks.append(_parse_rows(pending, dim, path, pending_start))
-                pending = []
-            if limit is not None and len(raw) >= limit:
-                break
-    if pending:
-        blocks.append(_parse_rows(pending, dim, path, pending_start))
-    if not raw:
-        raise FormatError(f"{path}: no vectors found")
-    if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
-        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
-                          "fix the first line or pass --format glove to ignore it")
-    vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
-    return KeyedVectors(vectors, decode_words(raw, path))
+    """Text vectors; the words stay packed in one buffer until a caller wants them all."""
+    vectors, packed, offsets = load_text(path, limit, has_header)
+    every = lambda: (packed.decode("utf-8").split("\n")[:-1], None)  # noqa: E731
+    return KeyedVectors(vectors, PackedWords(packed, offsets, len(vectors), every, source=str(path),
+                                                counted=False))
 
 
 # --- saving --------------------------------------------------------------------------------
@@ -342,6 +297,8 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     if fmt == "native":
         _save_native(kv, path, context)
         return
+    from ..util.atomic import atomic_file  # saving only: keeps shutil and tempfile off the query path
+
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
@@ -360,17 +317,9 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
 
 
 def _write_npy(path: Path, matrix: np.ndarray) -> None:
-    """A float32 .npy file written through Python's file object, block by block.
-
-    Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
-    at close is not reported, so a full disk could leave a silently truncated file.
-    """
+    """A float32 .npy file written block by block (see util.npyfile.write_array)."""
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-    with open(path, "wb") as f:
-        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
-        step = _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
-        for start in range(0, matrix.shape[0], step):
-            f.write(memoryview(np.ascontiguousarray(matrix[start:start + step])).cast("B"))
+    write_array(path, matrix, _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1))
 
 
 def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
@@ -385,12 +334,16 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
                  "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
                  "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
     counts = kv.counts if kv.counts is not None else np.zeros(len(kv), dtype=np.int64)
+    from ..util.atomic import atomic_dir
+
     with atomic_dir(path) as tmp:
         _write_npy(tmp / "vectors.npy", kv.vectors)
         if context is not None:
             _write_npy(tmp / "context.npy", context)
-        with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
-            f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
+        vocab = "".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())).encode("utf-8")
+        with open(tmp / "vocab.txt", "wb") as f:
+            f.write(vocab)
+        sidecars.write(tmp, kv, vocab, _write_npy)
         with open(tmp / "meta.json", "w", encoding="utf-8") as f:
             json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
             f.write("\n")

@@ -9,13 +9,13 @@ imports numba).
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Sequence, Union
 
 import numpy as np
 
 from . import similarity as sim
 from ..errors import WordvecError
+from .wordtable import ListWords, PackedWords
 
 Term = Union[str, np.ndarray]
 METHODS = ("3cosadd", "3cosmul")
@@ -40,34 +40,36 @@ class KeyedVectors:
     meta: free-form dict saved as meta.json by the native format.
     """
 
-    def __init__(self, vectors: np.ndarray, words: list[str], counts: np.ndarray | None = None,
-                 meta: dict | None = None):
+    def __init__(self, vectors: np.ndarray, words: list[str] | ListWords | PackedWords,
+                 counts: np.ndarray | None = None, meta: dict | None = None,
+                 norms: np.ndarray | None = None):
         if not isinstance(vectors, np.ndarray) or vectors.dtype != np.float32:
             vectors = np.asarray(vectors, dtype=np.float32)
         if vectors.ndim != 2:
             raise WordvecError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
-        words = list(words)
-        if len(words) != vectors.shape[0]:
-            raise WordvecError(f"{len(words)} words for {vectors.shape[0]} vector rows")
+        table = words if isinstance(words, (ListWords, PackedWords)) else ListWords(list(words))
+        if len(table) != vectors.shape[0]:
+            raise WordvecError(f"{len(table)} words for {vectors.shape[0]} vector rows")
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
-            if counts.shape != (len(words),):
-                raise WordvecError(f"counts has shape {counts.shape}, expected ({len(words)},)")
+            if counts.shape != (len(table),):
+                raise WordvecError(f"counts has shape {counts.shape}, expected ({len(table)},)")
         self.vectors = vectors
-        self.words = words
-        self.counts = counts
+        self.table = table
+        self._counts = counts
+        self._counts_read = False  # a native folder's counts are read from vocab.txt on first use
         self.meta = dict(meta or {})
         self.source: dict | None = None  # {"path", "format"} when loaded from a file
-        self._index: dict[str, int] | None = None
+        self._norms = norms  # ||v|| per row when known in advance (a native folder's norms.npy)
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
 
     # --- container protocol -------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.table)
 
     def __contains__(self, word: object) -> bool:
-        return word in self.index
+        return isinstance(word, str) and self.table.find(word) >= 0
 
     def __getitem__(self, word: str | Sequence[str]) -> np.ndarray:
         """A copy of the word's vector ([D]), or of several words' vectors ([n, D]) for a list."""
@@ -90,18 +92,39 @@ class KeyedVectors:
 
     # --- lazily derived data -------------------------------------------------------------
     @property
+    def words(self) -> list[str]:
+        """Every word in row order (a native folder decodes its vocab.txt on first use)."""
+        return self.table.as_list()
+
+    def word(self, row: int) -> str:
+        """The word of one row, without decoding the others."""
+        return self.table.word(row)
+
+    @property
+    def counts(self) -> np.ndarray | None:
+        """int64 corpus counts per row, or None when unknown (all zero in a native folder)."""
+        if self._counts is None and isinstance(self.table, PackedWords) and not self._counts_read:
+            self._counts_read = True
+            counts = self.table.counts()
+            self._counts = counts if counts is not None and counts.any() else None
+        return self._counts
+
+    @property
+    def stored_norms(self) -> np.ndarray | None:
+        """||v|| per row when given at construction (a native folder's norms.npy), else None."""
+        return self._norms
+
+    @property
     def index(self) -> dict[str, int]:
-        """word → row, built on first use (first occurrence wins for duplicated words)."""
-        if self._index is None:
-            words = self.words
-            self._index = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
-        return self._index
+        """word → row as a dict, built on first use (first occurrence wins for duplicated words)."""
+        return self.table.index
 
     @property
     def inv_norms(self) -> np.ndarray:
-        """1/||v|| per row (0 for zero rows), computed once."""
+        """1/||v|| per row (0 for zero rows), computed once (or read from a native folder)."""
         if self._inv_norms is None:
-            self._inv_norms = sim.inverse_norms(self.vectors)
+            self._inv_norms = sim.invert_norms(self._norms) if self._norms is not None \
+                else sim.inverse_norms(self.vectors)
         return self._inv_norms
 
     @property
@@ -114,23 +137,26 @@ class KeyedVectors:
     # --- word ↔ row ----------------------------------------------------------------------
     def row(self, word: str) -> int:
         """The row of ``word``; UnknownWordError naming it (with suggestions) if absent."""
-        try:
-            return self.index[word]
-        except KeyError:
-            raise self.unknown([word]) from None
+        found = self.table.find(word) if isinstance(word, str) else -1
+        if found < 0:
+            raise self.unknown([word])
+        return found
 
     def rows(self, words: Iterable[str]) -> np.ndarray:
         words = list(words)
-        missing = [w for w in words if w not in self.index]
+        found = [self.table.find(w) if isinstance(w, str) else -1 for w in words]
+        missing = [w for w, r in zip(words, found) if r < 0]
         if missing:
             raise self.unknown(missing)
-        return np.array([self.index[w] for w in words], dtype=np.int64)
+        return np.array(found, dtype=np.int64)
 
     def suggestions(self, word: str, n: int = 3, pool: int = 30000) -> list[str]:
         """Close words: case variants first, then difflib over the ``pool`` first rows."""
+        import difflib  # only when a word is unknown
+
         found = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word.title()))
-                 if v in self.index and v != word]
-        close = difflib.get_close_matches(word, self.words[:pool], n=n, cutoff=0.75)
+                 if v in self and v != word]
+        close = difflib.get_close_matches(word, self.table.slice(0, pool), n=n, cutoff=0.75)
         return list(dict.fromkeys(found + close))[:n]
 
     def unknown(self, words: Sequence[str]) -> UnknownWordError:
@@ -172,7 +198,7 @@ class KeyedVectors:
 
     def _answer(self, scores: np.ndarray, topn: int, exclude: list[list[int]]) -> list[list[tuple[str, float]]]:
         best, values = sim.top_k(scores, topn, exclude)
-        return [[(self.words[i], float(v)) for i, v in zip(b, s) if v > -np.inf]
+        return [[(self.table.word(i), float(v)) for i, v in zip(b, s) if v > -np.inf]
                 for b, s in zip(best, values)]
 
     def most_similar(self, positive: Term | Sequence[Term] | None = None,
@@ -188,7 +214,7 @@ class KeyedVectors:
             raise WordvecError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
         every = [t for terms in (positive, negative) if terms is not None
                  for t in ([terms] if isinstance(terms, (str, np.ndarray)) else terms)]
-        missing = [t for t in every if isinstance(t, str) and t not in self.index]
+        missing = [t for t in every if isinstance(t, str) and t not in self]
         if missing:  # name every unknown word at once, positive or negative
             raise self.unknown(missing)
         pos, pos_rows = self._terms(positive)

@@ -15,19 +15,27 @@ import numpy as np
 COSMUL_EPSILON = 1e-6
 
 
-def inverse_norms(vectors: np.ndarray, chunk_rows: int = 65536) -> np.ndarray:
-    """1 / ||row|| for every row as float32 (0 for all-zero rows, so their cosine is 0).
-
-    Works in chunks so a memory-mapped matrix is read once without a full float64 copy.
-    """
+def row_norms(vectors: np.ndarray, chunk_rows: int = 65536) -> np.ndarray:
+    """||row|| for every row as float32, in chunks so a memory-mapped matrix is read once
+    without a full float64 copy (native folders store the result as norms.npy)."""
     out = np.empty(len(vectors), dtype=np.float32)
     for start in range(0, len(vectors), chunk_rows):
         block = np.asarray(vectors[start:start + chunk_rows], dtype=np.float32)
-        norms = np.sqrt(np.einsum("ij,ij->i", block, block, dtype=np.float32))
-        with np.errstate(divide="ignore"):
-            inv = np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1), 0)
-        out[start:start + len(block)] = inv
+        out[start:start + len(block)] = np.sqrt(np.einsum("ij,ij->i", block, block, dtype=np.float32))
     return out
+
+
+def invert_norms(norms: np.ndarray) -> np.ndarray:
+    """1 / norm as float32, 0 for zero rows (so their cosine is 0)."""
+    norms = np.asarray(norms, dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        return np.where(norms > 0, np.float32(1) / np.where(norms > 0, norms, np.float32(1)),
+                        np.float32(0)).astype(np.float32)
+
+
+def inverse_norms(vectors: np.ndarray, chunk_rows: int = 65536) -> np.ndarray:
+    """1 / ||row|| for every row as float32 (0 for all-zero rows)."""
+    return invert_norms(row_norms(vectors, chunk_rows))
 
 
 def unit_rows(vectors: np.ndarray, inv_norms: np.ndarray) -> np.ndarray:
