@@ -37,7 +37,7 @@ def test_permutation_is_a_bijection_and_matches_its_twin(n):
 
 
 def test_epoch_kernel_matches_numpy_reference():
-    from wordvec._kernels.glove import entry_targets, glove_slice
+    from wordvec._kernels.glove import glove_slice, log_values
     from wordvec.train.glove import GRAD_CLIP, GloVeState
 
     rng = np.random.default_rng(3)
@@ -49,12 +49,13 @@ def test_epoch_kernel_matches_numpy_reference():
     # a large learning rate makes the clipping and AdaGrad accumulation matter
     lr, x_max, alpha = 0.5, 10.0, 0.75
     twin = [a.astype(np.float64) for a in state.arrays()]
-    log_x, weight = np.empty(n, np.float32), np.empty(n, np.float32)
-    entry_targets(vals, x_max, alpha, log_x, weight)
+    log_x = vals.copy()
+    log_values(log_x)
     np.testing.assert_allclose(log_x, np.log(vals.astype(np.float64)), rtol=1e-6)
     bits = (n - 1).bit_length()
     for epoch in range(3):
-        cost = glove_slice(rows, cols, log_x, weight, 0, n, bits, 11 + epoch, 7, *state.arrays(), lr, GRAD_CLIP)
+        cost = glove_slice(rows, cols, log_x, 0, n, bits, 11 + epoch, 7, *state.arrays(), lr, GRAD_CLIP,
+                           np.log(x_max), alpha)
         order = [reference.permuted_index(p, n, bits, 11 + epoch, 7) for p in range(n)]
         expected = reference.glove_epoch(rows, cols, vals, order, *twin, lr, x_max, alpha)
         assert cost == pytest.approx(expected, rel=1e-4)
@@ -70,7 +71,7 @@ def test_clipping_bounds_the_step():
     state.c[:] = 1e4  # f * diff * c far beyond the clip value
     before = state.w.copy()
     glove_slice(np.array([0], np.int32), np.array([1], np.int32), np.array([0.0], np.float32),
-                np.array([1.0], np.float32), 0, 1, 1, 0, 0, *state.arrays(), 0.05, 100.0)
+                0, 1, 1, 0, 0, *state.arrays(), 0.05, 100.0, 0.0, 0.75)  # log X = log x_max: f = 1
     # step = clip(g, 100) * lr / sqrt(1) = 5 per component
     np.testing.assert_allclose(np.abs(before[0] - state.w[0]), 5.0, rtol=1e-5)
 

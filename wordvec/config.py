@@ -83,7 +83,8 @@ def _seed() -> Any:
 
 
 def _memory() -> Any:
-    return setting(None, "GiB for co-occurrence counting; runs beyond it spill to temporary files.",
+    return setting(None, "At most this many GiB for co-occurrence counting (less when more would not be "
+                         "faster); runs beyond it spill to temporary files.",
                    default_text="a quarter of RAM")
 
 

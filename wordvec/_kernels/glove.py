@@ -1,7 +1,8 @@
 """GloVe's AdaGrad epoch over the non-zero co-occurrences, one thread's share at a time.
 
 For an entry (i, j, x) the model predicts log x by w_i . c_j + b_i + b~_j; the cost is
-0.5 * f(x) * diff^2 with f(x) = min(1, (x / x_max)^alpha). The update follows Stanford
+0.5 * f(x) * diff^2 with f(x) = min(1, (x / x_max)^alpha). An entry is stored as 12 bytes
+(i, j, log x): f(x) is recomputed at each visit as exp(alpha * (log x - log x_max)). The update follows Stanford
 GloVe's glove.c: per component, g = clip(f * diff * other, +-clip) * lr; the step is
 g / sqrt(G) with G (initialised to 1) accumulating g^2 *after* the step; word and context
 vectors both step from their old values; the biases step by f * diff / sqrt(G_b) (glove.c
@@ -48,30 +49,35 @@ def permuted_index(p, n, bits, key1, key2):
 
 
 @njit(cache=True, nogil=True, fastmath=_FASTMATH, error_model="numpy")
-def glove_slice(rows, cols, log_x, weight, first, last, bits, key1, key2,
-                w, c, bw, bc, gw, gc, gbw, gbc, lr, clip):
+def glove_slice(rows, cols, log_x, first, last, bits, key1, key2,
+                w, c, bw, bc, gw, gc, gbw, gbc, lr, clip, log_x_max, alpha):
     """Train on epoch positions [first, last); returns the summed cost (float64).
 
-    rows, cols: int32 [N] word and context ids; log_x: float32 [N] log X_ij; weight: float32
-    [N] f(X_ij). w, c: float32 [V, D] word and context vectors; bw, bc: float32 [V] biases;
-    gw, gc, gbw, gbc: their AdaGrad sums of squared steps (same shapes), updated in place.
-    Returns NaN as soon as an entry's error is not finite (the caller stops training).
+    rows, cols: int32 [N] word and context ids; log_x: float32 [N] log X_ij. w, c: float32
+    [V, D] word and context vectors; bw, bc: float32 [V] biases; gw, gc, gbw, gbc: their
+    AdaGrad sums of squared steps (same shapes), updated in place. log_x_max, alpha: the
+    weighting f. Returns NaN as soon as an entry's error is not finite (the caller stops).
     """
     n = rows.shape[0]
     dim = w.shape[1]
     lr32 = np.float32(lr)
     clip32 = np.float32(clip)
+    log_x_max32 = np.float32(log_x_max)
+    alpha32 = np.float32(alpha)
     cost = 0.0
     for p in range(first, last):
         e = permuted_index(p, n, bits, key1, key2)
         i = rows[e]
         j = cols[e]
+        target = log_x[e]
+        # f(X_ij) = min(1, (X_ij / x_max)^alpha), from the logarithm
+        weight = np.float32(1.0) if target >= log_x_max32 else np.exp(alpha32 * (target - log_x_max32))
         # prediction error of log X_ij
         dot = np.float32(0.0)
         for d in range(dim):
             dot += w[i, d] * c[j, d]
-        diff = dot + bw[i] + bc[j] - log_x[e]
-        fdiff = weight[e] * diff
+        diff = dot + bw[i] + bc[j] - target
+        fdiff = weight * diff
         if not (np.isfinite(diff) and np.isfinite(fdiff)):
             return np.nan
         cost += 0.5 * np.float64(fdiff) * np.float64(diff)
@@ -94,9 +100,7 @@ def glove_slice(rows, cols, log_x, weight, first, last, bits, key1, key2,
 
 
 @njit(cache=True, nogil=True, fastmath=_FASTMATH, error_model="numpy")
-def entry_targets(vals, x_max, alpha, log_x, weight):
-    """Per entry, once per training: log X_ij and f(X_ij) = min(1, (X_ij / x_max)^alpha)."""
+def log_values(vals):
+    """In place, once per training: X_ij becomes log X_ij, the target (float32 [N])."""
     for e in range(vals.shape[0]):
-        x = np.float64(vals[e])
-        log_x[e] = np.float32(np.log(x))
-        weight[e] = np.float32(1.0 if x > x_max else (x / x_max) ** alpha)
+        vals[e] = np.float32(np.log(np.float64(vals[e])))

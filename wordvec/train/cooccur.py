@@ -34,6 +34,13 @@ FORMAT_VERSION = 1
 MIN_BUDGET = 16 * 2**20
 _BUFFER_SHARE = 0.35      # per-thread key buffers (key + scratch: 16 bytes per pair)
 _ARENA_SHARE = 0.5        # in-memory runs (key + float64 sum: 16 bytes per pair)
+# Caps on those shares: past them counting is no faster (20M tokens, window 10, 2 threads:
+# about 21 s with 16M-pair buffers, a 16M-entry arena and 8M-entry merge windows, as with the
+# 47M / 134M / 77M a 4 GiB budget gives), while the memory would only raise the run's peak.
+# A larger corpus spills more runs and merges them through smaller windows.
+_BUFFER_CAP = 1 << 24     # pairs in one thread's buffer (256 MiB with its scratch)
+_ARENA_CAP = 1 << 24      # run entries kept in memory before spilling (256 MiB)
+_MERGE_CAP = 1 << 23      # spilled entries read at once while merging (28 bytes each: 224 MiB)
 _MERGE_CHUNK = 1 << 20    # entries per merge call when streaming to files
 _MIN_WINDOW = 4096        # smallest per-run read window when merging spilled runs
 
@@ -166,13 +173,13 @@ def plan_counting(corpus, window: int, symmetric: bool, budget: int, threads: in
     pairs = pairs_per_sentence(np.asarray(corpus.offsets), window, symmetric)
     total = int(pairs.sum())
     longest = int(pairs.max()) if len(pairs) else 0
-    buffer_pairs = int(budget * _BUFFER_SHARE) // (16 * threads)
+    buffer_pairs = min(int(budget * _BUFFER_SHARE) // (16 * threads), _BUFFER_CAP)
     # no point in buffers bigger than an even share of the work
     if 16 * threads * longest > budget * _BUFFER_SHARE:
         raise ResourceError(f"--memory {budget / 2**30:.3f} GiB is too small for sentences of this length "
                             f"at --window {window}: raise --memory or lower --window or --threads")
     buffer_pairs = max(min(buffer_pairs, -(-total // threads)), longest, 1024)
-    arena_pairs = max(min(int(budget * _ARENA_SHARE) // 16, total), 1)
+    arena_pairs = max(min(int(budget * _ARENA_SHARE) // 16, total, _ARENA_CAP), 1)
     return {"buffer_pairs": buffer_pairs, "arena_pairs": arena_pairs, "total_pairs": total,
             "pairs": pairs}
 
@@ -248,7 +255,7 @@ def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
         if store.did_spill:
             log.info("co-occurrence runs spilled to disk (%s pairs); merging", f"{store.total:,}")
             store.finish_spill()
-        chunks = _merged_chunks(kernels, store, vocab_size, scale, int(budget * _ARENA_SHARE) // 28)
+        chunks = _merged_chunks(kernels, store, vocab_size, scale, min(int(budget * _ARENA_SHARE) // 28, _MERGE_CAP))
         if output is None:
             result = _collect(chunks, store.total)
             result.meta = {**meta, "nnz": result.nnz}

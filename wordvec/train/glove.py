@@ -60,8 +60,8 @@ def model_bytes(vocab_size: int, dim: int) -> int:
 
 
 def entry_bytes(nnz: int) -> int:
-    """Bytes per training entry: row, col, log X, f(X)."""
-    return 16 * nnz
+    """Bytes of the training entries: row, col and log X (f(X) is recomputed from log X)."""
+    return 12 * nnz
 
 
 def _check_cooc(cooc, vocab) -> None:
@@ -115,18 +115,19 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     Each thread owns a contiguous share of every epoch's positions and walks it in steps of
     STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
     visits the positions in the same order however the steps fall, so a seed repeats exactly.
-    With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
-    per entry while training a co-occurrence the caller does not keep).
+    Entries take 12 bytes: row, col and log X. With release_vals, log X is written over
+    cooc.vals (a co-occurrence the caller does not keep) and cooc.vals is dropped; otherwise
+    it is computed into a copy.
     """
-    from .._kernels.glove import entry_targets, glove_slice
+    from .._kernels.glove import glove_slice, log_values
 
     threads = config.effective_threads
     n = cooc.nnz
     rows, cols = _in_memory(cooc.rows, np.int32), _in_memory(cooc.cols, np.int32)
-    log_x = np.empty(n, np.float32)
-    weight = np.empty(n, np.float32)
-    entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
-                  log_x, weight)
+    log_x = _in_memory(cooc.vals, np.float32)
+    if log_x is cooc.vals and not (release_vals and log_x.flags.writeable):
+        log_x = log_x.copy()
+    log_values(log_x)
     if release_vals:
         cooc.vals = None
     state = GloVeState.initial(vocab_size, config.dim, config.seed)
@@ -134,6 +135,7 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
                                                                         dtype=np.uint64)
+    log_x_max = float(np.log(config.x_max))
     shares = [n * t // threads for t in range(threads + 1)]
     steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
     log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
@@ -148,8 +150,8 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
                     size = shares[t + 1] - shares[t]
                     first = shares[t] + size * step // steps
                     last = shares[t] + size * (step + 1) // steps
-                    return glove_slice(rows, cols, log_x, weight, first, last, bits, key1, key2, *state.arrays(),
-                                       config.lr, GRAD_CLIP)
+                    return glove_slice(rows, cols, log_x, first, last, bits, key1, key2, *state.arrays(),
+                                       config.lr, GRAD_CLIP, log_x_max, float(config.alpha))
 
                 step_cost = sum(runner.step(run, n * (step + 1) // steps - n * step // steps))
                 ensure_finite(step_cost, f"GloVe diverged at epoch {epoch + 1} (cost {step_cost}): "
