@@ -129,15 +129,21 @@ def _targets(word, negative, neg_cum, neg_guide, rng, t, targets):
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _error(h, out, is_word, lr, sig, nls):
-    """(lr * (label - sigmoid(h . out)), loss) for one target: label 1 for the word, 0 for a negative."""
-    dot = _ZERO
-    for d in range(h.shape[0]):
-        dot += h[d] * out[d]
+def _pair_error(dot, is_word, lr, sig, nls):
+    """(lr * (label - sigmoid(dot)), loss) for one target: label 1 for the word, 0 for a negative."""
     f, softplus, x = _logistic(dot, sig, nls)
     if is_word:
         return (_ONE - f) * lr, softplus    # push sigmoid(dot) towards 1
     return -f * lr, softplus + x            # push it towards 0: -log sigmoid(-x)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _error(h, out, is_word, lr, sig, nls):
+    """_pair_error of the dot product h . out."""
+    dot = _ZERO
+    for d in range(h.shape[0]):
+        dot += h[d] * out[d]
+    return _pair_error(dot, is_word, lr, sig, nls)
 
 
 @njit(inline="always", nogil=True, cache=True)
@@ -217,16 +223,65 @@ def _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, n
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta):
+    """Errors and both gradients of one window, all from the old weights; returns the loss.
+
+    For every pair, g = lr * (label - sigmoid(w_in[ctx[a]] . w_out[targets[k]])); then
+    ctx_delta = G @ W_out[targets] and out_delta = G^T @ W_in[ctx]. Pairs go in 2 x 2 blocks
+    (two contexts by two targets): one pass over the dimensions loads four rows and feeds four
+    dot products, a second updates four deltas with two products each, twice the arithmetic
+    per load of one pair at a time. At an odd edge the last row stands in twice, with a zero
+    error and its duplicate loss not counted.
+    """
+    dim = w_in.shape[1]
+    ctx_delta[:n_ctx, :] = _ZERO
+    out_delta[:n_t, :] = _ZERO
+    loss = 0.0
+    for a in range(0, n_ctx, 2):
+        a1 = min(a + 1, n_ctx - 1)
+        c0, c1 = ctx[a], ctx[a1]
+        for k in range(0, n_t, 2):
+            k1 = min(k + 1, n_t - 1)
+            t0, t1 = targets[k], targets[k1]
+            d00, d01, d10, d11 = _ZERO, _ZERO, _ZERO, _ZERO
+            for d in range(dim):
+                r0, r1, o0, o1 = w_in[c0, d], w_in[c1, d], w_out[t0, d], w_out[t1, d]
+                d00 += r0 * o0
+                d01 += r0 * o1
+                d10 += r1 * o0
+                d11 += r1 * o1
+            g00, pair_loss = _pair_error(d00, k == 0, lr, sig, nls)
+            loss += pair_loss
+            g01, g10, g11 = _ZERO, _ZERO, _ZERO
+            if k1 != k:
+                g01, pair_loss = _pair_error(d01, False, lr, sig, nls)
+                loss += pair_loss
+            if a1 != a:
+                g10, pair_loss = _pair_error(d10, k == 0, lr, sig, nls)
+                loss += pair_loss
+                if k1 != k:
+                    g11, pair_loss = _pair_error(d11, False, lr, sig, nls)
+                    loss += pair_loss
+            for d in range(dim):
+                r0, r1, o0, o1 = w_in[c0, d], w_in[c1, d], w_out[t0, d], w_out[t1, d]
+                ctx_delta[a, d] += g00 * o0 + g01 * o1
+                ctx_delta[a1, d] += g10 * o0 + g11 * o1
+                out_delta[k, d] += g00 * r0 + g10 * r1
+                out_delta[k1, d] += g01 * r0 + g11 * r1
+    return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
                               scratch):
     """Skip-gram with one shared set of negatives per center word on one subsampled sentence.
 
     For each center, the [contexts x targets] errors and both gradients are computed from the
-    old weights, then applied, so each output row is read and written once per window (Ji et
-    al. 2016). The next center's window and negatives are drawn one step ahead and their rows
-    prefetched. Returns (loss, predictions).
+    old weights (in 2 x 2 blocks of pairs, see _window_deltas), then applied, so each output row
+    is read and written once per window (Ji et al. 2016). The next center's window and
+    negatives are drawn one step ahead and their rows prefetched. Returns (loss, predictions).
     """
-    ctx_slots, target_slots, sizes, grads, ctx_delta, out_delta = scratch
+    ctx_slots, target_slots, sizes, ctx_delta, out_delta = scratch
     dim = w_in.shape[1]
     loss, preds = 0.0, 0
     for i in range(n):
@@ -235,34 +290,16 @@ def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, 
         if n_ctx == 0:
             continue
         preds += n_ctx
-        # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
-        for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            for k in range(n_t):
-                grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
-                loss += pair_loss
-        # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
-        out_delta[:n_t, :] = _ZERO
-        for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            cd = ctx_delta[a]
-            cd[:] = _ZERO
-            for k in range(n_t):
-                g = grads[a, k]
-                out = w_out[targets[k]]
-                od = out_delta[k]
-                for d in range(dim):
-                    cd[d] += g * out[d]
-                    od[d] += g * row[d]
+        loss += _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta)
         # apply: each output row and each context row written once
         for k in range(n_t):
-            out = w_out[targets[k]]
+            row = targets[k]
             for d in range(dim):
-                out[d] += out_delta[k, d]
+                w_out[row, d] += out_delta[k, d]
         for a in range(n_ctx):
-            row = w_in[ctx[a]]
+            row = ctx[a]
             for d in range(dim):
-                row[d] += ctx_delta[a, d]
+                w_in[row, d] += ctx_delta[a, d]
     return loss, preds
 
 
@@ -328,12 +365,11 @@ def train_slice(mode, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_
     target_slots = np.empty((_SLOTS, negative + 1), np.int32)
     sizes = np.zeros((_SLOTS, 2), np.int64)
     grad = np.empty(dim, np.float32)
-    if mode == SKIPGRAM:  # per center: errors [contexts x targets], context and output row deltas
-        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((max_len, negative + 1), np.float32),
-                          np.empty((max_len, dim), np.float32), np.empty((negative + 1, dim), np.float32))
+    if mode == SKIPGRAM:  # per center: context and output row deltas
+        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((max_len, dim), np.float32),
+                          np.empty((negative + 1, dim), np.float32))
     else:
-        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((0, 0), np.float32),
-                          np.empty((0, 0), np.float32), np.empty((0, 0), np.float32))
+        shared_scratch = (ctx_slots, target_slots, sizes, np.empty((0, 0), np.float32), np.empty((0, 0), np.float32))
     cbow_scratch = (ctx_slots, target_slots, sizes, np.empty(dim, np.float32), grad)
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
