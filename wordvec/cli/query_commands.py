@@ -348,7 +348,7 @@ def info(**options):
     vectors, head, as_json = options["vectors"], options["head"], options["json"]
     norms = np.divide(1, kv.inv_norms, out=np.zeros_like(kv.inv_norms), where=kv.inv_norms > 0)
     result = {"path": str(vectors), "format": kv.source["format"], "count": len(kv), "dim": kv.dim,
-              "has_counts": kv.counts is not None, "head": kv.words[:head],
+              "has_counts": kv.counts is not None, "head": kv.table.slice(0, head),
               "norm": {"min": float(norms.min()), "median": float(np.median(norms)), "max": float(norms.max())},
               "meta": {k: v for k, v in kv.meta.items() if k not in ("format", "version", "dim", "count")}}
     if as_json:
