@@ -23,9 +23,9 @@ from wordvec.vectors.formats import load
 
 
 def kernel_number(token: bytes):
-    buf = np.frombuffer(token, dtype=np.uint8)
-    value, ok = kernels.parse_number(buf, 0, len(buf))
-    return value if ok else None
+    buf = np.frombuffer(token + b" 1", dtype=np.uint8)  # a token is read up to the whitespace after it
+    value, after, ok = kernels.parse_number(buf, 0, len(buf))
+    return value if ok and after == len(token) else None
 
 
 def assert_same_float32(token: bytes, ulps: int = 0):
@@ -189,3 +189,14 @@ def test_undecodable_words_warn_once(tmp_path, tiny_blocks, caplog):
     with caplog.at_level(logging.WARNING, logger="wordvec"):
         kv = load(tmp_path / "v.txt")
     assert kv.words[39] == "caf\ufffd39" and caplog.text.count("UTF-8") == 1
+
+
+def test_rows_much_shorter_than_the_first_get_more_scratch(tmp_path):
+    """Scratch rows are guessed from the first row's length; a part holding many more rows
+    than guessed is parsed again with more (the kernel reports FULL instead of overrunning)."""
+    first = "long" + "x" * 20000 + " 1 2\n"
+    rest = "".join(f"w{i} {i} -{i}\n" for i in range(60000))
+    (tmp_path / "v.txt").write_text(first + rest)
+    kv = load(tmp_path / "v.txt")
+    assert len(kv) == 60001 and kv.words[60000] == "w59999"
+    np.testing.assert_array_equal(kv.vectors[1:, 0], np.arange(60000, dtype=np.float32))

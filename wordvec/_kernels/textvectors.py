@@ -19,11 +19,12 @@ import numpy as np
 from numba import njit
 
 NEWLINE = 10
-OK, WRONG_COUNT, NOT_A_NUMBER = 0, 1, 2
+OK, WRONG_COUNT, NOT_A_NUMBER, FULL = 0, 1, 2, 3
 
 # 10**k as correctly rounded doubles, k = 0..80 (Python's float literal parser rounds them).
 _POW10 = np.array([float(f"1e{k}") for k in range(81)], dtype=np.float64)
 _EXACT_MANTISSA = 1 << 53       # integers below this are exact doubles
+_MANTISSA_ROOM = np.uint64(10 ** 18)  # below this a uint64 mantissa takes one more digit
 _EXACT_POW10 = 22               # 10**22 is the largest exact power of ten in a double
 _FLOAT32_OVERFLOW = 3.4028235677973366e38  # FLT_MAX + half an ulp: this and above round to inf
 
@@ -56,14 +57,33 @@ _INFINITY = np.array([ord(c) for c in "infinity"], dtype=np.uint8)
 
 
 @njit(nogil=True, cache=True, inline="always")
+def _token_end(buf, i, end):
+    """The position of the first whitespace or newline at or after i (end if none)."""
+    while i < end and not _is_space(buf[i]) and buf[i] != NEWLINE:
+        i += 1
+    return i
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _decimal_length(mantissa):
+    """Digits of a non-zero mantissa."""
+    n = 0
+    while mantissa > np.uint64(0):
+        mantissa //= np.uint64(10)
+        n += 1
+    return n
+
+
+@njit(nogil=True, cache=True, inline="always")
 def parse_number(buf, i, end):
-    """The float32 spelled by the token buf[i:end] (no whitespace inside); (value, ok)."""
+    """Read the number that starts at buf[i] (not whitespace): (float32 value, position after
+    it, ok). ok means a well-formed number ending at whitespace, a newline or `end`; the bytes
+    are read once, so a row's numbers need no separate scan for their ends."""
     negative = False
     if buf[i] == 45 or buf[i] == 43:  # '-' or '+'
         negative = buf[i] == 45
         i += 1
     mantissa = np.uint64(0)
-    kept = 0        # significant digits in the mantissa (leading zeros are not significant)
     exponent = 0    # power of ten applied to the mantissa
     digits = 0      # digits seen, significant or not
     point = False   # the decimal point was passed
@@ -71,10 +91,8 @@ def parse_number(buf, i, end):
         c = buf[i]
         if 48 <= c <= 57:
             digits += 1
-            if kept < 19:
-                if mantissa > 0 or c != 48:
-                    mantissa = mantissa * np.uint64(10) + np.uint64(c - 48)
-                    kept += 1
+            if mantissa < _MANTISSA_ROOM:  # up to 19 significant digits (leading zeros keep it 0)
+                mantissa = mantissa * np.uint64(10) + np.uint64(c - 48)
                 if point:
                     exponent -= 1
             elif not point:
@@ -85,43 +103,46 @@ def parse_number(buf, i, end):
             break
         i += 1
     if digits == 0:  # no digits: only nan, inf and infinity are numbers
-        if _match_word(buf, i, end, _NAN):
-            return np.float32(np.nan), True
-        if _match_word(buf, i, end, _INF) or _match_word(buf, i, end, _INFINITY):
-            return np.float32(-np.inf if negative else np.inf), True
-        return np.float32(0.0), False
+        j = _token_end(buf, i, end)
+        if _match_word(buf, i, j, _NAN):
+            return np.float32(np.nan), j, True
+        if _match_word(buf, i, j, _INF) or _match_word(buf, i, j, _INFINITY):
+            return np.float32(-np.inf if negative else np.inf), j, True
+        return np.float32(0.0), j, False
     if i < end and (buf[i] == 101 or buf[i] == 69):  # 'e' or 'E'
         i += 1
         exp_negative = False
         if i < end and (buf[i] == 45 or buf[i] == 43):
             exp_negative = buf[i] == 45
             i += 1
-        if i == end:
-            return np.float32(0.0), False
+        if i == end or not 48 <= buf[i] <= 57:
+            return np.float32(0.0), i, False
         written = 0
         while i < end and 48 <= buf[i] <= 57:
             if written < 100000:  # beyond this every value is 0 or inf anyway
                 written = written * 10 + (buf[i] - 48)
             i += 1
         exponent += -written if exp_negative else written
-    if i != end:
-        return np.float32(0.0), False
+    if i < end and not _is_space(buf[i]) and buf[i] != NEWLINE:
+        return np.float32(0.0), i, False
     if mantissa == 0:
-        return np.float32(-0.0 if negative else 0.0), True
+        return np.float32(-0.0 if negative else 0.0), i, True
     if mantissa < _EXACT_MANTISSA and -_EXACT_POW10 <= exponent <= _EXACT_POW10:
         # Clinger's fast path: both factors are exact doubles, so the result is rounded once
         value = np.float64(mantissa)
         value = value * _POW10[exponent] if exponent >= 0 else value / _POW10[-exponent]
-    elif exponent + kept > 60:      # far beyond float32's 3.4e38
-        value = np.inf
-    elif exponent + kept < -60:     # far below float32's smallest 1.4e-45
-        value = 0.0
     else:
-        value = np.float64(mantissa)
-        value = value * _POW10[exponent] if exponent >= 0 else value / _POW10[-exponent]
+        magnitude = exponent + _decimal_length(mantissa)  # the value is below 10**magnitude
+        if magnitude > 60:        # far beyond float32's 3.4e38
+            value = np.inf
+        elif magnitude < -60:     # far below float32's smallest 1.4e-45
+            value = 0.0
+        else:
+            value = np.float64(mantissa)
+            value = value * _POW10[exponent] if exponent >= 0 else value / _POW10[-exponent]
     if value >= _FLOAT32_OVERFLOW:
         value = np.inf
-    return np.float32(-value if negative else value), True
+    return np.float32(-value if negative else value), i, True
 
 
 @njit(nogil=True, cache=True)
@@ -133,9 +154,9 @@ def parse_rows(buf, start, end, dim, vectors, words):
       rows, word_bytes: how much of `vectors` and `words` was filled;
       lines: newlines passed before the line parsing stopped at (all of them when status is OK);
       status OK; WRONG_COUNT: the line starting at `where` holds `found` numbers, not dim;
-      NOT_A_NUMBER: buf[where:found] is a token that is not a number.
-    Parsing stops at the first damaged line. `vectors` must have a row for every line
-    (count_lines + 1 rows) and `words` room for the bytes plus one.
+      NOT_A_NUMBER: buf[where:found] is a token that is not a number; FULL: `vectors` has no
+      row left for the line starting at `where` (the caller gives more rows and parses again).
+    Parsing stops at the first damaged line. `words` must have room for the bytes plus one.
     """
     rows = 0
     used = 0
@@ -152,6 +173,8 @@ def parse_rows(buf, start, end, dim, vectors, words):
                 lines += 1
             i = j + 1
             continue
+        if rows == vectors.shape[0]:
+            return rows, used, lines, FULL, line_start, 0
         # the word: up to the first space or tab (a word may hold CR, VT, FF or any other byte)
         j = i
         while j < end and buf[j] != 32 and buf[j] != 9 and buf[j] != NEWLINE:
@@ -170,15 +193,17 @@ def parse_rows(buf, start, end, dim, vectors, words):
             if j == end or buf[j] == NEWLINE:
                 break
             token = j
-            while j < end and buf[j] != NEWLINE and not _is_space(buf[j]):
-                j += 1
             if count < dim:
-                value, ok = parse_number(buf, token, j)
+                value, j, ok = parse_number(buf, token, end)
                 if ok:
                     vectors[rows, count] = value
-                elif bad_start < 0:
-                    bad_start = token
-                    bad_end = j
+                else:
+                    j = _token_end(buf, j, end)
+                    if bad_start < 0:
+                        bad_start = token
+                        bad_end = j
+            else:
+                j = _token_end(buf, j, end)
             count += 1
         if count != dim:
             return rows, used, lines, WRONG_COUNT, line_start, count
@@ -194,15 +219,6 @@ def parse_rows(buf, start, end, dim, vectors, words):
             lines += 1
         i = j + 1
     return rows, used, lines, OK, end, 0
-
-
-@njit(nogil=True, cache=True)
-def count_lines(buf, start, end):
-    """Newlines in buf[start:end]: with one more, a bound on the rows there."""
-    n = 0
-    for i in range(start, end):
-        n += buf[i] == NEWLINE
-    return n
 
 
 @njit(nogil=True, cache=True)

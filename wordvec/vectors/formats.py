@@ -21,7 +21,6 @@ import numpy as np
 
 from ..config import canonical_format
 from ..errors import FormatError, WordvecError
-from ..text.inputs import compression_of
 from . import sidecars
 from .keyedvectors import KeyedVectors
 from .textreader import BOM, header_of, load_text
@@ -45,6 +44,8 @@ def _write_rows(dim: int) -> int:
 # --- sniffing ------------------------------------------------------------------------------
 def _compression(path: Path) -> str | None:
     """The module that decompresses `path`, recognised by its first bytes as corpus inputs are."""
+    from ..text.inputs import compression_of  # only for files: a native folder never needs it
+
     with open(path, "rb") as f:
         return compression_of(f.read(8))
 
@@ -131,7 +132,9 @@ def _read_failure(path: Path, exc: Exception) -> FormatError:
 def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 65536) -> None:
     bad = []
     if kv.stored_norms is not None:  # a row with NaN or inf has a non-finite norm: check only those
-        suspects = np.flatnonzero(~np.isfinite(kv.stored_norms))
+        with np.errstate(over="ignore", invalid="ignore"):
+            fine = np.isfinite(kv.stored_norms.sum(dtype=np.float64))  # one pass, no temporary
+        suspects = np.empty(0, np.int64) if fine else np.flatnonzero(~np.isfinite(kv.stored_norms))
         if len(suspects):
             bad = suspects[~np.isfinite(np.asarray(kv.vectors[suspects])).all(axis=1)].tolist()
     else:
@@ -208,6 +211,8 @@ def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | Non
 
 def _map_file(path: Path):
     """The file's bytes: memory-mapped when plain, read into memory when compressed."""
+    from ..text.inputs import compression_of
+
     with open(path, "rb") as f:
         module = compression_of(f.read(8))
         if module is not None:

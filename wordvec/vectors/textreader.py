@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
-from ..text.inputs import compression_of
 from ..util.memory import check_fits
 from ..util.progress import log
 
@@ -151,6 +150,8 @@ class _Rows:
 
 def _open(path: Path):
     """An unbuffered reader for a plain file, or the decompressor; and the plain file's size."""
+    from ..text.inputs import compression_of
+
     with open(path, "rb") as f:
         module = compression_of(f.read(8))
     if module is not None:
@@ -173,7 +174,7 @@ def load_text(path: Path, limit: int | None, has_header: bool
     with stream:
         blocks = _Blocks(stream, threads * PART_BYTES)
         blocks.fill()
-        start, line_no, count, dim = _first_lines(kernels, blocks, path, has_header)
+        start, line_no, count, dim, first_row = _first_lines(kernels, blocks, path, has_header)
         if dim is None:
             raise FormatError(f"{path}: no vectors found")
         if count is not None:
@@ -183,7 +184,8 @@ def load_text(path: Path, limit: int | None, has_header: bool
             rows = _Rows(dim, wanted, keep=wanted, stop=limit)
         else:
             rows = _Rows(dim, _estimate_rows(blocks, start, size, limit), keep=limit, stop=limit)
-        _parse_body(kernels, blocks, start, line_no, rows, dim, path, threads)
+        # scratch rows per part: as if rows were half as long as the first (more are added if not)
+        _parse_body(kernels, blocks, start, line_no, rows, dim, path, threads, max(2, first_row // 2))
     if count is not None and rows.seen != count and (limit is None or rows.seen < min(limit, count)):
         raise FormatError(f"{path}: the header says {count} rows but the file has {rows.seen}; "
                           "fix the first line or pass --format glove to ignore it")
@@ -195,7 +197,8 @@ def load_text(path: Path, limit: int | None, has_header: bool
 def _first_lines(kernels, blocks: _Blocks, path: Path, has_header: bool):
     """Read lines up to the first row in Python: BOM, blank lines, the header, the dimension.
 
-    Returns (position of the first row, lines before it, header count or None, dim or None).
+    Returns (position of the first row, lines before it, header count or None, dim or None,
+    the first row's length in bytes).
     """
     pos = 3 if bytes(blocks.buf[:3]) == BOM and blocks.filled >= 3 else 0
     line_no = 0
@@ -224,8 +227,8 @@ def _first_lines(kernels, blocks: _Blocks, path: Path, has_header: bool):
         dim = len(numbers.split())
         if dim == 0:
             raise FormatError(f"{path}: line {line_no} has a word but no numbers")
-        return pos, line_no - 1, count, dim
-    return pos, line_no, count, None
+        return pos, line_no - 1, count, dim, end - pos
+    return pos, line_no, count, None, 0
 
 
 def _estimate_rows(blocks: _Blocks, start: int, size: int | None, limit: int | None) -> int:
@@ -251,7 +254,7 @@ def _split(kernels, buf: np.ndarray, start: int, end: int, parts: int) -> list[t
 
 
 def _parse_body(kernels, blocks: _Blocks, pos: int, line_no: int, rows: _Rows, dim: int, path: Path,
-                threads: int) -> None:
+                threads: int, row_bytes: int) -> None:
     """Parse every row from `pos` on into `rows`, block by block, parts in parallel."""
     scratch: list[tuple[np.ndarray, np.ndarray]] = []
     from concurrent.futures import ThreadPoolExecutor
@@ -275,10 +278,14 @@ def _parse_body(kernels, blocks: _Blocks, pos: int, line_no: int, rows: _Rows, d
 
             def parse(k: int):
                 a, b = parts[k]
-                need = kernels.count_lines(blocks.buf, a, b) + 1  # a row per line at most
-                if len(scratch[k][0]) < need or len(scratch[k][1]) < b - a + 1:
-                    scratch[k] = (np.empty((need + need // 4, dim), np.float32), np.empty(b - a + 1, np.uint8))
-                return kernels.parse_rows(blocks.buf, a, b, dim, scratch[k][0], scratch[k][1])
+                rows_guess = (b - a) // row_bytes + 16
+                if len(scratch[k][0]) < rows_guess or len(scratch[k][1]) < b - a + 1:
+                    scratch[k] = (np.empty((rows_guess, dim), np.float32), np.empty(b - a + 1, np.uint8))
+                while True:
+                    result = kernels.parse_rows(blocks.buf, a, b, dim, scratch[k][0], scratch[k][1])
+                    if result[3] != kernels.FULL:
+                        return result
+                    scratch[k] = (np.empty((2 * len(scratch[k][0]), dim), np.float32), scratch[k][1])
 
             results = list(pool.map(parse, range(len(parts)))) if pool and len(parts) > 1 \
                 else [parse(k) for k in range(len(parts))]
