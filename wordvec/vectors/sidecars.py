@@ -53,7 +53,7 @@ def stored_norms(folder: Path, vectors: np.ndarray) -> np.ndarray | None:
         with np.errstate(over="ignore", invalid="ignore"):
             fresh = sim.row_norms(np.asarray(vectors[sample]))
         if not np.allclose(fresh, norms[sample], rtol=NORM_RTOL, atol=0, equal_nan=True):
-            log.info("%s does not match vectors.npy; norms are computed at the first query instead",
-                     folder / NORMS_FILE)
+            log.info("%s does not match vectors.npy: norms are computed at the first query instead "
+                     "(`wordvec convert FOLDER NEW --to native` writes fresh ones)", folder / NORMS_FILE)
             return None
     return norms

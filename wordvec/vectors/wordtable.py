@@ -28,6 +28,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import FormatError
+from ..util.progress import log
 
 INDEX_FILE = "vocab.index.npy"
 MAGIC = int.from_bytes(b"wvix", "little")
@@ -205,6 +206,12 @@ def stamp_index(index: np.ndarray, vocab_path: Path) -> None:
     index[6:8] = _halves(os.stat(vocab_path).st_mtime_ns)
 
 
+def _stale(index_path: Path) -> None:
+    log.info("%s is damaged or does not match vocab.txt: reading vocab.txt in full (`wordvec convert FOLDER "
+             "NEW --to native` writes a folder with a fresh index)", index_path)
+    return None
+
+
 def open_index(folder: Path, count: int, rows: int,
                read_all: Callable[[], tuple[list[str], np.ndarray | None]]) -> PackedWords | None:
     """The `count` words of the folder's vocab.txt through its index (the first `rows` of them
@@ -216,19 +223,19 @@ def open_index(folder: Path, count: int, rows: int,
     except Exception:  # noqa: BLE001 - absent, or numpy's header parser met damage (any exception type)
         return None
     if index.dtype != np.uint32 or index.ndim != 1 or len(index) < HEADER_FIELDS:
-        return None
+        return _stale(index_path)
     magic, version, indexed, buckets, size_lo, size_hi, time_lo, time_hi, vocab_crc, body_crc = \
         (int(x) for x in index[:10])
     size, mtime = size_lo | size_hi << 32, time_lo | time_hi << 32
     if magic != MAGIC or version != INDEX_VERSION or indexed != count or size != stat.st_size or size == 0 \
             or buckets != _bucket_count(count) or len(index) != HEADER_FIELDS + 2 * count + buckets + 2 \
             or zlib.crc32(index[HEADER_FIELDS:]) != body_crc:
-        return None
+        return _stale(index_path)
     with open(vocab_path, "rb") as f:
         vocab = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     if mtime != stat.st_mtime_ns and zlib.crc32(vocab) != vocab_crc:
         vocab.close()
-        return None
+        return _stale(index_path)
     body = index[HEADER_FIELDS:]
     buckets_at = count + 1
     return PackedWords(vocab, body[:buckets_at], rows, read_all,
