@@ -524,9 +524,13 @@ def render_glove(res: dict) -> str:
                      fmt_pct(run.get("analogy_total", float("nan"))), fmt_corr(run.get("ws353", float("nan"))),
                      fmt_corr(run.get("simlex", float("nan")))])
     mine = next((r for r in res["runs"] if r["tool"] == "wordvec train glove" and r.get("ok")), None)
-    if mine and c_total:
+    c_run = next((r for r in res["runs"] if r["tool"].startswith("Stanford") and r.get("ok")), None)
+    if mine and c_run:
         ratio = mine["wall"] / c_total
-        out += [f"Target: wordvec GloVe total ≤0.6× the C pipeline: {ratio:.2f}× ({_verdict(ratio <= 0.6)}).", ""]
+        rss = mine["rss"] / c_run["rss"]
+        out += [f"Targets (issue 15): wordvec GloVe total ≤0.35× the C pipeline: {ratio:.2f}× ({_verdict(ratio <= 0.35)}); "
+                f"peak RSS at or below the C pipeline's (its largest stage): {rss:.2f}× ({_verdict(rss <= 1)}); "
+                "same quality (table).", ""]
     out += [table(["tool", "stages", "total wall", "× C total", "peak RSS", "co-occurrence non-zeros",
                    "analogy sem", "syn", "total", "WS353", "SimLex"], rows), ""]
     out += _failures(res["runs"])
