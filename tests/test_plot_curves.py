@@ -19,9 +19,9 @@ W2V_EPOCHS = [{"epoch": 1, "words": 1000, "loss": 3.0, "seconds": 0.5, "lr": 0.0
               {"epoch": 2, "words": 1000, "loss": 2.5, "seconds": 0.25, "lr": 0.01},
               {"epoch": 3, "words": 1000, "loss": 2.4, "seconds": 0.25, "lr": 0.0}]
 GLOVE_EPOCHS = [{"epoch": 1, "cost": 0.2, "seconds": 1.0}, {"epoch": 2, "cost": 0.1, "seconds": 1.0}]
-STEPS = [{"done": 500, "seconds": 0.5, "loss": 3.1, "lr": 0.02},
+STEPS = {"unit": "word", "steps": [{"done": 500, "seconds": 0.5, "loss": 3.1, "lr": 0.02},
          {"done": 1500, "seconds": 1.0, "loss": 2.8, "lr": 0.015},
-         {"done": 2000, "seconds": 1.5, "loss": 2.6, "lr": 0.01}]
+         {"done": 2000, "seconds": 1.5, "loss": 2.6, "lr": 0.01}]}
 
 
 def _folder(path, trainer, **meta):
@@ -88,6 +88,7 @@ def test_history_of_a_real_run_of_every_trainer_is_stored_and_drawn(tmp_path):
     for name, result in runs.items():
         result.kv.save(tmp_path / name)
         curve = read_curve(tmp_path / name)
+        assert curve.per == "step" and curve.unit == ("entries" if name == "glove.wv" else "words")
         assert len(curve.x) >= 2 and ("loss" in curve.metrics or "cost" in curve.metrics)
         assert np.isfinite(curve.metrics.get("loss", curve.metrics.get("cost"))).all()
     out = tmp_path / "all.png"
@@ -108,3 +109,14 @@ def test_files_without_history_are_refused_in_one_line(tmp_path):
     with pytest.raises(WordvecError, match="at least one"):
         plot_history([], tmp_path / "c.png")
     assert not (tmp_path / "c.png").exists()
+
+
+def test_long_traces_are_thinned_to_the_limit_keeping_the_last_step():
+    from wordvec.train.result import thin
+
+    trace = [{"done": i} for i in range(1, 4500)]
+    kept = thin(trace, limit=2000)
+    assert len(kept) <= 2000 and kept[-1] == trace[-1]
+    dones = [r["done"] for r in kept]
+    assert dones == sorted(dones) and max(b - a for a, b in zip(dones, dones[1:])) <= 3
+    assert thin(trace[:10], limit=2000) == trace[:10]

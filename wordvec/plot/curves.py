@@ -1,8 +1,9 @@
 """Training curves: loss (or GloVe's cost), learning rate and speed against the work done.
 
-The history comes from a native vectors folder's meta.json: per step (one record per runner
-step: ``done`` units so far, ``seconds`` so far, and the trainer's metrics) when the run kept
-one, else per epoch (``words`` and ``seconds`` of that epoch, ``loss``/``cost``, ``lr``).
+The history comes from a native vectors folder's meta.json: per step when the run kept a
+``trace`` ({"unit": "word", "steps": [...]}, one record per runner step: ``done`` units so far,
+``seconds`` so far, and the trainer's metrics), else per epoch from ``history`` (``words`` and
+``seconds`` of that epoch, ``loss``/``cost``, ``lr``).
 Whatever is present is drawn; a metric no run has gets no panel. Several runs share the axes,
 one colour each.
 """
@@ -17,7 +18,6 @@ import numpy as np
 
 from ..errors import FormatError, WordvecError
 
-STEP_KEYS = ("trace",)  # meta.json keys that may hold per-step records, preferred to "history"
 # panel order, y-axis label, and whether a metric spanning decades reads better on a log scale
 PANELS = (("loss", "loss (word2vec)", False), ("cost", "cost (GloVe)", True),
           ("lr", "learning rate", False), ("speed", "speed ({unit}/s)", False))
@@ -53,11 +53,23 @@ def _metrics(records: list[dict]) -> dict[str, np.ndarray]:
     return found
 
 
-def _from_steps(records: list[dict], meta: dict, name: str, trainer: str) -> Curve:
+def _steps(meta: dict) -> tuple[list[dict], str] | None:
+    """The per-step records of meta.json's trace and the plural of their unit, if usable."""
+    trace = meta.get("trace")
+    if not isinstance(trace, dict):
+        return None
+    records = trace.get("steps")
+    if isinstance(records, list) and records and all(isinstance(r, dict) for r in records) \
+            and _column(records, "done") is not None:
+        unit = str(trace.get("unit") or "step")
+        return records, {"entry": "entries"}.get(unit, unit + "s")
+    return None
+
+
+def _from_steps(records: list[dict], unit: str, meta: dict, name: str, trainer: str) -> Curve:
     """Per-step records: `done` and `seconds` are running totals; speed is their ratio per step."""
     done, seconds = _column(records, "done"), _column(records, "seconds")
     epochs_total = float((meta.get("config") or {}).get("epochs") or 1)
-    unit = str(meta.get("trace_unit") or ("words" if trainer.startswith("word2vec") else "steps"))
     metrics = _metrics(records)
     if seconds is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -93,11 +105,9 @@ def read_curve(path: str | os.PathLike, name: str | None = None) -> Curve:
     meta = read_native_meta(path)
     trainer = str(meta.get("trainer") or "unknown trainer")
     name = name or path.name
-    for key in STEP_KEYS:
-        records = meta.get(key)
-        if isinstance(records, list) and records and all(isinstance(r, dict) for r in records) \
-                and _column(records, "done") is not None:
-            return _from_steps(records, meta, name, trainer)
+    steps = _steps(meta)
+    if steps is not None:
+        return _from_steps(*steps, meta, name, trainer)
     records = meta.get("history")
     if isinstance(records, list) and records and all(isinstance(r, dict) for r in records):
         curve = _from_epochs(records, name, trainer)
@@ -114,7 +124,7 @@ def _names(paths: list[Path]) -> list[str]:
 
 
 def common_axis(curves: list[Curve]) -> str:
-    """The runs' shared unit of work, or epochs when they differ (word2vec words vs GloVe steps)."""
+    """The runs' shared unit of work, or epochs when they differ (word2vec's words, GloVe's entries)."""
     units = {c.unit for c in curves}
     return units.pop() if len(units) == 1 else "epochs"
 

@@ -22,6 +22,7 @@ from .runner import Runner, ensure_finite
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
 STEP_ENTRIES = 1 << 20  # entries per thread per runner step (about half a second at dim 100)
+UNIT = "entry"          # what the progress bar and the per-step trace count
 
 
 @dataclass
@@ -139,7 +140,7 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
              f"{n:,}", vocab_size, config.dim, config.epochs, threads)
     history: list[dict] = []
-    with Runner(threads, "glove", "entry", config.epochs * n) as runner:
+    with Runner(threads, "glove", UNIT, config.epochs * n) as runner:
         for epoch in range(config.epochs):
             key1, key2 = (int(k) for k in epoch_keys[epoch])
             cost = 0.0
@@ -178,7 +179,7 @@ def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history
     corpus_info = getattr(corpus, "info", None) or cooc.meta.get("corpus") or {}
     counting = {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")}
     return build_result("glove", vectors, state.c, vocab, resolved, corpus_info, history, trace,
-                        cooccurrence=counting)
+                        trace_unit=UNIT, cooccurrence=counting)
 
 
 def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:

@@ -146,4 +146,4 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
-                        history, runner.trace)
+                        history, runner.trace, trace_unit=runner.unit)
