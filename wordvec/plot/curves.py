@@ -99,6 +99,8 @@ def read_curve(path: str | os.PathLike, name: str | None = None) -> Curve:
     path = Path(path)
     if path.is_file() and path.name == "meta.json":
         path = path.parent
+    if not path.exists():
+        raise FormatError(f"{path}: no such file or folder")
     if not (path / "meta.json").is_file():
         raise FormatError(f"{path}: no training history here: only the native format (a folder with "
                           "meta.json, as `wordvec train` writes by default) keeps one")
@@ -163,8 +165,9 @@ def _draw(axes, panels, curves: list[Curve], unit: str) -> None:
     handles: dict[int, object] = {}  # one legend entry per run, from whichever panel drew it first
     for ax, (key, label, log_scale) in zip(axes, panels):
         drawn = [c for c in curves if key in c.metrics]
-        for curve in drawn:
-            i = curves.index(curve)
+        for i, curve in enumerate(curves):
+            if key not in curve.metrics:
+                continue
             x = curve.x if unit == curve.unit else curve.epochs
             (line,) = ax.plot(x, curve.metrics[key], color=colours[i], marker="o" if len(x) <= 30 else None,
                               markersize=4, linewidth=1.6, label=f"{curve.name} ({curve.trainer}, per {curve.per})")
