@@ -29,8 +29,8 @@ def test_markdown_table_has_one_row_per_value():
     assert table[0] == ("| dim | train time | words/s | peak memory | file size | analogy (3CosAdd) | WS353 ρ "
                         "| SimLex ρ |")
     assert table[1] == "|---:|---:|---:|---:|---:|---:|---:|---:|"
-    assert table[2] == "| 25 | 1.2 s | 812,346 | 125.0 MiB | 0.1 MiB | 1.2 % | 0.250 | – |"
-    assert table[3].startswith("| 50 | 2.5 s |") and "| 50.0 % |" in table[3]
+    assert table[2] == "| 25 | 1.25 s | 812,346 | 125.0 MiB | 0.1 MiB | 1.2 % | 0.250 | – |"
+    assert table[3].startswith("| 50 | 2.50 s |") and "| 50.0 % |" in table[3]
     assert table[4].startswith("| 100 | failed: the training process ended without a result \\| x |")
     assert len(table) == 5
 

@@ -13,6 +13,7 @@ from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
 from .plot_commands import plot
+from .sweep_commands import COMMANDS as SWEEP_COMMANDS
 from .query_commands import analogy, convert, evaluate, info, similar, similarity
 from .train_glove import glove
 from .train_word2vec import cbow, skipgram
@@ -32,9 +33,16 @@ def train() -> None:
     """Train vectors: skipgram, cbow or glove."""
 
 
+@click.group()
+def sweep() -> None:
+    """Train one model per value of a setting (--dim 25,50,100...) and compare quality and cost."""
+
+
 for _command in (skipgram, cbow, glove):
     train.add_command(_command)
-for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info, plot):
+for _command in SWEEP_COMMANDS:
+    sweep.add_command(_command)
+for _command in (vocab, cooccur, train, sweep, similar, analogy, similarity, evaluate, convert, info, plot):
     cli.add_command(_command)
 
 

@@ -53,8 +53,20 @@ def _option(field: dataclasses.Field, hint: Any) -> Callable:
                         show_default=field.default is not None, help=help_text)
 
 
-def config_options(*config_classes: type, exclude: tuple[str, ...] = ()) -> Callable:
-    """Options for every command-line setting of the given configs (a name once, first class wins)."""
+def _list_option(field: dataclasses.Field) -> Callable:
+    """A config field's option taking text: one value, or a comma-separated list (`wordvec sweep`)."""
+    default = field.metadata.get("default_text") or ("none" if field.default is None else field.default)
+    return click.option("--" + field.name.replace("_", "-"), field.name, type=str, default=None,
+                        help=f"{field.metadata['help']} One value, or a comma-separated list when this is the "
+                             f"swept setting.  [default: {default}]")
+
+
+def config_options(*config_classes: type, exclude: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> Callable:
+    """Options for every command-line setting of the given configs (a name once, first class wins).
+
+    Settings named in `lists` take text instead (parsed by the command: `wordvec sweep` reads
+    a comma-separated list for the swept one); their option's value is None when not given.
+    """
     seen = set(exclude)
     decorators = []
     for config_class in config_classes:
@@ -63,7 +75,7 @@ def config_options(*config_classes: type, exclude: tuple[str, ...] = ()) -> Call
             if name in seen or not field.metadata.get("cli", False):
                 continue
             seen.add(name)
-            decorators.append(_option(field, hints[name]))
+            decorators.append(_list_option(field) if name in lists else _option(field, hints[name]))
     return _stack(decorators)
 
 

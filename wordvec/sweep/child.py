@@ -5,6 +5,7 @@ clean state: no memory kept by an earlier model or by the first run's kernel loa
 peak resident size that belongs to that run alone (the target resets and reads it around
 training itself, see wordvec.util.rss). The parent waits on a pipe; the child sends
 ("ok", result), ("error", one line) or nothing at all when it was killed (out of memory).
+The child ignores SIGINT: the parent handles Ctrl-C and terminates it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import importlib
 import logging
 
-from ..errors import Interrupted, WordvecError
+from ..errors import WordvecError
 
 
 def run_isolated(target: str, job: dict, *, quiet: bool = False, verbose: bool = False) -> dict:
     """Call ``module:function`` with `job` in a spawned process and return the dict it returns.
 
-    A WordvecError carries the child's one-line error; Ctrl-C or SIGTERM in the parent stops
-    the child too (it is in the same process group, or terminated here).
+    A WordvecError carries the child's one-line error. The child ignores SIGINT: Ctrl-C reaches
+    the whole process group, and the parent alone decides, terminating the child as it unwinds.
     """
     import multiprocessing
 
@@ -49,8 +50,6 @@ def run_isolated(target: str, job: dict, *, quiet: bool = False, verbose: bool =
         killed = "; killed by SIGKILL: out of memory?" if status == -9 else ""
         raise WordvecError(f"the training process ended without a result (exit status {status}{killed})")
     kind, payload = message
-    if kind == "interrupted":
-        raise Interrupted("the training process was interrupted")
     if kind == "error":
         raise WordvecError(payload)
     return payload
@@ -58,14 +57,15 @@ def run_isolated(target: str, job: dict, *, quiet: bool = False, verbose: bool =
 
 def _child_main(target: str, job: dict, send, quiet: bool, verbose: bool) -> None:
     """The spawned process: log like the command line, run the target, send back one message."""
+    import signal
+
     from ..cli.exits import configure_logging
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_logging(quiet, verbose)
     try:
         module, name = target.split(":")
         message = ("ok", getattr(importlib.import_module(module), name)(job))
-    except (KeyboardInterrupt, Interrupted):
-        message = ("interrupted", None)
     except (WordvecError, ValueError, KeyError, OSError, MemoryError) as exc:
         if verbose:
             logging.getLogger("wordvec").exception("the training process failed")

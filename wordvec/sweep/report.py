@@ -43,8 +43,10 @@ def markdown_table(record: dict, columns: tuple[tuple[str, str], ...]) -> str:
             cells = [str(run["value"]), f"failed: {error}"] + [""] * (len(header) - 2)
         else:
             quality = run.get("quality") or {}
-            cells = [str(run["value"]), f"{run['train_seconds']:.1f} s", f"{run['words_per_second']:,.0f}",
-                     _mib(run["peak_rss_bytes"]), _mib(run["file_bytes"])]
+            speed = run["words_per_second"]  # None for trainers that do not read the corpus (GloVe)
+            seconds = run["train_seconds"]
+            cells = [str(run["value"]), f"{seconds:.1f} s" if seconds >= 10 else f"{seconds:.2f} s",
+                     "–" if speed is None else f"{speed:,.0f}", _mib(run["peak_rss_bytes"]), _mib(run["file_bytes"])]
             cells += [_number(headline(quality, key), percent=key == "analogy" or key.startswith("hit_rate"))
                       for key, _ in columns]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

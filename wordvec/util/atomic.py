@@ -27,23 +27,31 @@ def _check_parent(path: Path) -> None:
         raise WordvecError(f"{path}: output folder {parent} is not writable")
 
 
+# The file that marks a folder as a wordvec output: vectors and co-occurrence folders keep a
+# meta.json, a sweep its sweep.json; each names a "wordvec-..." format.
+MARKERS = ("meta.json", "sweep.json")
+
+
 def _replaceable_folder(path: Path) -> bool:
     """An existing folder may be replaced only if it is empty or a wordvec output (its meta.json
-    names a wordvec format): `-o ~/Documents` must never delete someone's files."""
+    or sweep.json names a wordvec format): `-o ~/Documents` must never delete someone's files."""
+    import json
+
     try:
         entries = os.listdir(path)
     except OSError:
         return False
     if not entries:
         return True
-    try:
-        import json
-
-        with open(path / "meta.json", encoding="utf-8") as f:
-            meta = json.load(f)
-        return isinstance(meta, dict) and str(meta.get("format", "")).startswith("wordvec-")
-    except (OSError, ValueError):
-        return False
+    for marker in MARKERS:
+        try:
+            with open(path / marker, encoding="utf-8") as f:
+                meta = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and str(meta.get("format", "")).startswith("wordvec-"):
+            return True
+    return False
 
 
 def _refuse_foreign_folder(path: Path) -> None:
