@@ -23,7 +23,7 @@ $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-# The whole path on the bundled Brown corpus (1.16M tokens): count, train, query, evaluate.
+# The whole path on the bundled Brown corpus (1.16M tokens): count, train, query, evaluate, draw a map.
 demo: $(DEV_STAMP)
 	@mkdir -p $(DEMO)
 	$(WORDVEC) vocab corpora/brown.txt.xz -o $(DEMO)/vocab.txt
@@ -32,6 +32,8 @@ demo: $(DEV_STAMP)
 	$(WORDVEC) analogy $(DEMO)/brown.wv go went come --topn 3
 	$(WORDVEC) analogy $(DEMO)/brown.wv he - his + her --topn 3
 	$(WORDVEC) evaluate $(DEMO)/brown.wv
+	$(WORDVEC) plot $(DEMO)/brown.wv -o $(DEMO)/map.png --neighbours man --neighbours city --neighbours money \
+		--neighbours war --topn 7
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -q

@@ -159,3 +159,23 @@ def test_a_previous_sweep_is_replaced_but_a_foreign_folder_is_not(tmp_path):
     (previous / "sweep.json").write_text("{}")
     with pytest.raises(WordvecError, match="not a wordvec output"):
         check_output(previous)
+
+
+def test_without_the_plot_extra_the_sweep_says_so_once_and_goes_on(monkeypatch):
+    import logging
+
+    from wordvec.sweep.run import _chart_possible
+
+    assert _chart_possible()
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = logging.getLogger("wordvec")
+    logger.addHandler(handler)
+    try:
+        assert not _chart_possible()
+    finally:
+        logger.removeHandler(handler)
+    assert seen == ["the sweep chart needs matplotlib, which is not installed: pip install 'wordvec[plot]'; "
+                    "writing sweep.json and sweep.md only"]

@@ -62,7 +62,7 @@ def plan(trainer: SweepTrainer, options: dict[str, Any]) -> tuple[str, list, dic
 
 
 def _sweep(trainer: SweepTrainer, options: dict[str, Any]) -> None:
-    from ..sweep.quality import WORD_COLUMNS
+    from ..sweep.quality import MEASURES
     from ..sweep.report import markdown_table
     from ..sweep.run import run_sweep
 
@@ -79,7 +79,7 @@ def _sweep(trainer: SweepTrainer, options: dict[str, Any]) -> None:
     if options["json"]:
         click.echo(json.dumps(record, ensure_ascii=False))
         return
-    click.echo(markdown_table(record, WORD_COLUMNS), nl=False)
+    click.echo(markdown_table(record, MEASURES[trainer.quality][1]), nl=False)
     failed = sum(run["status"] != "ok" for run in record["runs"])
     files = ["sweep.json", "sweep.md"] + (["sweep.png"] if (Path(options["output"]) / "sweep.png").exists() else [])
     click.echo(f"wrote {options['output']}: {len(values) - failed} of {len(values)} runs trained"

@@ -39,7 +39,7 @@ def plot_sweep(record: dict, output: str | os.PathLike, columns: tuple[tuple[str
             quality_axis.plot(values, _series(record, lambda r, k=key: headline(r.get("quality") or {}, k)),
                               marker="o", color=f"C{i}", label=title)
         quality_axis.set_ylabel("quality (accuracy, Spearman ρ)")
-        quality_axis.legend(fontsize=9)
+        quality_axis.legend(fontsize=9, ncols=len(columns), loc="lower center", bbox_to_anchor=(0.5, 1.0))
         for ax, (key, label, unit) in zip(axes[1:], cost):
             ax.plot(values, _series(record, lambda r, k=key: r.get(k)) / unit, marker="o", color="#444444")
             ax.set_ylabel(label)

@@ -32,3 +32,8 @@ def headline(quality: dict, key: str) -> float | None:
         if field in entry:
             return entry[field]
     return None
+
+
+# How each kind of trainer is scored: the function of a saved model and the table's columns.
+# Trainers of items (item2vec) add their entry here: a hit rate on held-out baskets.
+MEASURES = {"words": (word_quality, WORD_COLUMNS)}

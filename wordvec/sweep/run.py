@@ -21,12 +21,9 @@ import numpy as np
 
 from ..errors import WordvecError
 from ..util.progress import log
-from .quality import WORD_COLUMNS
+from .quality import MEASURES
 from .report import FORMAT, VERSION, markdown_table
 from .trainers import SweepTrainer, changes_counting
-
-# Failed runs are recorded and the sweep goes on: one value that diverges (a large --lr) or runs
-# out of memory (a large --dim) says something about the setting, and the other values stand.
 
 
 def _label(value) -> str:
@@ -54,10 +51,13 @@ def _share(work: Path, trainer: SweepTrainer, vocab, corpus, config, param: str)
 
 
 def _measure(trainer: SweepTrainer, config, job: dict, model: Path, keep: bool, quiet: bool, verbose: bool) -> dict:
-    """Train one value in its own process and score it; a failure is recorded, not raised."""
+    """Train one value in its own process and score it.
+
+    A failure is recorded and the sweep goes on: a value that diverges (a large --lr) or runs out
+    of memory (a large --dim) says something about the setting, and the other values stand.
+    """
     from ..vectors.formats import load
     from .child import run_isolated
-    from .quality import word_quality
 
     try:
         run = run_isolated("wordvec.sweep.measure:train_one",
@@ -66,7 +66,7 @@ def _measure(trainer: SweepTrainer, config, job: dict, model: Path, keep: bool, 
     except WordvecError as exc:
         log.warning("%s: %s", model.stem, exc)
         return {"status": "failed", "error": str(exc)}
-    quality = word_quality(load(model))
+    quality = MEASURES[trainer.quality][0](load(model))
     size = _folder_bytes(model)
     if not keep:
         shutil.rmtree(model)
@@ -96,7 +96,7 @@ def run_sweep(trainer: SweepTrainer, vocab, corpus, settings: dict, param: str, 
     """Train `trainer` once per value of `param` (other settings as in `settings`) into the folder
     `output`: the models, sweep.json, sweep.md and, when matplotlib is installed, sweep.png.
 
-    extra: more top-level keys for sweep.json (the tokenizer, the preparation time). Returns the
+    extra: more top-level keys for sweep.json (the preparation time). Returns the
     record written to sweep.json.
     """
     from ..util.atomic import atomic_dir
@@ -123,11 +123,12 @@ def run_sweep(trainer: SweepTrainer, vocab, corpus, settings: dict, param: str, 
         with open(folder / "sweep.json", "w", encoding="utf-8") as f:
             json.dump(record, f, indent=2, ensure_ascii=False)
             f.write("\n")
-        (folder / "sweep.md").write_text(markdown_table(record, WORD_COLUMNS), encoding="utf-8")
+        columns = MEASURES[trainer.quality][1]
+        (folder / "sweep.md").write_text(markdown_table(record, columns), encoding="utf-8")
         if chart:
             from ..plot.sweepchart import plot_sweep
 
-            plot_sweep(record, folder / "sweep.png", WORD_COLUMNS)
+            plot_sweep(record, folder / "sweep.png", columns)
     return record
 
 

@@ -27,7 +27,7 @@ class SweepTrainer:
     config: type                  # its config dataclass
     fixed: dict                   # config values the command sets (arch)
     train: str                    # "module:function" taking (corpus, vocab, config, **shared) -> TrainResult
-    quality: str = "words"        # "words": analogies and word pairs
+    quality: str = "words"        # a key of sweep.quality.MEASURES ("words": analogies and word pairs)
     exclude: tuple[str, ...] = ()  # settings the trainer's command does not offer
 
     @property
