@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import numpy as np
@@ -71,13 +72,14 @@ def test_several_runs_overlaid_in_one_svg(tmp_path):
     assert "speed (words/s)" in texts  # only the word2vec run has a speed, in words
 
 
-def test_history_of_a_real_run_of_every_trainer_is_stored_and_drawn(tmp_path):
+def test_history_of_a_real_run_of_every_trainer_is_stored_and_drawn(tmp_path, monkeypatch):
     from wordvec.config import GloVeConfig, Word2VecConfig
     from wordvec.text.corpus import EncodedCorpus
     from wordvec.text.vocab import Vocab
     from wordvec.train.glove import train_glove
     from wordvec.train.word2vec import train_word2vec
 
+    monkeypatch.setattr("wordvec.train.glove.STEP_ENTRIES", 4096)  # several GloVe steps per epoch
     sentences = [line.lower().split() for line in brown_lines(300)]
     vocab = Vocab.from_counts(Counter(w for s in sentences for w in s), min_count=2)
     corpus = EncodedCorpus.from_sentences(sentences, vocab)
@@ -87,8 +89,11 @@ def test_history_of_a_real_run_of_every_trainer_is_stored_and_drawn(tmp_path):
             "glove.wv": train_glove(corpus, vocab, GloVeConfig(dim=8, window=3, epochs=2, threads=1, min_count=2))}
     for name, result in runs.items():
         result.kv.save(tmp_path / name)
+        trace = json.loads((tmp_path / name / "meta.json").read_text())["trace"]
+        assert all(isinstance(step["done"], int) for step in trace["steps"])  # numbers, not strings
         curve = read_curve(tmp_path / name)
         assert curve.per == "step" and curve.unit == ("entries" if name == "glove.wv" else "words")
+        assert len(curve.x) > (2 if name == "glove.wv" else 1)
         assert len(curve.x) >= 2 and ("loss" in curve.metrics or "cost" in curve.metrics)
         assert np.isfinite(curve.metrics.get("loss", curve.metrics.get("cost"))).all()
     out = tmp_path / "all.png"

@@ -61,7 +61,7 @@ class Runner:
         except BaseException:
             wait(futures)  # Ctrl-C or an error: the other kernels still finish this step
             raise
-        self.done += units
+        self.done += int(units)  # a numpy integer would reach meta.json as a string
         self.bar.update(units)
         return results
 
