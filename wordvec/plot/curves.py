@@ -172,8 +172,8 @@ def _draw(axes, panels, curves: list[Curve], unit: str) -> None:
             (line,) = ax.plot(x, curve.metrics[key], color=colours[i], marker="o" if len(x) <= 30 else None,
                               markersize=4, linewidth=1.6, label=f"{curve.name} ({curve.trainer}, per {curve.per})")
             handles.setdefault(i, line)
-        speed_units = {c.unit for c in drawn}
-        ax.set_ylabel(label.format(unit=speed_units.pop() if len(speed_units) == 1 else "units"))
+        units = list(dict.fromkeys(c.unit for c in drawn))  # speeds of runs with other units: name them all
+        ax.set_ylabel(label.format(unit=" or ".join(units)))
         values = np.concatenate([c.metrics[key] for c in drawn])
         if log_scale and (values > 0).all() and values.max() > 20 * values.min():  # spans decades
             ax.set_yscale("log")
