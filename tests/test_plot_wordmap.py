@@ -97,6 +97,12 @@ def test_nothing_chosen_is_an_error(kv, tmp_path):
     assert not (tmp_path / "m.png").exists()
 
 
+def test_too_many_words_are_refused(kv, monkeypatch):
+    monkeypatch.setattr("wordvec.plot.wordmap.MAX_WORDS", 10)
+    with pytest.raises(WordvecError, match="a map of 11 words cannot be read; draw at most 10"):
+        choose_words(kv, top=11)
+
+
 def test_top_without_counts_takes_the_first_rows(kv):
     plain = KeyedVectors(kv.vectors, kv.words)
     assert choose_words(plain, top=3).words == kv.words[:3]

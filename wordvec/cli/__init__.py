@@ -24,7 +24,7 @@ from .train_word2vec import cbow, skipgram
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
 def cli(quiet: bool, verbose: bool) -> None:
-    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and query them."""
+    """Train word embeddings (word2vec skip-gram/CBOW, GloVe), query them and draw them."""
     exits.configure_logging(quiet, verbose)
 
 

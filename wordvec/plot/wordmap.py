@@ -19,6 +19,7 @@ from ..errors import WordvecError
 from .projection import Projection, project
 
 ARROW_COLOUR = "#b2182b"
+MAX_WORDS = 3000  # beyond this labels cannot be read and placing them takes minutes
 MAX_LABEL_CHARS = 24
 ALL_WORDS = ""  # the group of words chosen by name or by --top
 
@@ -97,6 +98,8 @@ def choose_words(kv, words=(), top: int | None = None, neighbours=(), topn: int 
     if not selection.words:
         raise WordvecError("choose the words to draw: name them, or pass --top N, --neighbours WORD "
                            "or --analogy A:B,C:D")
+    if len(selection.words) > MAX_WORDS:
+        raise WordvecError(f"a map of {len(selection.words):,} words cannot be read; draw at most {MAX_WORDS:,}")
     return selection
 
 
