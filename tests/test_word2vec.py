@@ -24,7 +24,7 @@ class FakeCorpus:
         self.offsets = np.concatenate(([0], np.cumsum([len(s) for s in sentences]))).astype(np.int64)
         self.n_tokens = len(self.ids)
         self.n_sentences = len(sentences)
-        self.info = {"tokens": self.n_tokens, "sentences": self.n_sentences}
+        self.info = {"kept_tokens": self.n_tokens, "sentences": self.n_sentences}
 
 
 def encode(lines, min_count=1):
@@ -220,12 +220,12 @@ def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
         assert result.code == 0, result.stderr
         outs.append(load(tmp_path / name))
     summary = json.loads(result.stdout)
-    assert summary["vocab_size"] == len(outs[0]) and summary["tokens"] > 50_000
+    assert summary["vocab_size"] == len(outs[0]) and summary["kept_tokens"] > 50_000
     assert summary["trainer"] == "word2vec-skipgram" and summary["words_per_second"] > 0
     assert outs[0].vectors.shape == (len(outs[0]), 16)
     assert np.array_equal(outs[0].vectors, outs[1].vectors)            # --seed with one thread
     assert outs[0].meta["config"]["seed"] == 7 and outs[0].meta["trainer"] == "word2vec-skipgram"
-    assert outs[0].meta["corpus"]["tokens"] == summary["tokens"]
+    assert outs[0].meta["corpus"]["kept_tokens"] == summary["kept_tokens"]
     assert load_context(tmp_path / "a.wv").shape == outs[0].vectors.shape
 
 

@@ -14,9 +14,10 @@ from . import exits
 from .corpus_commands import cooccur, vocab
 from .plot_commands import plot
 from .sweep_commands import COMMANDS as SWEEP_COMMANDS
-from .query_commands import analogy, convert, evaluate, info, similar, similarity
+from .query_commands import analogy, doesnt_match, similar, similarity, vector
 from .train_glove import glove
 from .train_word2vec import cbow, skipgram
+from .vectors_commands import convert, evaluate, info
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -42,7 +43,8 @@ for _command in (skipgram, cbow, glove):
     train.add_command(_command)
 for _command in SWEEP_COMMANDS:
     sweep.add_command(_command)
-for _command in (vocab, cooccur, train, sweep, similar, analogy, similarity, evaluate, convert, info, plot):
+for _command in (vocab, cooccur, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
+                 convert, info, plot):
     cli.add_command(_command)
 
 

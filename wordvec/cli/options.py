@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import click
 
-from ..config import FORMAT_NAMES, fields_of
+from ..config import FORMAT_NAMES, fields_of, format_choices
 
 
 def _stack(decorators: list[Callable]) -> Callable:
@@ -82,7 +82,8 @@ def config_options(*config_classes: type, exclude: tuple[str, ...] = (), lists: 
 corpus_argument = click.argument("corpus", nargs=-1, required=True, type=click.Path(allow_dash=True))
 
 output_option = click.option("-o", "--output", required=True, type=click.Path(),
-                             help="Output path, used verbatim (the native format is a folder at exactly this path).")
+                             help="Output path, used verbatim (the native format is a folder at exactly this path); "
+                                  "it never replaces an input, nor without --force an output of another kind.")
 
 vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=False), default=None,
                                  help="Reuse this vocabulary (vocab.txt, GloVe vocab_count or word2vec -save-vocab "
@@ -93,6 +94,28 @@ cache_option = click.option("--cache/--no-cache", "cache", default=True, show_de
 
 format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
                              default="native", show_default=True,
-                             help="Output format of the vectors (fasttext and vec mean word2vec text).")
+                             help=f"Output format of the vectors: {format_choices()}.")
+
+force_option = click.option("--force", is_flag=True,
+                            help="Replace an existing output of another kind (a file by a folder, a folder by a "
+                                 "file, a file that is not what this command writes). Never an input.")
 
 json_option = click.option("--json", "json", is_flag=True, help="Print a machine-readable result.")
+
+
+def as_flags(config_class: type, values: dict[str, Any]) -> str:
+    """Saved settings (meta.json's config) as the command-line flags that give them: the inverse
+    of config_options, for `wordvec info` ("--dim 100 --window 5 --lowercase ...")."""
+    parts = []
+    for name, field in fields_of(config_class).items():
+        if name not in values or not field.metadata.get("cli", False):
+            continue
+        value, dashed = values[name], "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            declaration = field.metadata.get("flag") or (f"{dashed}/--no-{dashed[2:]}" if field.default else dashed)
+            on, _, off = declaration.partition("/")
+            if value or off:
+                parts.append(on if value else off)
+        elif value is not None:
+            parts.append(f"{dashed} {value:g}" if isinstance(value, float) else f"{dashed} {value}")
+    return " ".join(parts)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .options import json_option
-from .query_commands import load_options, names_vectors_file
+from .answers import load_options, names_vectors_file
 
 def _map_only_options(options: dict[str, Any]) -> list[str]:
     """The map options given, which mean nothing for training curves."""

@@ -19,7 +19,8 @@ import click
 from ..config import TokenizerConfig, fields_of
 from ..sweep.trainers import DEFAULT_VALUES, TRAINERS, SweepTrainer
 from .options import cache_option, config_options, corpus_argument, json_option, vocab_file_option
-from .training import check_output_of, prepare
+from .outputs import FOLDER, check_output_of
+from .training import prepare
 
 
 def _parse(field: dataclasses.Field, kind: Any, text: str) -> list:
@@ -68,7 +69,7 @@ def _sweep(trainer: SweepTrainer, options: dict[str, Any]) -> None:
 
     param, values, settings = plan(trainer, options)
     trainer.config(**{**settings, **trainer.fixed, param: values[0]}).validate()  # bad settings: before any work
-    check_output_of(options)
+    check_output_of(options, FOLDER)
     root = click.get_current_context().find_root().params
     started = time.perf_counter()
     vocab, corpus = prepare(options)

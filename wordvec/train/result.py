@@ -16,6 +16,7 @@ class TrainResult:
     context: np.ndarray | None       # float32 [V, D] context vectors: word2vec's w_out, GloVe's W~
     history: list[dict] = field(default_factory=list)  # one dict per epoch (trainer-specific keys)
     trace: list[dict] = field(default_factory=list)    # one dict per runner step (Runner.record)
+    stages: dict = field(default_factory=dict)         # seconds per stage: kernel_load_seconds, train_seconds...
 
 
 TRACE_LIMIT = 2000  # per-step records kept in meta.json; longer runs keep every k-th and the last
@@ -38,11 +39,13 @@ def build_result(trainer: str, vectors: np.ndarray, context: np.ndarray | None, 
     config: the run's config with its defaults resolved (the learning rate and thread count
     actually used); trace and trace_unit: the runner's per-step records and what their ``done``
     counts ("word", "entry"), kept as meta.json's ``trace`` for training curves; meta:
-    trainer-specific extra keys (GloVe's co-occurrence settings).
+    trainer-specific extra keys (GloVe's co-occurrence settings) and ``stages``, the seconds of
+    each stage (also meta.json's "stages", one timing per run).
     """
     from ..vectors.keyedvectors import KeyedVectors
 
+    stages = {k: round(v, 3) for k, v in meta.pop("stages", {}).items()}
     info = {"trainer": trainer, "config": config.to_dict(), "corpus": dict(corpus_info or {}), **meta,
-            "history": history, "trace": {"unit": trace_unit, "steps": thin(trace)}}
+            "history": history, "trace": {"unit": trace_unit, "steps": thin(trace)}, "stages": stages}
     kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=info)
-    return TrainResult(kv=kv, context=context, history=history, trace=trace)
+    return TrainResult(kv=kv, context=context, history=history, trace=trace, stages=info["stages"])

@@ -17,9 +17,9 @@ import numpy as np
 
 from ..config import Word2VecConfig
 from ..errors import CorpusError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner, ensure_finite
+from .runner import Runner, ensure_finite, load_kernels
 from .tables import keep_probabilities, linear_lr, negative_table
 
 
@@ -113,9 +113,12 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
             kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                                 config.negative, lr_a, lr_b, rng, t, stats)
 
-    log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
-             config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
-             ", exact per-pair updates" if config.exact else "")
+    log.info("training %s: %s words, %s kept tokens, dim %d, %s, %s%s",
+             config.arch, f"{len(vocab):,}", f"{n_tokens:,}", config.dim, plural(config.epochs, "epoch"),
+             plural(threads, "thread"), ", exact per-pair updates" if config.exact else "")
+    load_seconds = load_kernels(lambda: kernels.train_slice(mode, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum,
+                                                            neg_guide, config.window, config.negative, 0.0, 0.0,
+                                                            rng, 0, stats))
     history: list[dict] = []
     with Runner(threads, config.arch, "word", total_words) as runner:
         for epoch in range(config.epochs):
@@ -142,8 +145,8 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
                             "seconds": round(seconds, 3),
                             "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
             log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
-    log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
-                        history, runner.trace, trace_unit=runner.unit)
+                        history, runner.trace, trace_unit=runner.unit,
+                        stages={"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds})
