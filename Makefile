@@ -24,11 +24,12 @@ $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 # The whole path on the bundled Brown corpus (1.16M tokens): count, train, query, evaluate, draw a map.
+# README.md shows these commands and their output (tests/test_readme.py checks they agree).
 demo: $(DEV_STAMP)
 	@mkdir -p $(DEMO)
 	$(WORDVEC) vocab corpora/brown.txt.xz -o $(DEMO)/vocab.txt
 	$(WORDVEC) train skipgram corpora/brown.txt.xz -o $(DEMO)/brown.wv --vocab $(DEMO)/vocab.txt --seed 1
-	$(WORDVEC) similar $(DEMO)/brown.wv man city money --topn 5
+	$(WORDVEC) similar $(DEMO)/brown.wv man city money --topn 3
 	$(WORDVEC) analogy $(DEMO)/brown.wv go went come --topn 3
 	$(WORDVEC) analogy $(DEMO)/brown.wv he - his + her --topn 3
 	$(WORDVEC) evaluate $(DEMO)/brown.wv

@@ -70,13 +70,13 @@ def corpus_folding(meta: dict) -> tuple[Callable[[bytes], list[str]] | None, str
         config = TokenizerConfig(**{k: v for k, v in settings.items() if k in fields_of(TokenizerConfig)})
     except TypeError:
         return None, ""
-    what = [w for w, on in (("lowercased", config.lowercase), ("punctuation stripped from word edges",
-                                                                config.tokens == "words")) if on]
+    what = [w for w, on in (("lowercased", config.lowercase), ("punctuation stripped", config.tokens == "words"))
+            if on]
     if not what:
         return None, ""
     from ..text.tokenize import type_normalizer
 
-    return type_normalizer(config), " and ".join(what)
+    return type_normalizer(config), ", ".join(what)
 
 
 class Session:
@@ -105,8 +105,7 @@ class Session:
             self._told = True
             from ..util.progress import log
 
-            log.info("query words are folded as the training corpus was (%s; meta.json): %r -> %r",
-                     self._folding, word, folded[0])
+            log.info("query words are folded as the corpus was (%s): %r -> %r", self._folding, word, folded[0])
         return folded[0]
 
     def words(self, words) -> list[str]:

@@ -97,4 +97,4 @@ def glove(**options: Any) -> None:
             + f"; {nnz:,} non-zero co-occurrences",
             f"trained GloVe in {times['train_seconds']:.1f} s ({plural(config.epochs, 'epoch')}, "
             f"{plural(config.effective_threads, 'thread')}); final cost {result.history[-1]['cost']:.4f}",
-            f"wrote {output} ({fmt}); {timing_line(times)}"], options["json"])
+            f"wrote {output} ({fmt})", timing_line(times)], options["json"])

@@ -52,7 +52,7 @@ def _train(arch: str, options: dict[str, Any]) -> None:
                      f"trained {arch} in {times['train_seconds']:.1f} s ({summary['words_per_second']:,} words/s, "
                      f"{plural(config.epochs, 'epoch')}, {plural(config.effective_threads, 'thread')}); "
                      f"final loss {summary['final_loss']:.4f}",
-                     f"wrote {output} ({fmt}); {timing_line(times)}"], options["json"])
+                     f"wrote {output} ({fmt})", timing_line(times)], options["json"])
 
 
 def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Command:

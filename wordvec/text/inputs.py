@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import CorpusError
 from ..util.atomic import MARKERS, wordvec_output
-from ..util.progress import log
+from ..util.progress import log, plural
 
 BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
 
@@ -131,7 +131,7 @@ def _warn_skipped(folder: str, binary: list[str]) -> None:
     if folder not in _SKIP_WARNED:
         _SKIP_WARNED.add(folder)
         more = f" and {len(binary) - 1} more" if len(binary) > 1 else ""
-        log.warning(f"{folder}: skipped {len(binary)} binary file(s) (NUL bytes): {binary[0]}{more}")
+        log.warning(f"{folder}: skipped {plural(len(binary), 'binary file')} (NUL bytes): {binary[0]}{more}")
 
 
 class _Transcoder(io.RawIOBase):

@@ -73,7 +73,7 @@ def _check_cooc(cooc, vocab) -> None:
         raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
-        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab):,} words")
     if not float(np.min(cooc.vals)) > 0:  # also catches NaN
         raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
@@ -118,21 +118,26 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
     per entry while training a co-occurrence the caller does not keep).
     """
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.glove import entry_targets, glove_slice
+
+    import_seconds = time.perf_counter() - importing
 
     threads = config.effective_threads
     n = cooc.nnz
     rows, cols = _in_memory(cooc.rows, np.int32), _in_memory(cooc.cols, np.int32)
     log_x = np.empty(n, np.float32)
     weight = np.empty(n, np.float32)
-    state = GloVeState.initial(vocab_size, config.dim, config.seed)
-    load_seconds = load_kernels(
-        lambda: entry_targets(np.empty(0, np.float32), float(config.x_max), float(config.alpha), log_x[:0], weight[:0]),
-        lambda: glove_slice(rows, cols, log_x, weight, 0, 0, 1, 0, 0, *state.arrays(), config.lr, GRAD_CLIP))
+    # empty work (no entries, positions 0..0) loads each kernel and changes nothing
+    load_seconds = import_seconds + load_kernels(lambda: entry_targets(
+        np.empty(0, np.float32), float(config.x_max), float(config.alpha), log_x[:0], weight[:0]))
     entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
                   log_x, weight)
     if release_vals:
         cooc.vals = None
+    state = GloVeState.initial(vocab_size, config.dim, config.seed)
+    load_seconds += load_kernels(
+        lambda: glove_slice(rows, cols, log_x, weight, 0, 0, 1, 0, 0, *state.arrays(), config.lr, GRAD_CLIP))
     bits = max(1, (n - 1).bit_length())
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),

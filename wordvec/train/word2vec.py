@@ -82,9 +82,12 @@ def _check_inputs(corpus, vocab) -> None:
 
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.rng import thread_seeds
     from .._kernels import word2vec as kernels
     from ..util.memory import check_fits
+
+    import_seconds = time.perf_counter() - importing
 
     config = config.validate()
     _check_inputs(corpus, vocab)
@@ -116,9 +119,10 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     log.info("training %s: %s words, %s kept tokens, dim %d, %s, %s%s",
              config.arch, f"{len(vocab):,}", f"{n_tokens:,}", config.dim, plural(config.epochs, "epoch"),
              plural(threads, "thread"), ", exact per-pair updates" if config.exact else "")
-    load_seconds = load_kernels(lambda: kernels.train_slice(mode, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum,
-                                                            neg_guide, config.window, config.negative, 0.0, 0.0,
-                                                            rng, 0, stats))
+    # an empty slice (sentences 0..0) loads the kernel and changes nothing, not even the random state
+    load_seconds = import_seconds + load_kernels(lambda: kernels.train_slice(
+        mode, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum, neg_guide, config.window, config.negative, 0.0, 0.0,
+        rng, 0, stats))
     history: list[dict] = []
     with Runner(threads, config.arch, "word", total_words) as runner:
         for epoch in range(config.epochs):

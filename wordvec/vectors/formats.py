@@ -26,7 +26,7 @@ from ..text.inputs import compression_of
 from .keyedvectors import KeyedVectors
 from .recognise import VOCABULARY, foreign
 from ..util.memory import check_fits
-from ..util.progress import log
+from ..util.progress import log, plural
 from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
 
 NATIVE_FORMAT = "wordvec-vectors"
@@ -139,7 +139,7 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
             bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    where = f"{plural(len(bad), 'row')} {'contains' if len(bad) == 1 else 'contain'} NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
     if not allow:
         raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
@@ -161,7 +161,7 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
                           f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
     words, counts = read_word_counts(path / "vocab.txt", limit)
     if len(words) != (count if limit is None else min(limit, count)):
-        raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+        raise FormatError(f"{path / 'vocab.txt'} has {len(words):,} words for {count:,} vector rows")
     if limit is not None:
         vectors = vectors[:limit]
     return KeyedVectors(vectors, words, counts if counts.any() else None, meta)
@@ -238,12 +238,12 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     raw, starts, pos = binary_records(buf, end + 1, n, dim)
     if len(starts) < n or pos > size:
         rows = len(starts) - (pos > size)
-        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file ends after {rows:,}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
     check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
-        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+        raise FormatError(f"{path}: more data follows the {count:,} rows the header announces; "
                           "the header count disagrees with the file")
     vectors = np.empty((n, dim), dtype=np.float32)
     # Gather rows through four strided views, one per byte alignment of the row starts: a
@@ -330,7 +330,7 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
     if not raw:
         raise FormatError(f"{path}: no vectors found")
     if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
-        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file has {len(raw):,}; "
                           "fix the first line or pass --format glove to ignore it")
     vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     return KeyedVectors(vectors, decode_words(raw, path))

@@ -47,7 +47,7 @@ class KeyedVectors:
             raise WordvecError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
         words = list(words)
         if len(words) != vectors.shape[0]:
-            raise WordvecError(f"{len(words)} words for {vectors.shape[0]} vector rows")
+            raise WordvecError(f"{len(words):,} words for {vectors.shape[0]:,} vector rows")
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
