@@ -231,15 +231,16 @@ def test_nonfinite_file_refused_then_allowed(tmp_path):
     assert code == 0 and "warning" in err
 
 
-def test_real_process_pipes_queries_and_never_imports_numba(royal):
+def test_real_process_pipes_queries_and_never_imports_numba(royal, lowercased):
+    """Folding (the tokenizer's normalisation), typo suggestions and --limit's row search included."""
     code = ("import sys\nfrom wordvec.cli import main\n"
             "try:\n"
-            f"    main(['similar', {str(royal)!r}, '--topn', '1'])\n"
+            f"    main(['similar', {str(lowercased)!r}, '--topn', '1', '--limit', '8'])\n"
             "finally:\n"
             "    print('numba loaded' if 'numba' in sys.modules else 'no numba')\n")
-    done = subprocess.run([sys.executable, "-c", code], input="apple\nking - man + woman\n", capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-c", code], input="Apple\nking - man + woman\nappel\ngirl\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "did you mean apple" in done.stderr and "row 9" in done.stderr, done.stderr
     assert done.stdout.splitlines()[1].split()[0] == "pear"
     assert done.stdout.splitlines()[-1] == "no numba"
     failed = subprocess.run([sys.executable, "-m", "wordvec", "similar", str(royal), "nope"],

@@ -61,3 +61,10 @@ def test_fasttext_models_are_named_by_their_magic_bytes(tmp_path):
 def test_a_numpy_array_is_not_a_vectors_file(tmp_path):
     np.save(tmp_path / "vectors.npy", np.ones((3, 2), np.float32))
     _refused(tmp_path / "vectors.npy", "numpy array", "folder")
+
+
+def test_unrecognised_text_names_the_cli_flag_not_the_python_argument(tmp_path):
+    prose = tmp_path / "notes.txt"
+    prose.write_text("These are notes about word vectors.\nNothing here is a number.\n")
+    message = _refused(prose, "not a recognised vectors format", "--format")
+    assert "format=" not in message

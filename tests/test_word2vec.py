@@ -229,6 +229,12 @@ def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
     assert load_context(tmp_path / "a.wv").shape == outs[0].vectors.shape
 
 
+def test_cli_cbow_refuses_exact_naming_skipgram(tmp_path, brown_small):
+    result = run_wordvec("train", "cbow", brown_small, "-o", tmp_path / "c.wv", "--exact")
+    assert result.code == 2 and "--exact applies to skip-gram only" in result.errors[0]
+    assert not (tmp_path / "c.wv").exists()
+
+
 def test_cli_cbow_word2vec_text(tmp_path, brown_small):
     out = tmp_path / "cbow.txt"
     result = run_wordvec("train", "cbow", brown_small, "-o", out, "--dim", "8", "--epochs", "1",

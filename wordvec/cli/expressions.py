@@ -53,7 +53,11 @@ def refuse_unknown_options(command: click.Command, ctx: click.Context, args: lis
         if name in names:
             skip = name in valued and "=" not in arg
             continue
-        raise click.UsageError(f"no such option: {arg} (a word that starts with '-' goes after --, as in "
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(n for n in names if n.startswith("--")), n=1)
+        hint = f"did you mean {close[0]}? " if close and name.startswith("--") else ""
+        raise click.UsageError(f"no such option: {arg} ({hint}a word that starts with '-' goes after --, as in "
                                f"`{ctx.command_path} VECTORS -- {arg}`; an operator stands alone: king - man)",
                                ctx)
 

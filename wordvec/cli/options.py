@@ -102,6 +102,9 @@ force_option = click.option("--force", is_flag=True,
 
 json_option = click.option("--json", "json", is_flag=True, help="Print a machine-readable result.")
 
+json_lines_option = click.option("--json", "json", is_flag=True,
+                                 help='JSON Lines: one {"query": ..., "results": [...]} (or "error") object per query.')
+
 
 def as_flags(config_class: type, values: dict[str, Any]) -> str:
     """Saved settings (meta.json's config) as the command-line flags that give them: the inverse

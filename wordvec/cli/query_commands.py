@@ -8,6 +8,7 @@ Lines (wordvec.cli.jsonlines). Imports of numpy and the library happen inside th
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 import click
@@ -15,7 +16,7 @@ import click
 from .answers import Session, load_options, read_queries
 from .expressions import Expression, QueryCommand, has_operator, parse_expression
 from .jsonlines import scored
-from .options import json_option
+from .options import json_lines_option
 
 topn_option = click.option("--topn", type=click.IntRange(min=1), default=10, show_default=True, help="How many answers.")
 restrict_option = click.option("--restrict", type=click.IntRange(min=1), default=None,
@@ -96,7 +97,7 @@ def _ask_vectors(session: Session, source: str) -> None:
 @topn_option
 @restrict_option
 @method_option
-@json_option
+@json_lines_option
 def similar(**options):
     """Nearest words to each WORD, or to an expression: king - man + woman.
 
@@ -147,7 +148,7 @@ def _analogy(terms: list[str]) -> tuple[Expression, list[str] | None]:
 @topn_option
 @restrict_option
 @method_option
-@json_option
+@json_lines_option
 def analogy(**options):
     """A B C: a is to b as c is to ?  Or an expression: king - man + woman.
 
@@ -167,8 +168,6 @@ def analogy(**options):
 
 def _pairs(source: str) -> Iterable[tuple[int, list[str]]]:
     """(line number, fields) of a word-pair file: tab- or space-separated, blank and '#' lines skipped."""
-    import sys
-
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         for number, line in enumerate(stream, 1):
@@ -186,7 +185,7 @@ def _pairs(source: str) -> Iterable[tuple[int, list[str]]]:
 @click.option("--pairs", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Score every pair of this file (- for stdin): 'word1 word2 ...' lines, tab or space separated; "
                    "one score per pair line, nan where a word is unknown.")
-@json_option
+@json_lines_option
 def similarity(**options):
     """Cosine similarity of WORD1 and WORD2, or of every pair in --pairs FILE (or on stdin)."""
     word1, word2, pairs = options["word1"], options["word2"], options["pairs"]
@@ -206,6 +205,8 @@ def similarity(**options):
         ask([word1, word2], {})
     else:
         source = pairs if pairs is not None else "-"
+        if source == "-" and sys.stdin.isatty():
+            click.echo("one pair of words per line; Ctrl-D ends", err=True)
         for number, fields in _pairs(source):
             if len(fields) < 2:
                 session.fail({"line": number}, f"{'<stdin>' if source == '-' else source}:{number}: expected two words")
@@ -224,7 +225,7 @@ def _vector_text(results: list[dict]) -> list[str]:
 @click.command(cls=QueryCommand)
 @load_options
 @click.argument("words", nargs=-1)
-@json_option
+@json_lines_option
 def vector(**options):
     """Print the vector of each WORD: 'word x1 ... xD' lines (fastText's print-word-vectors).
 
@@ -250,7 +251,7 @@ def vector(**options):
 @click.command(name="doesnt-match", cls=QueryCommand)
 @load_options
 @click.argument("words", nargs=-1)
-@json_option
+@json_lines_option
 def doesnt_match(**options):
     """The WORD that fits least with the others (lowest cosine with their mean).
 
