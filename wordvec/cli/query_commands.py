@@ -109,8 +109,8 @@ def similar(**options):
                                       ("--vector", vector_file)) if value]
     if len(given) > 1:
         raise click.UsageError(f"give either {' or '.join(given)}, not both")
-    if words:
-        parse_expression(words) if has_operator(words) else None  # usage errors before loading
+    if has_operator(words):
+        parse_expression(words)  # its usage errors before the vectors load
     session = Session(options)
     if positive or negative:
         _ask_expression(session, Expression(list(positive), list(negative)))

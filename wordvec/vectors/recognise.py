@@ -2,7 +2,9 @@
 
 Sniffing (wordvec.vectors.formats.sniff) asks ``foreign(head)`` before guessing a text
 format, so a vocabulary file is not read as 1-dimensional GloVe vectors and a pickle or a
-fastText model is named instead of failing as "not a recognised format". numpy-free.
+fastText model is named instead of failing as "not a recognised format". A fastText model is
+described only while this wordvec has no reader for it (wordvec.vectors.fasttext_bin); with one,
+sniffing recognises its magic number as a format, before asking here. numpy-free.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _SAMPLE_LINES = 200
 def foreign(head: bytes) -> str | None:
     """A description of what the file starting with ``head`` is, if it is certainly not word
     vectors in a format wordvec reads; None when it may be vectors."""
-    if head.startswith(FASTTEXT_MAGIC):
+    if head.startswith(FASTTEXT_MAGIC) and not _fasttext_reader():
         return ("a fastText model (.bin): wordvec reads it once subword support lands; until then use "
                 "the .vec file fastText writes beside it")
     if len(head) > 2 and head[0] == 0x80 and head[1] in _PICKLE_PROTOCOLS:
@@ -30,6 +32,14 @@ def foreign(head: bytes) -> str | None:
     if _word_count_lines(head):
         return VOCABULARY
     return None
+
+
+def _fasttext_reader() -> bool:
+    """Whether this wordvec reads fastText models (wordvec.vectors.fasttext_bin): then sniffing
+    hands them to that reader instead of describing them."""
+    import importlib.util
+
+    return importlib.util.find_spec("wordvec.vectors.fasttext_bin") is not None
 
 
 def _word_count_lines(head: bytes) -> bool:
