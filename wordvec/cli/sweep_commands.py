@@ -18,7 +18,7 @@ import click
 
 from ..config import TokenizerConfig, fields_of
 from ..sweep.trainers import DEFAULT_VALUES, TRAINERS, SweepTrainer
-from .options import cache_option, config_options, corpus_argument, json_option, vocab_file_option
+from .options import cache_option, config_options, corpus_argument, force_option, json_option, vocab_file_option
 from .outputs import FOLDER, check_output_of
 from .training import prepare
 
@@ -105,6 +105,7 @@ def _command(trainer: SweepTrainer) -> click.Command:
     @config_options(trainer.config, TokenizerConfig, exclude=trainer.exclude, lists=swept)
     @vocab_file_option
     @cache_option
+    @force_option
     @click.option("--keep-models/--no-keep-models", default=True, show_default=True,
                   help="Keep each run's vectors in the folder (PARAM-VALUE.wv), or only their measurements.")
     @json_option
