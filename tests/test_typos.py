@@ -47,3 +47,14 @@ def test_keyedvectors_suggest_case_variants_then_typos():
     assert kv.suggestions("dgo") == ["dog", "go"]
     assert kv.suggestions("paris") == ["Paris"]
     assert "did you mean dog, go?" in str(kv.unknown(["dgo"]))
+
+
+def test_the_character_bound_sets_aside_no_close_word():
+    rng = random.Random(11)
+    alphabet = "abcde"
+    words = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(3000)})
+    for _ in range(25):
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 7)))
+        limit = 1 if len(word) <= 4 else 2
+        expected = sorted((osa(word, w), i) for i, w in enumerate(words) if 0 < osa(word, w) <= limit)
+        assert close_words(word, words, n=len(words)) == [words[i] for _, i in expected]
