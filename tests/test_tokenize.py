@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec.text import inputs, tokenize
+from wordvec.text import blocks, inputs, tokenize
 from wordvec.config import TokenizerConfig
 from wordvec.text.corpus import encode_corpus
 from wordvec.errors import CorpusError
@@ -52,7 +52,7 @@ def _encode_sentences(tmp_path, data: bytes, config: TokenizerConfig, block: int
     """Run the real pipeline (kernel, block carry-over, encoding) and decode sentences back to words."""
     path = tmp_path / "corpus.txt"
     path.write_bytes(data)
-    monkeypatch.setattr(tokenize, "BLOCK_BYTES", block)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
     words = sorted({w for s in iter_sentences(data, config) for w in s})
     vocab = Vocab(words, [1] * len(words))
     corpus = encode_corpus([path], vocab, config, cache=False)
@@ -108,7 +108,7 @@ def test_long_lines_are_cut_and_sentences_follow_newlines(tmp_path, monkeypatch)
 
 def test_single_line_without_newline_streams(tmp_path, monkeypatch):
     data = " ".join(["alpha", "beta", "gamma"] * 20000).encode()   # 340 kB, no newline
-    monkeypatch.setattr(tokenize, "BLOCK_BYTES", 1 << 12)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 1 << 12)
     path = tmp_path / "one-line.txt"
     path.write_bytes(data)
     report = build_vocab([path], min_count=1)

@@ -85,15 +85,15 @@ def test_reduce_vocab_keeps_frequent_words_exact(tmp_path, caplog):
     lines = [f"common filler rare{i}" for i in range(3000)]
     path = tmp_path / "c.txt"
     path.write_text("\n".join(lines))
-    import wordvec.text.tokenize as tk
+    import wordvec.text.blocks as blocks
 
     with caplog.at_level(logging.WARNING, logger="wordvec"):
-        old = tk.BLOCK_BYTES
-        tk.BLOCK_BYTES = 4096
+        old = blocks.BLOCK_BYTES
+        blocks.BLOCK_BYTES = 4096
         try:
             report = build_vocab([path], min_count=1, max_types=500)
         finally:
-            tk.BLOCK_BYTES = old
+            blocks.BLOCK_BYTES = old
     counts = dict(zip(report.vocab.words, report.vocab.counts.tolist()))
     assert counts["common"] == 3000 and counts["filler"] == 3000
     assert report.prune_threshold >= 1 and len(report.vocab) < 600

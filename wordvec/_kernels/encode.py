@@ -1,9 +1,8 @@
-"""Map a stream of raw type ids to vocabulary ids, cutting it into sentences.
+"""Cut an encoded stream (vocabulary rows and NEWLINE markers, block after block) into sentences.
 
-`map_start[t]:map_start[t+1]` indexes the vocabulary ids raw type t stands for in `map_ids`
-(none for out-of-vocabulary tokens and punctuation, several when a token held Unicode
-spaces). Sentences end at NEWLINE markers and are cut every `max_len` ids; empty sentences
-are never recorded.
+Sentences end at NEWLINE markers and are cut every `max_len` ids; empty sentences are never
+recorded. The sentence being built carries over from one block to the next, so a line that
+spans blocks (or a file without newlines) is cut exactly as if it had been read in one piece.
 """
 
 from numba import njit
@@ -12,37 +11,27 @@ from .tokenize import NEWLINE
 
 
 @njit(nogil=True, cache=True)
-def map_stream(stream, begin, n, map_start, map_ids, ids_out, ids_used, ids_base,
-               ends_out, ends_used, sentence_len, max_len):
-    """Process stream[begin:n]; return (position, ids_used, ends_used, sentence_len).
+def split_sentences(stream, n, ids_base, sentence_len, max_len, ends):
+    """Drop the NEWLINE markers of stream[:n] in place (the ids move to the front) and write the
+    global end offset of every sentence finished here to `ends` (room for n + 1 entries).
 
-    Stops early (position < n) when `ids_out` or `ends_out` is full; Python flushes and calls
-    again. `ends_out` receives global sentence end offsets (ids_base + index in ids_out).
+    Returns (ids kept, ends written, length of the unfinished sentence).
     """
-    i = begin
-    while i < n:
-        t = stream[i]
-        if t == NEWLINE:
+    m = 0
+    e = 0
+    for i in range(n):
+        v = stream[i]
+        if v == NEWLINE:
             if sentence_len > 0:
-                if ends_used >= ends_out.shape[0]:
-                    return i, ids_used, ends_used, sentence_len
-                ends_out[ends_used] = ids_base + ids_used
-                ends_used += 1
+                ends[e] = ids_base + m
+                e += 1
                 sentence_len = 0
-            i += 1
             continue
-        a = map_start[t]
-        b = map_start[t + 1]
-        # room for this token's ids and for the sentence ends they may close
-        if ids_used + (b - a) > ids_out.shape[0] or ends_used + (b - a) >= ends_out.shape[0]:
-            return i, ids_used, ends_used, sentence_len
-        for k in range(a, b):
-            ids_out[ids_used] = map_ids[k]
-            ids_used += 1
-            sentence_len += 1
-            if sentence_len == max_len:
-                ends_out[ends_used] = ids_base + ids_used
-                ends_used += 1
-                sentence_len = 0
-        i += 1
-    return i, ids_used, ends_used, sentence_len
+        stream[m] = v
+        m += 1
+        sentence_len += 1
+        if sentence_len == max_len:
+            ends[e] = ids_base + m
+            e += 1
+            sentence_len = 0
+    return m, e, sentence_len

@@ -27,11 +27,10 @@ from ..errors import CorpusError, ResourceError
 from ..util.memory import release_free_memory
 from ..util.npyfile import NpyAppender
 from ..util.progress import log
-from .vocab import Vocab, VocabReport, build_vocab, corpus_name
+from .vocab import Vocab, report_of
 
 CACHE_VERSION = 2
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
-ENCODE_MAX_TYPES = 4_000_000            # raw types remembered while encoding before the table is reset
 
 
 def cache_root() -> Path:
@@ -111,75 +110,13 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
-def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
+def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
+               threads: int | None = None) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .._kernels.encode import map_stream
-    from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
+    from .encoding import encode_files
 
-    normalize = type_normalizer(tokenizer)
-    index = vocab.index
-    table = RawTypeTable()
-    map_start = np.zeros(1 << 16, dtype=np.int64)
-    map_ids = np.zeros(1 << 16, dtype=np.int32)
-    state = {"resolved": 0, "used": 0, "sentence_len": 0}
-    ids_buf = np.empty(1 << 20, dtype=np.int32)
-    ends_buf = np.empty(1 << 16, dtype=np.int64)
-    ids_file = NpyAppender(folder / "ids.npy", np.int32)
-    offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
-    offsets_file.append(np.zeros(1, dtype=np.int64))
-
-    def resolve_new_types() -> None:
-        nonlocal map_start, map_ids
-        n = len(table)
-        first = state["resolved"]
-        if n == first:
-            return
-        if n + 1 > map_start.shape[0]:
-            map_start = np.resize(map_start, max(n + 1, 2 * map_start.shape[0]))
-        arena = table.arena
-        new_ids: list[int] = []
-        used = state["used"]
-        for t in range(first, n):
-            s = int(table.starts[t])
-            raw = arena[s: s + int(table.lengths[t])].tobytes()
-            for word in normalize(raw):
-                row = index.get(word)
-                if row is not None:
-                    new_ids.append(row)
-            map_start[t + 1] = used + len(new_ids)
-        if used + len(new_ids) > map_ids.shape[0]:
-            map_ids = np.resize(map_ids, max(used + len(new_ids), 2 * map_ids.shape[0]))
-        map_ids[used: used + len(new_ids)] = new_ids
-        state["used"] = used + len(new_ids)
-        state["resolved"] = n
-
-    def on_block(stream: np.ndarray, n: int) -> None:
-        resolve_new_types()
-        pos = 0
-        while True:
-            pos, ids_used, ends_used, state["sentence_len"] = map_stream(
-                stream, pos, n, map_start, map_ids, ids_buf, 0, ids_file.count, ends_buf, 0,
-                state["sentence_len"], tokenizer.max_sentence_length)
-            ids_file.append(ids_buf[:ids_used])
-            offsets_file.append(ends_buf[:ends_used])
-            if pos >= n:
-                break
-
-    def after_block() -> None:
-        if len(table) > ENCODE_MAX_TYPES:  # bound memory on messy corpora: forget and re-resolve
-            table.clear()
-            state["resolved"] = state["used"] = 0
-
-    try:
-        stats = scan_with_progress(files, tokenizer, table, "encoding", on_block=on_block,
-                                   after_block=after_block)
-    finally:
-        ids_file.close()
-        offsets_file.close()
-    if ids_file.count == 0:
-        raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
-    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "kept_tokens": ids_file.count, "sentences": offsets_file.count - 1,
+    info = encode_files(folder, files, vocab, tokenizer, threads=threads)
+    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], **info,
             "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
             "vocab_size": len(vocab)}
 
@@ -222,7 +159,7 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True) -> EncodedCorpus:
+                  cache: bool = True, threads: int | None = None) -> EncodedCorpus:
     """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed."""
     from .tokenize import input_files
 
@@ -248,7 +185,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer)
+        info = _encode_to(work, files, vocab, tokenizer, threads)
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -285,29 +222,29 @@ def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exce
 
 # ----------------------------------------------------------------------------- the whole step
 
-def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool) -> VocabReport:
-    """Full word counts (min_count 1) for the files, from the cache or a counting pass."""
-    key = _files_key(files, tokenizer, "vocab") if cache else None
-    folder = cache_root() / "vocab" / key if key else None
+def _cached_word_counts(files: list[str], tokenizer: TokenizerConfig, cache: bool,
+                        threads: int | None = None):
+    """Every word of the files with its count, from the cache or a counting pass."""
+    from .counting import WordCounts, count_words
+
+    key = _files_key(files, tokenizer, "counts") if cache else None
+    folder = cache_root() / "counts" / key if key else None
     if folder is not None and (folder / "meta.json").exists():
         try:
-            meta = json.loads((folder / "meta.json").read_text())
-            report = VocabReport(vocab=Vocab.load(folder / "vocab.txt"), **meta)
+            counts = WordCounts.load(folder)
             log.debug(f"cache: reusing word counts {folder}")
-            return report
+            return counts
         except (OSError, ValueError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
-    report = build_vocab(files, tokenizer, min_count=1)
+    counts = count_words(files, tokenizer, threads=threads)
     if folder is not None:
         work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
         try:
-            report.vocab.save(work / "vocab.txt")
-            meta = {k: v for k, v in vars(report).items() if k != "vocab"}
-            (work / "meta.json").write_text(json.dumps(meta))
+            counts.save(work)
             os.replace(work, folder)
-        except (OSError, ResourceError):  # storing the counts is optional: a full disk skips it
+        except OSError:  # storing the counts is optional: a full disk skips it
             shutil.rmtree(work, ignore_errors=True)
-    return report
+    return counts
 
 
 def _ensure(path: Path) -> Path:
@@ -336,8 +273,8 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True
-                   ) -> tuple[Vocab, EncodedCorpus]:
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True,
+                   threads: int | None = None) -> tuple[Vocab, EncodedCorpus]:
     """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
     from .tokenize import input_files
 
@@ -350,20 +287,12 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
             report = None
         else:
-            report = _cached_vocab_report(files, tokenizer, cache and spool is None)
-            pruned = report.vocab.prune(min_count, max_vocab)
-            # Every word of the corpus is freed before encoding and training. The kept words are
-            # rebuilt only afterwards: still sharing the small-object arenas of the dropped
-            # words they would pin them all (~60 bytes for each word of the corpus).
-            report.vocab = None
-            packed, counts = "\n".join(pruned.words), pruned.counts  # words never hold a newline
-            del pruned
-            vocab = Vocab(packed.split("\n") if len(counts) else [], counts, unique=True)
-            del packed
-            if not len(vocab):
-                raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
-                                  f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None)
+            counts = _cached_word_counts(files, tokenizer, cache and spool is None, threads)
+            counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
+            report = report_of(counts, listed, tokenizer, min_count, max_vocab)
+            vocab = report.vocab
+            del counts
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None, threads=threads)
     finally:
         if spool is not None:
             spool.cleanup()

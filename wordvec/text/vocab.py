@@ -152,9 +152,6 @@ class Vocab:
 
 # ----------------------------------------------------------------------------- building
 
-DEFAULT_MAX_TYPES = 8_000_000  # distinct raw tokens held while counting (~60 bytes each) before pruning
-
-
 @dataclass
 class VocabReport:
     """A built vocabulary and what the counting pass saw."""
@@ -183,38 +180,6 @@ class VocabReport:
                 "prune_threshold": self.prune_threshold, "seconds": round(self.seconds, 3)}
 
 
-def words_of_types(table, tokenizer, counts_out: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
-    """Normalise every raw type in `table` once and add its count to each word it yields.
-
-    Returns (word counts, tokens whose bytes were not valid UTF-8).
-    """
-    from .tokenize import type_normalizer
-
-    normalize = type_normalizer(tokenizer)
-    counts: dict[str, int] = {} if counts_out is None else counts_out
-    get = counts.get
-    n = len(table)
-    arena = table.arena[: int(table.sizes[1])].tobytes()
-    invalid = 0
-    for first in range(0, n, _TYPES_PER_SLICE):  # slices: three Python lists of n ints would be large
-        last = min(n, first + _TYPES_PER_SLICE)
-        starts = table.starts[first:last]
-        ends = (starts + table.lengths[first:last]).tolist()
-        for s, e, c in zip(starts.tolist(), ends, table.counts[first:last].tolist()):
-            raw = arena[s:e]
-            if not raw.isascii():
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    invalid += c
-            for word in normalize(raw):
-                counts[word] = get(word, 0) + c
-    return counts, invalid
-
-
-_TYPES_PER_SLICE = 1 << 16
-
-
 def corpus_name(files: list[str]) -> str:
     """The corpus as messages name it: its files, the first three of them."""
     names = ["<stdin>" if f == "-" else f for f in files]
@@ -222,50 +187,51 @@ def corpus_name(files: list[str]) -> str:
 
 
 def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                max_vocab: int | None = None, *, max_types: int = DEFAULT_MAX_TYPES) -> VocabReport:
-    """Count words in one streaming pass and keep the frequent ones.
+                max_vocab: int | None = None, *, max_types: int | None = None,
+                threads: int | None = None) -> VocabReport:
+    """Count words in one streaming pass over every core and keep the frequent ones.
 
-    Memory stays bounded on huge vocabularies: when more than `max_types` distinct raw tokens
-    are held, those seen fewer than k times are forgotten and k grows by one each time, as
+    Memory stays bounded on huge vocabularies: when more than `max_types` distinct tokens are
+    held, those seen fewer than k times are forgotten and k grows by one each time, as
     word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
-    says so).
+    says so). The result does not depend on `threads`.
     """
-    from ..util.progress import log
-    from .tokenize import RawTypeTable, input_files, scan_with_progress
+    from .counting import count_words
+    from .tokenize import input_files
 
+    started = time.perf_counter()
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     VocabConfig(min_count, max_vocab).validate()
-    started = time.perf_counter()
     files = input_files(paths)
-    table = RawTypeTable()
-    threshold = 0
+    counts = count_words(files, tokenizer, threads=threads,
+                         **({} if max_types is None else {"max_types": max_types}))
+    counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
+    report = report_of(counts, files, tokenizer, min_count, max_vocab)
+    report.seconds = time.perf_counter() - started
+    return report
 
-    def reduce_if_needed() -> None:
-        nonlocal threshold
-        while len(table) > max_types:
-            threshold += 1
-            table.prune(threshold + 1)
-            log.warning(f"vocabulary table passed {max_types:,} distinct tokens: forgot those seen "
-                        f"{threshold} time(s) or fewer so far (counts of rare words are approximate)")
 
-    stats = scan_with_progress(files, tokenizer, table, "counting", after_block=reduce_if_needed)
-    counts, invalid = words_of_types(table, tokenizer)
-    del table  # its arrays are large; the word counts are all that is needed now
-    tokens = sum(counts.values())
+def report_of(counts, files: list[str], tokenizer: TokenizerConfig, min_count: int,
+              max_vocab: int | None) -> VocabReport:
+    """The vocabulary kept from word counts (see wordvec.text.counting), with the warnings and
+    errors about what the counting pass saw."""
+    from ..util.progress import log
+
     where = corpus_name(files)
-    if stats.tokens == 0 or tokens == 0:
+    tokens = counts.tokens
+    if counts.raw_tokens == 0 or tokens == 0:
         raise CorpusError(f"{where}: no words found (empty, or only whitespace and punctuation)")
-    if invalid:
-        log.warning(f"{invalid:,} tokens were not valid UTF-8 in {where} (another encoding?); "
+    if counts.invalid_utf8_tokens:
+        log.warning(f"{counts.invalid_utf8_tokens:,} tokens were not valid UTF-8 in {where} (another encoding?); "
                     "bad bytes were replaced with U+FFFD")
-    if stats.cut_tokens:
-        log.warning(f"{stats.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes in {where} "
+    if counts.cut_tokens:
+        log.warning(f"{counts.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes in {where} "
                     "were cut at a character boundary")
-    vocab = Vocab.from_counts(counts, min_count, max_vocab)
-    if not len(vocab):
+    words, kept = counts.select(min_count, max_vocab)
+    if not words:
         raise CorpusError(f"{where}: no word occurs at least {min_count} times (--min-count) among "
-                          f"{len(counts):,} distinct words; lower --min-count")
-    return VocabReport(vocab=vocab, word_tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
-                       bytes=stats.bytes, files=stats.files, invalid_utf8_tokens=invalid,
-                       cut_tokens=stats.cut_tokens, prune_threshold=threshold,
-                       seconds=time.perf_counter() - started)
+                          f"{counts.distinct:,} distinct words; lower --min-count")
+    return VocabReport(vocab=Vocab(words, kept, unique=True), word_tokens=tokens, distinct=counts.distinct,
+                       raw_tokens=counts.raw_tokens, bytes=counts.bytes, files=counts.files,
+                       invalid_utf8_tokens=counts.invalid_utf8_tokens, cut_tokens=counts.cut_tokens,
+                       prune_threshold=counts.prune_threshold, seconds=counts.seconds)
