@@ -23,7 +23,7 @@ import numpy as np
 
 from ..config import TokenizerConfig
 from ..errors import CorpusError
-from .inputs import check_not_binary, open_input, read_failure
+from .inputs import BINARY_SNIFF_BYTES, check_not_binary, open_input, read_failure
 
 BLOCK_BYTES = 1 << 20          # bytes read per block
 
@@ -99,15 +99,15 @@ def read_blocks(files: list[str], config: TokenizerConfig, pool: BufferPool, sta
             raise read_failure(name, exc) from exc
         stats.files += 1
         try:
-            buf, have, skipping, first, last_pos = pool.take(), 0, False, True, 0
+            buf, have, skipping, sniffed, last_pos = pool.take(), 0, False, 0, 0
             while True:
                 try:
                     got = opened.stream.readinto(memoryview(buf)[have: have + block_bytes]) or 0
                 except Exception as exc:  # noqa: BLE001 - any decompressor failure is a data error
                     raise read_failure(opened.name, exc) from exc
-                if first:
-                    check_not_binary(opened.name, buf[:got].tobytes())
-                    first = False
+                if sniffed < BINARY_SNIFF_BYTES:  # the first bytes of the file, however read
+                    check_not_binary(opened.name, buf[have: have + min(got, BINARY_SNIFF_BYTES - sniffed)].tobytes())
+                    sniffed += got
                 stats.bytes += got
                 if on_progress is not None and got:
                     now = opened.position() if opened.raw is not None else stats.bytes

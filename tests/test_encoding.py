@@ -1,0 +1,70 @@
+"""The encoding pass on many threads: the same ids and sentences as one thread and as the twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.reference.texts import hostile_bytes
+from wordvec.config import TokenizerConfig
+from wordvec.text import encoding
+from wordvec.text.encoding import encode_files
+from wordvec.text.tokenize import iter_sentences
+from wordvec.text.vocab import Vocab, build_vocab
+
+
+def _encode(tmp_path, files, vocab, config, threads, block_bytes, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    info = encode_files(folder, [str(f) for f in files], vocab, config, threads=threads, block_bytes=block_bytes)
+    return np.load(folder / "ids.npy"), np.load(folder / "offsets.npy"), info
+
+
+def _twin(datas: list[bytes], vocab: Vocab, config: TokenizerConfig) -> list[list[int]]:
+    """Sentences of rows the slow way: lines → words → rows, cut every max_sentence_length."""
+    cap = config.max_sentence_length
+    out = []
+    for data in datas:
+        for words in iter_sentences(data, config):
+            rows = [vocab.index[w] for w in words if w in vocab.index]
+            out.extend(rows[i:i + cap] for i in range(0, len(rows), cap))
+    return out
+
+
+@pytest.mark.parametrize("config", [TokenizerConfig(max_sentence_length=50),
+                                    TokenizerConfig(tokens="raw", lowercase=False, max_token_bytes=12)],
+                         ids=["words", "raw"])
+def test_threads_give_identical_ids_and_sentences_equal_to_the_twin(tmp_path, brown_small, config):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_bytes(hostile_bytes(11, 6000))
+    files = [brown_small, hostile]
+    vocab = build_vocab(files, config, min_count=2).vocab
+    ids, offsets, info = _encode(tmp_path, files, vocab, config, 1, 1 << 12, "serial")
+    got = [ids[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
+    assert got == _twin([f.read_bytes() for f in files], vocab, config)
+    for threads, block_bytes in ((2, 1 << 12), (3, 333), (3, 1 << 20)):
+        other_ids, other_offsets, other_info = _encode(tmp_path, files, vocab, config, threads, block_bytes,
+                                                       f"t{threads}-{block_bytes}")
+        assert np.array_equal(ids, other_ids) and np.array_equal(offsets, other_offsets)
+        assert other_info == info
+
+
+def test_a_line_longer_than_a_block_is_cut_like_one_piece(tmp_path):
+    config = TokenizerConfig(max_sentence_length=1000)
+    path = tmp_path / "line.txt"
+    path.write_bytes(" ".join(f"w{i % 97}" for i in range(25000)).encode())   # no newline at all
+    vocab = build_vocab([path], config, min_count=1).vocab
+    ids, offsets, _ = _encode(tmp_path, [path], vocab, config, 3, 1000, "line")
+    assert np.diff(offsets).tolist() == [1000] * 25
+    assert [vocab.words[i] for i in ids[:3]] == ["w0", "w1", "w2"]
+
+
+def test_raw_token_cache_reset_keeps_results(tmp_path, monkeypatch):
+    config = TokenizerConfig()
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(hostile_bytes(3, 3000))
+    vocab = build_vocab([path], config, min_count=1).vocab
+    ids, offsets, _ = _encode(tmp_path, [path], vocab, config, 2, 512, "normal")
+    monkeypatch.setattr(encoding, "ENCODE_MAX_TYPES", 3)   # forget the raw tokens after nearly every block
+    again_ids, again_offsets, _ = _encode(tmp_path, [path], vocab, config, 2, 512, "reset")
+    assert np.array_equal(ids, again_ids) and np.array_equal(offsets, again_offsets)
