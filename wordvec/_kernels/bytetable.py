@@ -11,13 +11,13 @@ Layout, all owned by Python (wordvec.text.bytetable.ByteTable), so no kernel all
   sizes   int64[3]      [number of strings, arena bytes used, S]
 
 Keys may be transformed on the way in by a 256-entry byte map (`fold`: ASCII lowercasing, or the
-identity), so a token is looked up or stored lowercased without being copied first. Kernels stop
+IDENTITY), so a token is looked up or stored lowercased without being copied first. Kernels stop
 with a status when a structure is full; Python grows it and calls again.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inline, kernel
 from .prefetch import prefetch_item
 
 OK = 0
@@ -27,6 +27,7 @@ NEED_ARENA = 3   # arena full
 
 MAX_LOAD_NUM, MAX_LOAD_DEN = 7, 10   # linear probing stays short below 70 % occupancy
 
+IDENTITY = np.arange(256, dtype=np.uint8)   # the byte map that changes nothing (a constant)
 _SEED = np.uint64(0x9E3779B97F4A7C15)
 _MUL1 = np.uint64(0xBF58476D1CE4E5B9)
 _MUL2 = np.uint64(0x94D049BB133111EB)
@@ -34,7 +35,7 @@ _HIGH = np.uint64(0xFFFFFFFF00000000)
 _LOW = np.uint64(0xFFFFFFFF)
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def hash_bytes(buf, start, length, fold):
     """A hash of the folded bytes, eight at a time: each 8-byte word is xored in and mixed by a
     multiply and a shift; a final mix (splitmix64's) spreads every input bit over the low bits
@@ -56,7 +57,7 @@ def hash_bytes(buf, start, length, fold):
     return h ^ (h >> np.uint64(31))
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _probe(buf, start, length, h, fold, slots, bounds, arena, mask):
     """(slot position, string id or -1): where the folded key is, or the empty slot it would take."""
     tag = h & _HIGH
@@ -79,21 +80,21 @@ def _probe(buf, start, length, h, fold, slots, bounds, arena, mask):
         pos = (pos + np.uint64(1)) & mask
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def find(buf, start, length, fold, slots, bounds, arena, sizes):
     """Id of the folded key buf[start:start+length], or -1."""
     h = hash_bytes(buf, start, length, fold)
     return _probe(buf, start, length, h, fold, slots, bounds, arena, np.uint64(sizes[2] - 1))[1]
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def intern(buf, start, length, fold, slots, bounds, values, arena, sizes):
     """Id of the folded key, added with value 0 if new; -status if a structure is full."""
     return intern_hashed(buf, start, length, hash_bytes(buf, start, length, fold), fold,
                          slots, bounds, values, arena, sizes)
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def intern_hashed(buf, start, length, h, fold, slots, bounds, values, arena, sizes):
     """intern() with the key's hash already computed."""
     pos, t = _probe(buf, start, length, h, fold, slots, bounds, arena, np.uint64(sizes[2] - 1))
@@ -117,105 +118,102 @@ def intern_hashed(buf, start, length, h, fold, slots, bounds, values, arena, siz
     return n
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def rehash(slots, bounds, arena, sizes):
     """Refill the first sizes[2] slots from the stored strings (after growing S or compacting)."""
     size = sizes[2]
     mask = np.uint64(size - 1)
     slots[:size] = 0
-    identity = np.arange(256).astype(np.uint8)
     for t in range(sizes[0]):
         s = bounds[t]
-        h = hash_bytes(arena, s, bounds[t + 1] - s, identity)
+        h = hash_bytes(arena, s, bounds[t + 1] - s, IDENTITY)
         pos = h & mask
         while slots[pos] != 0:
             pos = (pos + np.uint64(1)) & mask
         slots[pos] = (h & _HIGH) | np.uint64(t + 1)
 
 
-_AHEAD = 16   # merge: rows hashed (and their slot prefetched) this many steps ahead
+AHEAD = 16   # merge: rows hashed (and their slot prefetched) this many steps ahead
 
 
-@njit(nogil=True, cache=True)
-def add_rows(src_bounds, src_values, src_arena, rows, first,
+@kernel
+def add_rows(src_bounds, src_values, src_arena, rows, first, hashes, seen,
              slots, bounds, values, arena, sizes):
     """Add the values of strings rows[first:] of another table (or of plain arrays laid out the
     same way) into this one, adding the strings it lacks. Returns (next index into rows,
     status): merging stopped there because a structure is full (status) or at the end (OK).
 
     Most strings of a block are rare words whose slot, bounds and bytes in a large table are
-    cache misses, so the loads are started ahead, in three steps: the slot of the row _AHEAD
+    cache misses, so the loads are started ahead, in three steps: the slot of the row AHEAD
     rows on, the bounds and value of what that slot held half as far on, and the bytes a
-    quarter as far on. The hints change speed only, never the result.
+    quarter as far on (`hashes` and `seen`, AHEAD entries each, keep them meanwhile). The hints
+    change speed only, never the result.
     """
-    identity = np.arange(256).astype(np.uint8)
     n = rows.shape[0]
     mask = np.uint64(sizes[2] - 1)
-    hashes = np.empty(_AHEAD, np.uint64)
-    seen = np.full(_AHEAD, -1, np.int64)   # the string id the slot of a row ahead held
-    for j in range(first, min(first + _AHEAD, n)):
+    seen[:] = -1   # the string id the slot of a row ahead held
+    for j in range(first, min(first + AHEAD, n)):
         t = rows[j]
-        hashes[j % _AHEAD] = hash_bytes(src_arena, src_bounds[t], src_bounds[t + 1] - src_bounds[t], identity)
-        prefetch_item(slots, hashes[j % _AHEAD] & mask)
+        hashes[j % AHEAD] = hash_bytes(src_arena, src_bounds[t], src_bounds[t + 1] - src_bounds[t], IDENTITY)
+        prefetch_item(slots, hashes[j % AHEAD] & mask)
     for i in range(first, n):
-        h = hashes[i % _AHEAD]
-        j = i + _AHEAD // 2
+        h = hashes[i % AHEAD]
+        j = i + AHEAD // 2
         if j < n:
-            entry = slots[hashes[j % _AHEAD] & mask]
+            entry = slots[hashes[j % AHEAD] & mask]
             if entry != 0:
                 u = np.int64(entry & _LOW) - 1
-                seen[j % _AHEAD] = u
+                seen[j % AHEAD] = u
                 prefetch_item(bounds, u)
                 prefetch_item(values, u)
-        j = i + _AHEAD // 4
-        if j < n and seen[j % _AHEAD] >= 0:
-            prefetch_item(arena, bounds[seen[j % _AHEAD]])
-        seen[i % _AHEAD] = -1
+        j = i + AHEAD // 4
+        if j < n and seen[j % AHEAD] >= 0:
+            prefetch_item(arena, bounds[seen[j % AHEAD]])
+        seen[i % AHEAD] = -1
         t = rows[i]
         s = src_bounds[t]
-        u = intern_hashed(src_arena, s, src_bounds[t + 1] - s, h, identity, slots, bounds, values, arena, sizes)
+        u = intern_hashed(src_arena, s, src_bounds[t + 1] - s, h, IDENTITY, slots, bounds, values, arena, sizes)
         if u < 0:
             return i, -u
         values[u] += src_values[t]
-        j = i + _AHEAD
+        j = i + AHEAD
         if j < n:
             t = rows[j]
-            hashes[j % _AHEAD] = hash_bytes(src_arena, src_bounds[t], src_bounds[t + 1] - src_bounds[t], identity)
-            prefetch_item(slots, hashes[j % _AHEAD] & mask)
+            hashes[j % AHEAD] = hash_bytes(src_arena, src_bounds[t], src_bounds[t + 1] - src_bounds[t], IDENTITY)
+            prefetch_item(slots, hashes[j % AHEAD] & mask)
     return n, OK
 
 
-@njit(nogil=True, cache=True)
-def group_by_shard(bounds, arena, n, shard_bits, order, starts):
+@kernel
+def group_by_shard(bounds, arena, n, shard_bits, order, starts, shard, fill):
     """Order strings 0..n-1 by shard (bits 32.. of their hash, `shard_bits` of them), keeping
-    their order within a shard: shard k's strings are order[starts[k]:starts[k+1]]."""
-    identity = np.arange(256).astype(np.uint8)
+    their order within a shard: shard k's strings are order[starts[k]:starts[k+1]]. `shard`
+    (n entries) and `fill` (one per shard) are scratch."""
     mask = np.uint64((1 << shard_bits) - 1)
-    shard = np.empty(n, np.int64)
     starts[:] = 0
     for t in range(n):
         s = bounds[t]
-        k = np.int64((hash_bytes(arena, s, bounds[t + 1] - s, identity) >> np.uint64(32)) & mask)
+        k = np.int64((hash_bytes(arena, s, bounds[t + 1] - s, IDENTITY) >> np.uint64(32)) & mask)
         shard[t] = k
         starts[k + 1] += 1
     for k in range(starts.shape[0] - 1):
         starts[k + 1] += starts[k]
-    fill = starts[:-1].copy()
+    for k in range(fill.shape[0]):
+        fill[k] = starts[k]
     for t in range(n):
         order[fill[shard[t]]] = t
         fill[shard[t]] += 1
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def find_all(src_bounds, src_arena, slots, bounds, arena, sizes, out):
     """out[t] = id of string t of `src` in this table, or -1 (a batch of lookups)."""
-    identity = np.arange(256).astype(np.uint8)
     for t in range(out.shape[0]):
         s = src_bounds[t]
-        out[t] = find(src_arena, s, src_bounds[t + 1] - s, identity, slots, bounds, arena, sizes)
+        out[t] = find(src_arena, s, src_bounds[t + 1] - s, IDENTITY, slots, bounds, arena, sizes)
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def compact(keep, bounds, values, arena, sizes):
     """Keep only the strings where keep is True, in order, packing arrays and arena in place.
     The slots must be rebuilt with rehash afterwards."""
@@ -236,7 +234,7 @@ def compact(keep, bounds, values, arena, sizes):
     sizes[1] = used
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def has_high_byte(bounds, arena, n, out):
     """out[t] = True when string t holds a byte >= 0x80 (not ASCII)."""
     for t in range(n):
@@ -246,7 +244,7 @@ def has_high_byte(bounds, arena, n, out):
         out[t] = high >= 0x80
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def gather(src, starts, lengths, bounds, out):
     """out[bounds[i]:bounds[i+1]] = src[starts[i]:starts[i]+lengths[i]] for every i."""
     for i in range(starts.shape[0]):

@@ -5,12 +5,11 @@ recorded. The sentence being built carries over from one block to the next, so a
 spans blocks (or a file without newlines) is cut exactly as if it had been read in one piece.
 """
 
-from numba import njit
-
+from .jit import kernel
 from .tokenize import NEWLINE
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def split_sentences(stream, n, ids_base, sentence_len, max_len, ends):
     """Drop the NEWLINE markers of stream[:n] in place (the ids move to the front) and write the
     global end offset of every sentence finished here to `ends` (room for n + 1 entries).

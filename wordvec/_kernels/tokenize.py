@@ -13,16 +13,15 @@ normalisation runs in Python once per distinct raw token. In a counting table th
 never collide: normalised ASCII words have no byte >= 0x80, raw tokens have one.
 """
 
-from numba import njit
-
 from .bytetable import OK, find, intern
+from .jit import inline, kernel
 
 NEWLINE = -1        # marker in an encoded stream: a newline (sentence end)
 NEED_OUT = 4        # the output stream is full
 SPACE, BREAK = 1, 2
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _utf8_cut(buf, start, length):
     """Shorten `length` so the token does not end inside a multi-byte UTF-8 character."""
     end = start + length
@@ -44,7 +43,7 @@ def _utf8_cut(buf, start, length):
     return length
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _token(buf, i, end, cap, cls):
     """(length, overlong, ascii) of the token starting at i (a token byte)."""
     j = i
@@ -65,7 +64,7 @@ def _token(buf, i, end, cap, cls):
     return length, overlong, high < 0x80
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _skip_to_token(buf, i, end, skipping, cls):
     """Advance over whitespace, and over the rest of an over-long token being skipped.
     Returns (start of the next token or `end`, skipping, whether a newline was passed)."""
@@ -81,7 +80,7 @@ def _skip_to_token(buf, i, end, skipping, cls):
     return i, skipping, newline
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _stripped(buf, i, length, strip):
     """(start, length) of the token without the ASCII punctuation at its edges."""
     a = i
@@ -93,7 +92,7 @@ def _stripped(buf, i, length, strip):
     return a, b - a
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def count_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
                 slots, bounds, values, arena, sizes):
     """Count the tokens of buf[begin:end] into the table (ASCII ones normalised, others raw).
@@ -130,7 +129,7 @@ def count_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
     return end, OK, skipping, tokens, cut
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def encode_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
                  v_slots, v_bounds, v_arena, v_sizes,
                  r_slots, r_bounds, r_values, r_arena, r_sizes, resolved, map_start, map_ids,
@@ -192,7 +191,7 @@ def encode_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
     return end, OK, skipping, used, tokens, markers
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def expand_markers(stream, n, map_start, map_ids, out):
     """Copy stream[:n] to `out`, replacing each marker -(2 + t) by the rows of raw token t.
     Returns the entries written (out is sized by the caller from the map)."""
@@ -210,7 +209,7 @@ def expand_markers(stream, n, map_start, map_ids, out):
     return m
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def marker_growth(stream, n, map_start):
     """How many more entries expanding the markers of stream[:n] writes (may be negative)."""
     extra = 0
@@ -222,7 +221,7 @@ def marker_growth(stream, n, map_start):
     return extra
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def last_break(buf, begin, end, cls):
     """Position just after the last newline in buf[begin:end], else after the last whitespace,
     else -1: where a block can end without cutting a token (whole lines when there are lines)."""

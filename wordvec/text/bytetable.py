@@ -9,6 +9,8 @@ growth copies nothing.
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 
 from .._kernels import bytetable as k
@@ -25,10 +27,10 @@ class ByteTable:
                  max_arena: int | None = None):
         slots = _power_of_two_at_least(strings * k.MAX_LOAD_DEN // k.MAX_LOAD_NUM + 1)
         reserve = strings if max_strings is None else max(strings, max_strings)
-        self.slots = np.zeros(_power_of_two_at_least(reserve * k.MAX_LOAD_DEN // k.MAX_LOAD_NUM + 1), np.uint64)
-        self.bounds = np.zeros(reserve + 2, np.int64)
-        self.values = np.zeros(reserve + 1, np.int64)
-        self.arena = np.zeros(max(arena, max_arena or 0, 16), np.uint8)
+        self.slots = zeros(_power_of_two_at_least(reserve * k.MAX_LOAD_DEN // k.MAX_LOAD_NUM + 1), np.uint64)
+        self.bounds = zeros(reserve + 2, np.int64)
+        self.values = zeros(reserve + 1, np.int64)
+        self.arena = zeros(max(arena, max_arena or 0, 16), np.uint8)
         self.sizes = np.array([0, 0, slots], np.int64)
 
     def __len__(self) -> int:
@@ -50,7 +52,7 @@ class ByteTable:
         if status == k.NEED_SLOTS:
             size = 2 * int(self.sizes[2])
             if size > self.slots.shape[0]:
-                self.slots = np.zeros(size, np.uint64)
+                self.slots = zeros(size, np.uint64)
             self.sizes[2] = size
             k.rehash(self.slots, self.bounds, self.arena, self.sizes)
         elif status == k.NEED_TYPES:
@@ -74,9 +76,10 @@ class ByteTable:
         """Add the values of strings laid out as a table's (bounds, values, arena), those at
         `rows` (default: all of `values`), adding the strings this table lacks."""
         rows = np.arange(len(values), dtype=np.int64) if rows is None else rows
+        hashes, seen = np.empty(k.AHEAD, np.uint64), np.empty(k.AHEAD, np.int64)
         first = 0
         while first < len(rows):
-            first, status = k.add_rows(bounds, values, arena, rows, first, *self.arrays())
+            first, status = k.add_rows(bounds, values, arena, rows, first, hashes, seen, *self.arrays())
             if status != k.OK:
                 self.grow(status)
 
@@ -87,10 +90,7 @@ class ByteTable:
 
     def group_by_shard(self, shard_bits: int) -> tuple[np.ndarray, np.ndarray]:
         """(order, starts): the strings of shard k (by hash) are order[starts[k]:starts[k+1]]."""
-        order = np.empty(len(self), np.int64)
-        starts = np.zeros((1 << shard_bits) + 1, np.int64)
-        k.group_by_shard(self.bounds, self.arena, len(self), shard_bits, order, starts)
-        return order, starts
+        return group_by_shard(self.bounds, self.arena, len(self), shard_bits)
 
     def find_all(self, bounds: np.ndarray, arena: np.ndarray) -> np.ndarray:
         """Ids of the strings laid out as (bounds, arena) in this table, -1 where absent."""
@@ -148,8 +148,30 @@ def unpack(bounds: np.ndarray, arena: np.ndarray) -> list[bytes]:
     return [blob[a:b] for a, b in zip(ends[:-1], ends[1:])]
 
 
+def group_by_shard(bounds: np.ndarray, arena: np.ndarray, n: int, shard_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts): strings 0..n-1 of (bounds, arena) by shard: order[starts[k]:starts[k+1]]."""
+    order = np.empty(n, np.int64)
+    starts = np.zeros((1 << shard_bits) + 1, np.int64)
+    k.group_by_shard(bounds, arena, n, shard_bits, order, starts, np.empty(n, np.int64),
+                     np.empty(1 << shard_bits, np.int64))
+    return order, starts
+
+
+def zeros(n: int, dtype) -> np.ndarray:
+    """A zeroed array whose memory is taken page by page as it is written.
+
+    Large arrays get their own anonymous map, in 4 KiB pages: numpy asks for 2 MiB huge pages
+    on arrays of 4 MiB and more, and a table reserved at its largest size but written only in
+    part would then hold up to 2 MiB more per array than it uses (tens of MiB over the shards).
+    """
+    nbytes = int(n) * np.dtype(dtype).itemsize
+    if nbytes < 1 << 20:
+        return np.zeros(n, dtype)
+    return np.frombuffer(mmap.mmap(-1, nbytes), dtype=dtype, count=int(n))
+
+
 def _resized(array: np.ndarray, size: int, used: int) -> np.ndarray:
-    new = np.zeros(size, array.dtype)
+    new = zeros(size, array.dtype)
     new[:used] = array[:used]
     return new
 

@@ -24,7 +24,7 @@ import numpy as np
 from ..config import TokenizerConfig, default_threads
 from ..util.progress import log
 from .blocks import Block, BufferPool, ReadStats, buffer_bytes, byte_classes, read_blocks, run_in_order
-from .bytetable import ByteTable, pack, unpack
+from .bytetable import ByteTable, group_by_shard, pack, unpack
 
 DEFAULT_MAX_TYPES = 8_000_000  # distinct strings held while counting (~40 bytes each) before pruning
 SHARD_BITS = 4                 # the corpus table is 16 tables by hash, so threads merge at once
@@ -273,7 +273,7 @@ class _Counter:
 
     def _add_words(self, words: list[bytes], values: np.ndarray) -> None:
         bounds, arena = pack(words)
-        order, starts = _group(bounds, arena)
+        order, starts = group_by_shard(bounds, arena, len(words), SHARD_BITS)
         for k, shard in enumerate(self.shards):
             shard.table.add(bounds, values, arena, order[starts[k]:starts[k + 1]])
 
@@ -294,15 +294,6 @@ class _Counter:
         return WordCounts(bounds, counts, arena, raw_tokens=stats.tokens, bytes=stats.bytes, files=stats.files,
                           cut_tokens=stats.cut_tokens, invalid_utf8_tokens=invalid,
                           prune_threshold=self._warned, seconds=seconds)
-
-
-def _group(bounds: np.ndarray, arena: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from .._kernels.bytetable import group_by_shard
-
-    order = np.empty(len(bounds) - 1, np.int64)
-    starts = np.zeros((1 << SHARD_BITS) + 1, np.int64)
-    group_by_shard(bounds, arena, len(bounds) - 1, SHARD_BITS, order, starts)
-    return order, starts
 
 
 def count_words(files: list[str], tokenizer: TokenizerConfig, *, threads: int | None = None,
