@@ -70,6 +70,19 @@ model.build_vocab(corpus_file=sys.argv[1])
 print(json.dumps({"build_vocab_s": time.perf_counter() - scan, "vocab": len(model.wv)}))
 """
 
+# wordvec's encoding pass alone (text -> ids with a given vocabulary, no cache), timed inside.
+ENCODE_WORDVEC = """
+import json, sys, time
+from wordvec.config import TokenizerConfig
+from wordvec.text.corpus import encode_corpus
+from wordvec.text.vocab import Vocab
+vocab = Vocab.load(sys.argv[2])
+start = time.perf_counter()
+corpus = encode_corpus([sys.argv[1]], vocab, TokenizerConfig(), cache=False)
+print(json.dumps({"encode_s": time.perf_counter() - start, "raw_tokens": corpus.info["raw_tokens"],
+                  "ids": corpus.n_tokens, "vocab": len(vocab)}))
+"""
+
 LOAD_WORDVEC = """
 import json, sys, time
 start = time.perf_counter()
@@ -246,14 +259,18 @@ def bench_vocab(args) -> None:
     n_tokens = count_tokens(corpus)
     work = Path(args.work) / "vocab"
     work.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0))
     results = {"bench": "vocab", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
-               "runs": []}
+               "threads": cores, "runs": []}
     vocab_count = Path(args.glove_dir) / "vocab_count" if args.glove_dir else None
+    words_vocab = work / "wordvec-words.txt"
     tools = [
         ("wordvec vocab --tokens raw --no-lowercase", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
          str(work / "wordvec-raw.txt"), "--tokens", "raw", "--no-lowercase", "--min-count", "5"], None),
         ("wordvec vocab (default: --tokens words, lowercase)", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
-         str(work / "wordvec-words.txt"), "--min-count", "5"], None),
+         str(words_vocab), "--min-count", "5"], None),
+        ("wordvec encoding pass (default tokenizer, the vocabulary above)",
+         bl.python_cmd(ENCODE_WORDVEC, corpus, words_vocab), None),
         ("gensim build_vocab(corpus_file=), LineSentence split", bl.python_cmd(GENSIM_VOCAB, corpus, 5), None),
     ]
     if vocab_count and vocab_count.exists():
@@ -261,9 +278,17 @@ def bench_vocab(args) -> None:
                       work / "glove-vocab.txt"))
     else:
         results["skipped"] = "Stanford GloVe (no --glove-dir)"
+    if args.tools:
+        tools = [t for t in tools if any(name in t[0].lower() for name in args.tools)]
+    # compile numba's cache once (an installed package's first run), outside every timing
+    tiny = data.ensure_text8(20_000, Path(args.data))
+    for cmd in ([*bl.WORDVEC, "-q", "vocab", str(tiny), "-o", str(work / "warmup.txt")],
+                bl.python_cmd(ENCODE_WORDVEC, tiny, work / "warmup.txt")):
+        bl.run_process(cmd, env=bl.thread_env(cores, {"XDG_CACHE_HOME": str(work / "cache")}))
     for rep in range(args.runs):
         for tool, cmd, stdout_path in tools:
-            env = bl.thread_env(1, {"XDG_CACHE_HOME": str(work / "cache")})
+            # every core for wordvec (it counts and encodes on all of them); the peers use one
+            env = bl.thread_env(cores if tool.startswith("wordvec") else 1, {"XDG_CACHE_HOME": str(work / "cache")})
             shutil.rmtree(work / "cache", ignore_errors=True)
             note(f"vocab {tool} run {rep + 1}")
             out_file = stdout_path or (Path(cmd[cmd.index("-o") + 1]) if "-o" in cmd else None)
@@ -277,9 +302,13 @@ def bench_vocab(args) -> None:
                       "tokens_per_s": n_tokens / run.wall}
             if out_file and out_file.exists() and run.ok:
                 record["vocab"] = sum(1 for _ in open(out_file, "rb"))
-            if "build_vocab_s" in run.stdout:
-                inner = json.loads(run.stdout.strip().splitlines()[-1])
+            last = run.stdout.strip().splitlines()[-1] if run.ok and run.stdout.strip() else ""
+            if "build_vocab_s" in last:
+                inner = json.loads(last)
                 record.update(vocab=inner["vocab"], inner_s=inner["build_vocab_s"])
+            if "encode_s" in last:
+                inner = json.loads(last)
+                record.update(vocab=inner["vocab"], inner_s=inner["encode_s"], ids=inner["ids"])
             keep(args, "vocab", results, record, run, tool)
     finish(args, "vocab", results)
 

@@ -252,3 +252,18 @@ def gather(src, starts, lengths, bounds, out):
         s = starts[i]
         for j in range(lengths[i]):
             out[o + j] = src[s + j]
+
+
+@kernel
+def leading_bytes(bounds, arena, rows, out):
+    """out[i] = the first 8 bytes of string rows[i] as a big-endian number (zero-padded), so that
+    numbers compare as the strings' beginnings do."""
+    for i in range(rows.shape[0]):
+        s = bounds[rows[i]]
+        n = min(bounds[rows[i] + 1] - s, 8)
+        v = np.uint64(0)
+        for j in range(8):
+            v = v << np.uint64(8)
+            if j < n:
+                v |= np.uint64(arena[s + j])
+        out[i] = v

@@ -99,21 +99,40 @@ class WordCounts:
                           corpus_words=self.distinct, corpus_tokens=self.tokens)
 
     def words_at(self, rows: np.ndarray) -> list[str]:
-        starts, ends = self.bounds[rows].tolist(), self.bounds[np.asarray(rows) + 1].tolist()
-        blob = self.arena
-        return [blob[a:b].tobytes().decode("utf-8") for a, b in zip(starts, ends)]
+        """The words at `rows` as Python strings: the packed bytes are decoded once, then sliced
+        at character offsets (byte offsets less the UTF-8 continuation bytes before them)."""
+        text = self.arena.tobytes().decode("utf-8")
+        continuation = np.zeros(len(self.arena) + 1, np.int64)
+        np.cumsum((self.arena & 0xC0) == 0x80, out=continuation[1:])
+        starts, ends = self.bounds[rows], self.bounds[np.asarray(rows) + 1]
+        starts = (starts - continuation[starts]).tolist()
+        ends = (ends - continuation[ends]).tolist()
+        return [text[a:b] for a, b in zip(starts, ends)]
 
     def select(self, min_count: int = 1, max_size: int | None = None) -> tuple[list[str], np.ndarray]:
         """The words seen at least `min_count` times, at most `max_size` of them, with their
         counts, in canonical order: by descending count, then by word (code point order)."""
+        from .._kernels.bytetable import leading_bytes
+
         rows = np.flatnonzero(self.counts >= min_count)
-        words = self.words_at(rows)
-        by_word = sorted(range(len(words)), key=words.__getitem__)
-        values = self.counts[rows][by_word]
-        order = np.argsort(-values, kind="stable")
+        values = self.counts[rows]
+        # UTF-8 byte order is code point order: sort by count, then by the first 8 bytes (as a
+        # big-endian number), and settle ties of longer words with a full comparison
+        prefix = np.empty(len(rows), np.uint64)
+        leading_bytes(self.bounds, self.arena, rows, prefix)
+        order = np.lexsort((prefix, -values))
+        keys = np.stack([values[order], prefix[order].view(np.int64)])
+        tied = np.flatnonzero(np.all(keys[:, 1:] == keys[:, :-1], axis=0))
+        for start, stop in _runs(tied):  # order[start:stop + 1] share count and first 8 bytes
+            run = order[start:stop + 1]
+            by_bytes = sorted(range(len(run)), key=[self._bytes(r) for r in rows[run].tolist()].__getitem__)
+            order[start:stop + 1] = run[by_bytes]
         if max_size is not None:
             order = order[:max_size]
-        return [words[by_word[i]] for i in order.tolist()], values[order]
+        return self.words_at(rows[order]), values[order]
+
+    def _bytes(self, row: int) -> bytes:
+        return self.arena[self.bounds[row]:self.bounds[row + 1]].tobytes()
 
     def stats(self) -> dict:
         return {"raw_tokens": self.raw_tokens, "bytes": self.bytes, "files": self.files,
@@ -140,6 +159,17 @@ class WordCounts:
                 or int(bounds[-1]) != len(arena):
             raise ValueError(f"{folder}: inconsistent word counts")
         return cls(bounds, counts, arena, **json.loads((folder / "meta.json").read_text()))
+
+
+def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive integers in sorted `positions`, as (first, last + 1) pairs:
+    position p marks that items p and p + 1 are tied."""
+    if not len(positions):
+        return []
+    breaks = np.flatnonzero(np.diff(positions) != 1)
+    starts = np.concatenate([[positions[0]], positions[breaks + 1]])
+    ends = np.concatenate([positions[breaks], [positions[-1]]]) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
 
 
 class _Aborted(Exception):
