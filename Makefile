@@ -16,7 +16,7 @@ $(VENV)/bin/python:
 # The test suite also cross-checks formats and evaluation against gensim, so it installs the
 # bench extra too (gensim is never a runtime dependency), and the plot extra so pictures are tested.
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[dev,bench,plot]'
+	$(PY) -m pip install --quiet -e '.[dev,bench,plot,dask]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python

@@ -9,10 +9,10 @@ from typing import Any
 import click
 
 from ..config import CooccurConfig, TokenizerConfig, VocabConfig
-from .options import (cache_option, config_options, corpus_argument, force_option, json_option, output_option,
-                      vocab_file_option)
+from .options import (cache_option, config_options, corpus_argument, dask_options, force_option, json_option,
+                      output_option, vocab_file_option)
 from .outputs import FOLDER, VOCABULARY_FILE, check_output_of
-from .training import prepare, report
+from .training import cluster, prepare, report
 
 
 @click.command()
@@ -21,6 +21,7 @@ from .training import prepare, report
               help="Where to write the vocabulary ('word count' per line, most frequent first); - for stdout.")
 @config_options(VocabConfig, TokenizerConfig)
 @force_option
+@dask_options
 @json_option
 def vocab(**options: Any) -> None:
     """Count the words of CORPUS (files, folders, .gz/.bz2/.xz, or - for stdin) and write a vocabulary."""
@@ -37,8 +38,9 @@ def vocab(**options: Any) -> None:
         raise click.UsageError("-o - writes the vocabulary on stdout, where --json would print the summary: drop one")
     if not to_stdout:
         check_output_of(options, VOCABULARY_FILE)  # before the counting pass, not after it
-    result = build_vocab(list(options["corpus"]), tokenizer, min_count=settings.min_count,
-                         max_vocab=settings.max_vocab)
+    with cluster(options) as session:
+        result = (session.build_vocab if session is not None else build_vocab)(
+            list(options["corpus"]), tokenizer, min_count=settings.min_count, max_vocab=settings.max_vocab)
     if to_stdout:
         result.vocab.write(sys.stdout)
         sys.stdout.flush()
@@ -70,6 +72,7 @@ def vocab(**options: Any) -> None:
 @vocab_file_option
 @cache_option
 @force_option
+@dask_options
 @json_option
 def cooccur(**options: Any) -> None:
     """Count the co-occurrences of CORPUS into a folder (rows/cols/vals .npy, vocab.txt, meta.json)."""
@@ -84,8 +87,10 @@ def cooccur(**options: Any) -> None:
     output = options["output"]
     log.info("co-occurrence budget: %s", human_bytes(budget_bytes(config.memory)))
     start = time.perf_counter()
-    vocabulary, encoded = prepare(options)
-    result = count_cooccurrences(encoded, vocabulary, config, output=output, tmp_dir=Path(output).parent)
+    with cluster(options) as session:
+        vocabulary, encoded = prepare(options, session)
+        result = (session.cooccurrences(encoded, vocabulary, config, output) if session is not None else
+                  count_cooccurrences(encoded, vocabulary, config, output=output, tmp_dir=Path(output).parent))
     seconds = time.perf_counter() - start
     report({"output": str(output), "nnz": result.nnz, "vocab_size": len(vocabulary),
             "kept_tokens": encoded.n_tokens, "window": config.window, "seconds": round(seconds, 3)},

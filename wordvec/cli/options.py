@@ -92,6 +92,16 @@ vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=Fa
 cache_option = click.option("--cache/--no-cache", "cache", default=True, show_default=True,
                             help="Reuse and store the encoded corpus under $XDG_CACHE_HOME/wordvec.")
 
+dask_options = _stack([
+    click.option("--dask", "dask", metavar="ADDRESS", default=None,
+                 help="Count, encode (and count co-occurrences) on a Dask cluster: a scheduler's address "
+                      "(tcp://HOST:8786), or local:N for N worker processes on this machine. The workers read "
+                      "CORPUS at the same path. Needs pip install 'wordvec[dask]'."),
+    click.option("--dask-work", "dask_work", type=click.Path(file_okay=False), default=None,
+                 help="With --dask: a folder every worker can write and read, for the encoded shards "
+                      "(removed at the end).  [default: beside -o]"),
+])
+
 format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
                              default="native", show_default=True,
                              help=f"Output format of the vectors: {format_choices()}.")

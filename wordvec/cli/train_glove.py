@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import GloVeConfig, TokenizerConfig
-from .options import (cache_option, config_options, force_option, format_option, json_option, output_option,
-                      vocab_file_option)
+from .options import (cache_option, config_options, dask_options, force_option, format_option, json_option,
+                      output_option, vocab_file_option)
 from .outputs import check_output_of, vectors_output
-from .training import prepare, report, timing_line, timings
+from .training import cluster, prepare, report, timing_line, timings
 
 
 def gib(n: int | None) -> str:
@@ -23,8 +25,15 @@ def gib(n: int | None) -> str:
     return "unknown until counted" if n is None else human_bytes(n)
 
 
-def _vocab_and_cooc(options: dict[str, Any]):
-    """(vocab, encoded corpus or None, co-occurrences or None) for the command's inputs."""
+def _vocab_and_cooc(options: dict[str, Any], config: GloVeConfig, stack: ExitStack):
+    """(vocab, encoded corpus or None, co-occurrences or None) for the command's inputs; with
+    --dask the co-occurrences are counted on the cluster into a folder that `stack` removes."""
+    if options["cooc"] is None and options["dask"]:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".cooc-", dir=Path(options["output"])
+                                                                      .resolve().parent)))
+        with cluster(options) as session:  # the cluster is let go before training
+            vocab, encoded = prepare(options, session)
+            return vocab, encoded, session.cooccurrences(encoded, vocab, config.cooccur, folder / "cooc")
     if options["cooc"] is None:
         return (*prepare(options), None)
     from ..text.vocab import Vocab
@@ -58,6 +67,7 @@ def _dry_run(needs: dict, vocab_size: int, dim: int, as_json: bool) -> None:
 @vocab_file_option
 @cache_option
 @force_option
+@dask_options
 @json_option
 def glove(**options: Any) -> None:
     """Train GloVe on CORPUS (or on a --cooc folder): vocabulary, co-occurrences, AdaGrad, in one go."""
@@ -73,15 +83,17 @@ def glove(**options: Any) -> None:
     check_output_of(options, vectors_output(fmt))
     output = options["output"]
     start = time.perf_counter()
-    vocab, encoded, cooc = _vocab_and_cooc(options)
-    prepared = time.perf_counter()
-    needs = estimate(len(vocab), config, cooc.nnz if cooc is not None else None)
-    if options["dry_run"]:
-        _dry_run(needs, len(vocab), config.dim, options["json"])
-        return
-    log.info("memory: model %s, co-occurrence budget %s, training entries %s", gib(needs["model_bytes"]),
-             gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]), gib(needs["entries_bytes"]))
-    result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent)
+    with ExitStack() as stack:
+        vocab, encoded, cooc = _vocab_and_cooc(options, config, stack)
+        prepared = time.perf_counter()
+        needs = estimate(len(vocab), config, cooc.nnz if cooc is not None else None)
+        if options["dry_run"]:
+            _dry_run(needs, len(vocab), config.dim, options["json"])
+            return
+        log.info("memory: model %s, co-occurrence budget %s, training entries %s", gib(needs["model_bytes"]),
+                 gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]), gib(needs["entries_bytes"]))
+        result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent)
+        del cooc
     result.kv.meta["stages"] = stages = {"prepare_seconds": round(prepared - start, 3), **result.stages}
     saving = time.perf_counter()
     save(result.kv, output, format=fmt)

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ..config import TokenizerConfig, Word2VecConfig
-from .options import (cache_option, config_options, corpus_argument, force_option, format_option, json_option,
-                      output_option, vocab_file_option)
+from .options import (cache_option, config_options, corpus_argument, dask_options, force_option, format_option,
+                      json_option, output_option, vocab_file_option)
 from .outputs import check_output_of, vectors_output
 from .training import prepare, report, timing_line, timings
 
@@ -64,6 +64,7 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
     @config_options(Word2VecConfig, TokenizerConfig, exclude=exclude)
     @vocab_file_option
     @cache_option
+    @dask_options
     @save_context_option
     @format_option
     @force_option

@@ -4,20 +4,39 @@ command's options, print the summary (checking the output is wordvec.cli.outputs
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
 
 import click
 
 
-def prepare(options: dict[str, Any]):
-    """(Vocab, EncodedCorpus) of the command's corpus, tokenizer and vocabulary options."""
+@contextmanager
+def cluster(options: dict[str, Any]) -> Iterator:
+    """The command's Dask session (wordvec.cluster) when --dask was given, else None."""
+    if not options.get("dask"):
+        yield None
+        return
+    from ..cluster.prepare import DaskSession
+
+    with DaskSession(options["dask"], near=Path(options["output"]).resolve().parent,
+                     work=options.get("dask_work")) as session:
+        yield session
+
+
+def prepare(options: dict[str, Any], session=None):
+    """(Vocab, EncodedCorpus) of the command's corpus, tokenizer and vocabulary options; on the
+    cluster of `session`, or of --dask (connected for this alone), when there is one."""
     from ..config import TokenizerConfig, build
     from ..text.corpus import prepare_corpus
 
+    if session is None and options.get("dask"):
+        with cluster(options) as session:
+            return prepare(options, session)
     tokenizer = build(TokenizerConfig, options)
-    return prepare_corpus(list(options["corpus"]), tokenizer, min_count=options["min_count"],
-                          max_vocab=options["max_vocab"], vocab_path=options.get("vocab"),
-                          cache=options.get("cache", True))
+    run = session.prepare if session is not None else prepare_corpus
+    return run(list(options["corpus"]), tokenizer, min_count=options["min_count"],
+               max_vocab=options["max_vocab"], vocab_path=options.get("vocab"), cache=options.get("cache", True))
 
 
 def report(summary: dict[str, Any], lines: list[str], as_json: bool) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..config import TokenizerConfig
 from ..errors import CorpusError
-from .inputs import BINARY_SNIFF_BYTES, check_not_binary, open_input, read_failure
+from .inputs import BINARY_SNIFF_BYTES, Piece, check_not_binary, open_piece, read_failure
 
 BLOCK_BYTES = 1 << 20          # bytes read per block
 
@@ -78,28 +78,30 @@ def byte_classes() -> np.ndarray:
     return classes
 
 
-def read_blocks(files: list[str], config: TokenizerConfig, pool: BufferPool, stats: ReadStats,
+def read_blocks(files: list[str | Piece], config: TokenizerConfig, pool: BufferPool, stats: ReadStats,
                 block_bytes: int | None = None,
                 on_progress: Callable[[int], None] | None = None) -> Iterator[Block]:
-    """Yield the blocks of every file in order. The consumer gives each block's buffer back to
-    `pool` when done with it; `stats` counts files and bytes; `on_progress` receives bytes
-    consumed (compressed bytes for compressed files)."""
+    """Yield the blocks of every file (or piece of a file) in order. The consumer gives each
+    block's buffer back to `pool` when done with it; `stats` counts files and bytes;
+    `on_progress` receives bytes consumed (compressed bytes for compressed files)."""
     from .._kernels.tokenize import last_break
 
     block_bytes = block_bytes or BLOCK_BYTES
     cap = config.max_token_bytes
     classes = byte_classes()
     index = 0
-    for name in files:
+    for piece in files:
+        piece = piece if isinstance(piece, Piece) else Piece(piece)
         try:
-            opened = open_input(name)
+            opened = open_piece(piece)
         except CorpusError:
             raise
         except Exception as exc:  # noqa: BLE001 - a corrupt header fails while sniffing
-            raise read_failure(name, exc) from exc
-        stats.files += 1
+            raise read_failure(piece.path, exc) from exc
+        stats.files += piece.file_end
         try:
-            buf, have, skipping, sniffed, last_pos = pool.take(), 0, False, 0, 0
+            buf, have, skipping, last_pos, read = pool.take(), 0, piece.skipping, 0, 0
+            sniffed = 0 if piece.file_start else BINARY_SNIFF_BYTES  # only a file's start is sniffed
             while True:
                 try:
                     got = opened.stream.readinto(memoryview(buf)[have: have + block_bytes]) or 0
@@ -109,12 +111,13 @@ def read_blocks(files: list[str], config: TokenizerConfig, pool: BufferPool, sta
                     check_not_binary(opened.name, buf[have: have + min(got, BINARY_SNIFF_BYTES - sniffed)].tobytes())
                     sniffed += got
                 stats.bytes += got
+                read += got
                 if on_progress is not None and got:
-                    now = opened.position() if opened.raw is not None else stats.bytes
+                    now = opened.position() if opened.raw is not None else read
                     on_progress(now - last_pos)
                     last_pos = now
                 if got == 0:
-                    yield Block(index, buf, have, skipping, True)
+                    yield Block(index, buf, have, skipping, piece.file_end)
                     index += 1
                     break
                 have += got
@@ -167,6 +170,13 @@ def run_in_order(blocks: Iterator[Block], work: Callable[[Block], R],
         pool.shutdown(wait=True)
 
 
-def input_size(files: list[str]) -> int:
+def input_size(files: list[str | Piece]) -> int:
     """Total bytes of the files on disk (compressed size for compressed files; 0 for stdin)."""
-    return sum(os.path.getsize(f) for f in files if f != "-")
+    total = 0
+    for piece in files:
+        piece = piece if isinstance(piece, Piece) else Piece(piece)
+        if piece.end is not None:
+            total += piece.end - piece.start
+        elif piece.path != "-":
+            total += os.path.getsize(piece.path)
+    return total

@@ -110,12 +110,29 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
-def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
-               threads: int | None = None) -> dict:
-    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .encoding import encode_files
+class LocalPasses:
+    """The counting and the encoding pass, on this machine's cores (`threads`, None: all).
+    wordvec.cluster has the same two methods for a Dask cluster."""
 
-    info = encode_files(folder, files, vocab, tokenizer, threads=threads)
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+
+    def count(self, files: list[str], tokenizer: TokenizerConfig):
+        """WordCounts of every word of the files."""
+        from .counting import count_words
+
+        return count_words(files, tokenizer, threads=self.threads)
+
+    def encode(self, folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
+        """ids.npy and offsets.npy of the files into `folder`; returns what was read and written."""
+        from .encoding import encode_files
+
+        return encode_files(folder, files, vocab, tokenizer, threads=self.threads)
+
+
+def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig, passes) -> dict:
+    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
+    info = passes.encode(folder, files, vocab, tokenizer)
     return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], **info,
             "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
             "vocab_size": len(vocab)}
@@ -159,8 +176,9 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True, threads: int | None = None) -> EncodedCorpus:
-    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed."""
+                  cache: bool = True, threads: int | None = None, passes=None) -> EncodedCorpus:
+    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed (on
+    `threads` threads, or by `passes`: see LocalPasses)."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
@@ -185,7 +203,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer, threads)
+        info = _encode_to(work, files, vocab, tokenizer, passes or LocalPasses(threads))
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -222,10 +240,9 @@ def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exce
 
 # ----------------------------------------------------------------------------- the whole step
 
-def _cached_word_counts(files: list[str], tokenizer: TokenizerConfig, cache: bool,
-                        threads: int | None = None):
+def _cached_word_counts(files: list[str], tokenizer: TokenizerConfig, cache: bool, passes):
     """Every word of the files with its count, from the cache or a counting pass."""
-    from .counting import WordCounts, count_words
+    from .counting import WordCounts
 
     key = _files_key(files, tokenizer, "counts") if cache else None
     folder = cache_root() / "counts" / key if key else None
@@ -236,7 +253,7 @@ def _cached_word_counts(files: list[str], tokenizer: TokenizerConfig, cache: boo
             return counts
         except (OSError, ValueError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
-    counts = count_words(files, tokenizer, threads=threads)
+    counts = passes.count(files, tokenizer)
     if folder is not None:
         work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
         try:
@@ -274,11 +291,16 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
                    max_vocab: int | None = None, vocab_path=None, cache: bool = True,
-                   threads: int | None = None) -> tuple[Vocab, EncodedCorpus]:
-    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
+                   threads: int | None = None, passes=None) -> tuple[Vocab, EncodedCorpus]:
+    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
+
+    The two passes over the text run on `threads` threads here, or elsewhere: `passes` is an
+    object with LocalPasses' methods (wordvec.cluster runs them on a Dask cluster).
+    """
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
+    passes = passes or LocalPasses(threads)
     listed = input_files(paths)
     cache = cache and cache_usable()
     files, spool = _spool_stdin(listed)
@@ -287,12 +309,12 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
             report = None
         else:
-            counts = _cached_word_counts(files, tokenizer, cache and spool is None, threads)
+            counts = _cached_word_counts(files, tokenizer, cache and spool is None, passes)
             counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
             report = report_of(counts, listed, tokenizer, min_count, max_vocab)
             vocab = report.vocab
             del counts
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None, threads=threads)
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None, passes=passes)
     finally:
         if spool is not None:
             spool.cleanup()

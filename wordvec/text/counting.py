@@ -161,6 +161,33 @@ class WordCounts:
         return cls(bounds, counts, arena, **json.loads((folder / "meta.json").read_text()))
 
 
+class CountsMerger:
+    """Adds the WordCounts of parts of a corpus (in corpus order) into one, as a cluster's
+    client does with its workers' counts. Beyond `max_types` words the rarest are forgotten
+    as while counting (see _Counter), so memory stays bounded."""
+
+    def __init__(self, max_types: int = DEFAULT_MAX_TYPES):
+        self.max_types = max_types
+        self.table = ByteTable(1 << 16, 1 << 22, max_strings=max_types + (1 << 20), max_arena=1 << 28)
+        self.stats = {"raw_tokens": 0, "bytes": 0, "files": 0, "cut_tokens": 0, "invalid_utf8_tokens": 0,
+                      "prune_threshold": 0}
+
+    def add(self, part: WordCounts) -> None:
+        self.table.add(part.bounds, part.counts, part.arena)
+        for name in self.stats:
+            self.stats[name] = (max if name == "prune_threshold" else sum)((self.stats[name], getattr(part, name)))
+        while len(self.table) > self.max_types:
+            self.stats["prune_threshold"] += 1
+            self.table.keep(self.table.values[: len(self.table)] > self.stats["prune_threshold"])
+            log.warning(f"vocabulary passed {self.max_types:,} distinct words: forgot those seen "
+                        f"{self.stats['prune_threshold']} time(s) or fewer so far (counts of rare words are approximate)")
+
+    def result(self, seconds: float) -> WordCounts:
+        table, n = self.table, len(self.table)
+        return WordCounts(table.bounds[: n + 1].copy(), table.values[:n].copy(),
+                          table.arena[: int(table.sizes[1])].copy(), **self.stats, seconds=seconds)
+
+
 def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
     """Maximal runs of consecutive integers in sorted `positions`, as (first, last + 1) pairs:
     position p marks that items p and p + 1 are tied."""

@@ -44,11 +44,12 @@ class _RawCache:
 class Encoder:
     """Shared read-only state of an encoding pass and the per-block work."""
 
-    def __init__(self, vocab: Vocab, tokenizer: TokenizerConfig, stream_size: int):
+    def __init__(self, words: list[str], tokenizer: TokenizerConfig, stream_size: int):
+        """words: the vocabulary, in row order."""
         from .tokenize import type_normalizer
 
         self.config = tokenizer
-        self.vocab_table = ByteTable.from_strings([w.encode("utf-8", "surrogatepass") for w in vocab.words])
+        self.vocab_table = ByteTable.from_strings([w.encode("utf-8", "surrogatepass") for w in words])
         self.fold, self.strip, self.identity = kernel_tables(tokenizer)
         self.classes = byte_classes()
         self.normalize = type_normalizer(tokenizer)
@@ -135,6 +136,39 @@ class Encoder:
         cache.resolved = n
 
 
+class Sentences:
+    """Cuts encoded streams, in corpus order, into ids and sentence ends (the unfinished sentence
+    carries from one stream to the next)."""
+
+    def __init__(self, max_len: int):
+        self.max_len = max_len
+        self.sentence_len = 0
+        self._breaks = np.empty(0, np.int64)
+        self._ends = np.empty(0, np.int64)
+
+    def add(self, stream: np.ndarray, used: int, base: int) -> tuple[int, np.ndarray]:
+        """Drop the NEWLINE markers of stream[:used] in place; returns (ids kept at the front of
+        `stream`, global ends of the sentences finished here), ids numbered from `base`."""
+        from .._kernels.encode import compact_breaks
+
+        if self._breaks.shape[0] < used:
+            self._breaks = np.empty(used, np.int64)
+        kept, n_breaks = compact_breaks(stream, used, base, self._breaks)
+        return kept, self.ends(self._breaks, n_breaks, base, base + kept)
+
+    def ends(self, breaks: np.ndarray, n_breaks: int, start: int, stop: int) -> np.ndarray:
+        """Global ends of the sentences finished among ids [start, stop), whose lines end at
+        breaks[:n_breaks]."""
+        from .._kernels.encode import sentence_ends
+
+        room = n_breaks + (stop - start) // self.max_len + 1
+        if self._ends.shape[0] < room:
+            self._ends = np.empty(room, np.int64)
+        n, self.sentence_len = sentence_ends(breaks, n_breaks, start, stop, self.sentence_len, self.max_len,
+                                             self._ends)
+        return self._ends[:n]
+
+
 def _grown(array: np.ndarray, used: int, at_least: int = 0) -> np.ndarray:
     new = np.empty(max(2 * array.shape[0], at_least), array.dtype)
     new[:used] = array[:used]
@@ -144,31 +178,26 @@ def _grown(array: np.ndarray, used: int, at_least: int = 0) -> np.ndarray:
 def encode_files(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig, *,
                  threads: int | None = None, block_bytes: int | None = None) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .._kernels.encode import split_sentences
     from .blocks import ReadStats
     from .tokenize import progress_reporter
 
     threads = threads or default_threads()
     size = buffer_bytes(tokenizer, block_bytes)
-    encoder = Encoder(vocab, tokenizer, size + 2)
+    encoder = Encoder(vocab.words, tokenizer, size + 2)
     pool = BufferPool(size)
     stats = ReadStats()
     ids_file = NpyAppender(folder / "ids.npy", np.int32)
     offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
     offsets_file.append(np.zeros(1, dtype=np.int64))
-    state = {"sentence_len": 0, "ends": np.empty(size + 3, np.int64)}
+    sentences = Sentences(tokenizer.max_sentence_length)
 
     def consume(block: Block, result) -> None:
         pool.give(block.buffer)
         stream, used, tokens = result
         stats.tokens += tokens
-        if state["ends"].shape[0] < used + 1:
-            state["ends"] = np.empty(used + 1, np.int64)
-        ends = state["ends"]
-        kept, finished, state["sentence_len"] = split_sentences(
-            stream, used, ids_file.count, state["sentence_len"], tokenizer.max_sentence_length, ends)
+        kept, ends = sentences.add(stream, used, ids_file.count)
         ids_file.append(stream[:kept])
-        offsets_file.append(ends[:finished])
+        offsets_file.append(ends)
         encoder.give_stream(stream)
 
     try:

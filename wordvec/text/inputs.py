@@ -191,14 +191,7 @@ def open_input(path: str, warn: bool = True) -> OpenedInput:
         closers: list = []
     else:
         name = path
-        try:
-            raw = open(path, "rb")  # noqa: SIM115 - closed by OpenedInput.close
-        except IsADirectoryError:
-            raise CorpusError(f"{path}: is a folder") from None
-        except PermissionError:
-            raise CorpusError(f"{path}: permission denied") from None
-        except FileNotFoundError:
-            raise CorpusError(f"{path}: no such file") from None
+        raw = _open_file(path)
         closers = [raw]
     stream: BinaryIO = io.BufferedReader(raw, 1 << 16) if path == "-" else raw  # type: ignore[arg-type]
     head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
@@ -220,6 +213,60 @@ def open_input(path: str, warn: bool = True) -> OpenedInput:
                 stream = io.BufferedReader(_Transcoder(stream, encoding), 1 << 16)
             break
     return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
+
+
+def _open_file(path: str) -> BinaryIO:
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a folder") from None
+    except PermissionError:
+        raise CorpusError(f"{path}: permission denied") from None
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What one reading pass reads: a whole input, or bytes [start, end) of a plain file (a
+    partition of a large file on a cluster, cut where wordvec.cluster.partitions says)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None     # None: to the end of the input (decompressed, decoded)
+    skipping: bool = False     # it starts inside an over-long token the piece before counted
+    file_end: bool = True      # the input ends here, and so does its last sentence
+    file_start: bool = True    # the input starts here: its first bytes are checked for binary data
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.end is None
+
+
+def open_piece(piece: Piece) -> OpenedInput:
+    """open_input for a whole input; for a byte range, the raw bytes of just that range."""
+    if piece.whole:
+        return open_input(piece.path)
+    raw = _open_file(piece.path)
+    raw.seek(piece.start)
+    return OpenedInput(stream=_Range(raw, piece.end - piece.start), raw=None, name=piece.path, closers=[raw])
+
+
+class _Range(io.RawIOBase):
+    """The next `size` bytes of a file."""
+
+    def __init__(self, raw: BinaryIO, size: int):
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")[: self._left]
+        n = self._raw.readinto(view) or 0
+        self._left -= n
+        return n
 
 
 def compression_of(head: bytes) -> str | None:

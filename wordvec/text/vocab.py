@@ -188,13 +188,14 @@ def corpus_name(files: list[str]) -> str:
 
 def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
                 max_vocab: int | None = None, *, max_types: int | None = None,
-                threads: int | None = None) -> VocabReport:
+                threads: int | None = None, passes=None) -> VocabReport:
     """Count words in one streaming pass over every core and keep the frequent ones.
 
     Memory stays bounded on huge vocabularies: when more than `max_types` distinct tokens are
     held, those seen fewer than k times are forgotten and k grows by one each time, as
     word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
-    says so). The result does not depend on `threads`.
+    says so). The result does not depend on `threads`. `passes`: where the counting runs
+    (wordvec.text.corpus.LocalPasses, or a cluster's).
     """
     from .counting import count_words
     from .tokenize import input_files
@@ -203,8 +204,11 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     VocabConfig(min_count, max_vocab).validate()
     files = input_files(paths)
-    counts = count_words(files, tokenizer, threads=threads,
-                         **({} if max_types is None else {"max_types": max_types}))
+    if passes is not None:
+        counts = passes.count(files, tokenizer)
+    else:
+        counts = count_words(files, tokenizer, threads=threads,
+                             **({} if max_types is None else {"max_types": max_types}))
     counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
     report = report_of(counts, files, tokenizer, min_count, max_vocab)
     report.seconds = time.perf_counter() - started
