@@ -14,7 +14,8 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The test suite also cross-checks formats and evaluation against gensim, so it installs the
-# bench extra too (gensim is never a runtime dependency), and the plot extra so pictures are tested.
+# bench extra too (gensim is never a runtime dependency), and the plot and dask extras so pictures
+# and --dask are tested.
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev,bench,plot,dask]'
 	touch $@
