@@ -52,22 +52,29 @@ def count_on_cluster(passes: ClusterPasses, corpus, vocab, config: CooccurConfig
         folders.append(str(work / f"pairs-{i:05d}"))
         futures.append(client.submit(tasks.count_pairs, shards, offsets[first:stop + 1], vocab_folder, config,
                                      folders[-1], pure=False))
-    histogram = np.zeros((len(vocab) >> tasks.ROW_BLOCK_BITS) + 1, np.int64)
-    for _, result in in_order(futures, "cooccur", "part"):
-        histogram += result["histogram"]
+    # per part: where each block of 2**ROW_BLOCK_BITS rows starts among its sorted entries
+    starts = np.zeros((len(folders), (len(vocab) >> tasks.ROW_BLOCK_BITS) + 2), np.int64)
+    for i, result in in_order(futures, "cooccur", "part"):
+        np.cumsum(result["histogram"], out=starts[i, 1:])
     scale = weight_scale(config.window, config.distance_weighting)
-    blocks = _balanced(np.concatenate([[0], np.cumsum(histogram)]), 2 * workers)
+    per_block = np.diff(starts, axis=1).sum(axis=0)   # entries of each row block, over all parts
+    blocks = _balanced(np.concatenate([[0], np.cumsum(per_block)]), 2 * workers)
     prefixes = [str(work / f"rows-{j:05d}") for j in range(len(blocks))]
-    futures = [client.submit(tasks.merge_rows, folders, a << tasks.ROW_BLOCK_BITS, b << tasks.ROW_BLOCK_BITS,
+    futures = [client.submit(tasks.merge_rows, [(f, int(starts[i, a]), int(starts[i, b])) for i, f in enumerate(folders)],
                              len(vocab), scale, prefix, config.memory, pure=False)
                for (a, b), prefix in zip(blocks, prefixes)]
     for _ in in_order(futures, "merging", "row range"):
         pass
+    return write_folder(_chunks(prefixes), vocab, folder_meta(corpus, vocab, config), output)
 
-    def chunks():
-        for prefix in prefixes:
-            arrays = [np.load(f"{prefix}.{name}.npy", mmap_mode="r") for name in ("rows", "cols", "vals")]
-            for first in range(0, len(arrays[0]), _CHUNK):
-                yield tuple(array[first:first + _CHUNK] for array in arrays)
 
-    return write_folder(chunks(), vocab, folder_meta(corpus, vocab, config), output)
+def _chunks(prefixes: list[str]):
+    """(rows, cols, vals) of the merged row ranges, in order, a few MB at a time (plain reads:
+    the client's memory does not grow with the folder it writes)."""
+    from ..util.npyfile import NpyReader
+
+    for prefix in prefixes:
+        readers = [NpyReader(f"{prefix}.{name}.npy") for name in ("rows", "cols", "vals")]
+        for first in range(0, len(readers[0]), _CHUNK):
+            stop = min(first + _CHUNK, len(readers[0]))
+            yield tuple(reader.read(first, stop) for reader in readers)

@@ -79,7 +79,7 @@ class ClusterPasses:
         """ids.npy and offsets.npy in `folder`: workers encode partitions to id shards in the work
         folder, the client joins them and cuts the sentences (they may span partitions)."""
         from ..text.encoding import Sentences
-        from ..util.npyfile import NpyAppender
+        from ..util.npyfile import NpyAppender, NpyReader
 
         pieces = self.pieces(files, tokenizer)
         words = self.vocab_folder(vocab)
@@ -94,9 +94,9 @@ class ClusterPasses:
         try:
             for i, info in in_order(futures, "encoding"):
                 start = ids_file.count
-                ids = np.load(f"{prefixes[i]}.ids.npy", mmap_mode="r")
+                ids = NpyReader(f"{prefixes[i]}.ids.npy")
                 for first in range(0, len(ids), 1 << 22):
-                    ids_file.append(ids[first:first + (1 << 22)])
+                    ids_file.append(ids.read(first, min(first + (1 << 22), len(ids))))
                 breaks = np.load(f"{prefixes[i]}.breaks.npy") + start
                 offsets_file.append(sentences.ends(breaks, len(breaks), start, ids_file.count))
                 shards.append((f"{prefixes[i]}.ids.npy", start, int(info["ids"])))

@@ -25,9 +25,10 @@ def where() -> str:
         return "a Dask worker"
 
 
-def _on_worker(piece: Piece, exc: Exception) -> CorpusError:
-    return CorpusError(f"{' '.join(str(exc).split())} (read by the Dask worker at {where()}; the workers must "
-                       f"see the corpus at the same path)")
+def _on_worker(exc: Exception) -> CorpusError:
+    """The error in one line, saying which worker met it (a file missing there, but not on the
+    client, is a path the workers do not share)."""
+    return CorpusError(f"{' '.join(str(exc).split())} (on the Dask worker at {where()})")
 
 
 def count_piece(piece: Piece, tokenizer: TokenizerConfig, max_types: int):
@@ -37,7 +38,7 @@ def count_piece(piece: Piece, tokenizer: TokenizerConfig, max_types: int):
     try:
         return count_words([piece], tokenizer, threads=1, max_types=max_types, desc="")
     except (CorpusError, OSError) as exc:
-        raise _on_worker(piece, exc) from None
+        raise _on_worker(exc) from None
 
 
 @functools.lru_cache(maxsize=2)
@@ -84,7 +85,7 @@ def encode_piece(piece: Piece, vocab_folder: str, tokenizer: TokenizerConfig, pr
             breaks.append(scratch[:n_breaks])
             encoder.give_stream(stream)
     except (CorpusError, OSError) as exc:
-        raise _on_worker(piece, exc) from None
+        raise _on_worker(exc) from None
     finally:
         ids.close()
         breaks.close()
@@ -96,11 +97,13 @@ def encode_piece(piece: Piece, vocab_folder: str, tokenizer: TokenizerConfig, pr
 
 def read_ids(shards: list[tuple[str, int, int]], first: int, stop: int) -> np.ndarray:
     """The corpus's rows first..stop-1, from shards given as (ids file, first row, rows)."""
+    from ..util.npyfile import NpyReader
+
     out = np.empty(stop - first, np.int32)
     for path, start, n in shards:
         a, b = max(first, start), min(stop, start + n)
         if a < b:
-            out[a - first:b - first] = np.load(path, mmap_mode="r")[a - start:b - start]
+            NpyReader(path).read(a - start, b - start, out[a - first:b - first])
     return out
 
 
@@ -111,9 +114,9 @@ def count_pairs(shards: list[tuple[str, int, int]], offsets: np.ndarray, vocab_f
     Returns the non-zeros and how many entries each block of 256 rows holds."""
     from ..text.corpus import EncodedCorpus
     from ..train.cooccur import count_cooccurrences, default_budget
+    from ..util.npyfile import NpyReader
 
     first, stop = int(offsets[0]), int(offsets[-1])
-    corpus = EncodedCorpus.from_arrays(read_ids(shards, first, stop), offsets - first)
     vocab = load_vocab(vocab_folder)
     budget = config.memory if config.memory is not None else default_budget() / 2**30
     config = CooccurConfig(window=config.window, symmetric=config.symmetric,
@@ -124,8 +127,13 @@ def count_pairs(shards: list[tuple[str, int, int]], offsets: np.ndarray, vocab_f
         import shutil
 
         shutil.rmtree(target)
-    result = count_cooccurrences(corpus, vocab, config, output=target, units=True)
-    histogram = np.bincount(np.asarray(result.rows) >> ROW_BLOCK_BITS, minlength=(len(vocab) >> ROW_BLOCK_BITS) + 1)
+    result = count_cooccurrences(EncodedCorpus.from_arrays(read_ids(shards, first, stop), offsets - first), vocab,
+                                 config, output=target, units=True)
+    rows = NpyReader(target / "rows.npy")
+    histogram = np.zeros((len(vocab) >> ROW_BLOCK_BITS) + 1, np.int64)
+    for a in range(0, len(rows), 1 << 22):   # a few MB at a time, not the whole part in memory
+        histogram += np.bincount(rows.read(a, min(a + (1 << 22), len(rows))) >> ROW_BLOCK_BITS,
+                                 minlength=len(histogram))
     return {"nnz": result.nnz, "histogram": histogram}
 
 
@@ -141,37 +149,33 @@ def _threads_here() -> int:
         return 1
 
 
-def merge_rows(parts: list[str], row_first: int, row_stop: int, vocab_size: int, scale: float, prefix: str,
+def merge_rows(parts: list[tuple[str, int, int]], vocab_size: int, scale: float, prefix: str,
                memory: float | None) -> int:
-    """Merge rows [row_first, row_stop) of every part folder (sorted units) into PREFIX.rows.npy,
-    .cols.npy and .vals.npy (float32 co-occurrences, the sums divided by `scale`), reading the
-    parts through windows that fit this worker's budget (`memory` GiB, None: its default);
-    returns the entries written."""
+    """Merge entries [start, stop) of every part folder (sorted units; given as (folder, start,
+    stop), all holding the same range of rows) into PREFIX.rows.npy, .cols.npy and .vals.npy
+    (float32 co-occurrences, the sums divided by `scale`), reading the parts through windows that
+    fit this worker's budget (`memory` GiB, None: its default); returns the entries written."""
     from .._kernels import cooccur as kernels
     from ..train.cooccur import default_budget, merge_windows
-    from ..util.npyfile import NpyAppender
+    from ..util.npyfile import NpyAppender, NpyReader
 
     budget_entries = int((memory * 2**30 if memory is not None else default_budget()) / _threads_here()) // 32
-
-    slices = []
-    for folder in parts:
-        rows = np.load(Path(folder) / "rows.npy", mmap_mode="r")
-        a, b = np.searchsorted(rows, [row_first, row_stop])
-        slices.append((rows, np.load(Path(folder) / "cols.npy", mmap_mode="r"),
-                       np.load(Path(folder) / "vals.npy", mmap_mode="r"), int(a), int(b)))
+    readers = [(NpyReader(Path(folder) / "rows.npy"), NpyReader(Path(folder) / "cols.npy"),
+                NpyReader(Path(folder) / "vals.npy"), start) for folder, start, _ in parts]
     width = np.uint64(vocab_size)
 
     def read(run: int, first: int, keys: np.ndarray, vals: np.ndarray) -> None:
-        rows, cols, units, a, _ = slices[run]
-        n = len(keys)
-        keys[:] = rows[a + first:a + first + n].astype(np.uint64) * width + cols[a + first:a + first + n]
-        vals[:] = units[a + first:a + first + n]
+        rows, cols, units, start = readers[run]
+        a, b = start + first, start + first + len(keys)
+        np.multiply(rows.read(a, b).astype(np.uint64), width, out=keys)
+        keys += cols.read(a, b).astype(np.uint64)
+        units.read(a, b, vals)
 
     work = f"{prefix}.{os.getpid()}.tmp"
     writers = [NpyAppender(f"{work}.{name}.npy", dtype)
                for name, dtype in (("rows", np.int32), ("cols", np.int32), ("vals", np.float32))]
     try:
-        lengths = np.array([b - a for *_, a, b in slices], np.int64)
+        lengths = np.array([stop - start for _, start, stop in parts], np.int64)
         for arrays in merge_windows(kernels, lengths, read, vocab_size, scale, budget_entries):
             for writer, array in zip(writers, arrays):
                 writer.append(array)

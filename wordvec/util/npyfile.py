@@ -45,3 +45,34 @@ class NpyAppender:
                 raise RuntimeError(f"{self.path}: .npy header changed size")
         finally:
             self.file.close()
+
+
+class NpyReader:
+    """Read slices of a 1-D .npy file with plain reads, not a memory map: the pages read do not
+    stay in the reader's resident memory (a map's do, until the map is dropped), so a process
+    that streams through files larger than its budget keeps to its budget."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        with open(self.path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, self.dtype = read_header(f)
+            self._offset = f.tell()
+        if len(shape) != 1 or fortran:
+            raise ValueError(f"{self.path}: expected a 1-D array, found shape {shape}")
+        self.length = shape[0]
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self, start: int, stop: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Entries start..stop-1 (into `out`, converted to its dtype, when given)."""
+        raw = np.empty(max(stop - start, 0), self.dtype)
+        with open(self.path, "rb") as f:
+            f.seek(self._offset + start * self.dtype.itemsize)
+            f.readinto(memoryview(raw).cast("B"))
+        if out is None:
+            return raw
+        out[: len(raw)] = raw
+        return out
