@@ -156,11 +156,13 @@ class TokenizerConfig(_Config):
 class VocabConfig(_Config):
     min_count: int = _min_count()
     max_vocab: int | None = _max_vocab()
+    threads: int | None = _threads()   # counting (and encoding) run on this many threads
 
     def validate(self) -> "VocabConfig":
         _require(self.min_count >= 1, f"--min-count must be at least 1, not {self.min_count}")
         _require(self.max_vocab is None or self.max_vocab >= 1,
                  f"--max-vocab must be at least 1, not {self.max_vocab}")
+        _require(self.threads is None or self.threads >= 1, f"--threads must be at least 1, not {self.threads}")
         return self
 
 

@@ -39,8 +39,11 @@ def vocab(**options: Any) -> None:
     if not to_stdout:
         check_output_of(options, VOCABULARY_FILE)  # before the counting pass, not after it
     with cluster(options) as session:
-        result = (session.build_vocab if session is not None else build_vocab)(
-            list(options["corpus"]), tokenizer, min_count=settings.min_count, max_vocab=settings.max_vocab)
+        if session is not None:
+            result = session.build_vocab(list(options["corpus"]), tokenizer, settings.min_count, settings.max_vocab)
+        else:
+            result = build_vocab(list(options["corpus"]), tokenizer, settings.min_count, settings.max_vocab,
+                                 threads=settings.threads)
     if to_stdout:
         result.vocab.write(sys.stdout)
         sys.stdout.flush()

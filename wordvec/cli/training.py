@@ -34,9 +34,11 @@ def prepare(options: dict[str, Any], session=None):
         with cluster(options) as session:
             return prepare(options, session)
     tokenizer = build(TokenizerConfig, options)
-    run = session.prepare if session is not None else prepare_corpus
-    return run(list(options["corpus"]), tokenizer, min_count=options["min_count"],
-               max_vocab=options["max_vocab"], vocab_path=options.get("vocab"), cache=options.get("cache", True))
+    settings = {"min_count": options["min_count"], "max_vocab": options["max_vocab"], "vocab_path": options.get("vocab"),
+                "cache": options.get("cache", True)}
+    if session is not None:
+        return session.prepare(list(options["corpus"]), tokenizer, **settings)
+    return prepare_corpus(list(options["corpus"]), tokenizer, threads=options.get("threads"), **settings)
 
 
 def report(summary: dict[str, Any], lines: list[str], as_json: bool) -> None:
