@@ -38,7 +38,9 @@ def prepare(options: dict[str, Any], session=None):
                 "cache": options.get("cache", True)}
     if session is not None:
         return session.prepare(list(options["corpus"]), tokenizer, **settings)
-    return prepare_corpus(list(options["corpus"]), tokenizer, threads=options.get("threads"), **settings)
+    threads = options.get("threads")  # text when it is the setting a sweep varies: then every core
+    return prepare_corpus(list(options["corpus"]), tokenizer, threads=threads if isinstance(threads, int) else None,
+                          **settings)
 
 
 def report(summary: dict[str, Any], lines: list[str], as_json: bool) -> None:
