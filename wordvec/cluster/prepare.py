@@ -110,7 +110,7 @@ class ClusterPasses:
 
             raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
         self.shards = shards
-        return {**totals, "tokens": ids_file.count, "sentences": offsets_file.count - 1, "partitions": len(pieces)}
+        return {**totals, "kept_tokens": ids_file.count, "sentences": offsets_file.count - 1, "partitions": len(pieces)}
 
     def vocab_folder(self, vocab) -> str:
         """A folder in the work folder holding `vocab` for the workers (written once per vocabulary)."""
