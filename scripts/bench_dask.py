@@ -58,11 +58,12 @@ with DaskSession("local:" + workers, near=output.parent) as session:
              for d in stream.data]
     workers_rss = client.run(peak)
     nannies_rss = client.run(peak, nanny=True)
+    sizes = dict(session.passes.stats)
 t = time.perf_counter()
 print(json.dumps({"stages": stages, "tasks": tasks, "workers_rss": list(workers_rss.values()),
                   "nannies_rss": list(nannies_rss.values()), "client_rss": peak(), "nnz": cooc.nnz,
                   "tokens": encoded.n_tokens, "raw_tokens": encoded.info["raw_tokens"],
-                  "vocab": len(vocab), "bytes": encoded.info["bytes"]}))
+                  "vocab": len(vocab), "bytes": encoded.info["bytes"], "sizes": sizes}))
 """
 
 
@@ -149,8 +150,8 @@ def render(res: dict) -> str:
         rows = []
         for name, what, amount in (("count_piece", "tokens", first["raw_tokens"]),
                                    ("encode_piece", "tokens", first["raw_tokens"]),
-                                   ("count_pairs", "co-occurrence keys emitted", res.get("pairs")),
-                                   ("merge_rows", "non-zeros written", first["nnz"])):
+                                   ("count_pairs", "co-occurrence keys emitted", first["sizes"].get("pairs")),
+                                   ("merge_rows", "part entries merged", first["sizes"].get("part_entries"))):
             if name in kinds and amount:
                 k = kinds[name]
                 rows.append([name, str(k["tasks"]), bl.fmt_s(k["span"]), bl.fmt_s(k["compute"]), what,
@@ -199,11 +200,6 @@ def main(argv=None) -> None:
             res["runs"].append(record)
             if rep == 0 and name == "dask" and record["ok"] and (work / "single-0").exists():
                 res["identical"] = same_folders(work / "single-0", out)
-                meta = json.loads((out / "meta.json").read_text())
-                offsets = np.load(next((cache / "wordvec" / "corpus").glob("*/offsets.npy")))
-                from wordvec.train.cooccur import pairs_per_sentence
-
-                res["pairs"] = int(pairs_per_sentence(offsets, meta["window"], meta["symmetric"]).sum())
             if rep > 0:
                 shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)

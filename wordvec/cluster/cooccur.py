@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import CooccurConfig
+from ..util.progress import log
 from . import tasks
 from .connect import worker_count
 from .prepare import ClusterPasses, in_order
@@ -59,6 +60,10 @@ def count_on_cluster(passes: ClusterPasses, corpus, vocab, config: CooccurConfig
     scale = weight_scale(config.window, config.distance_weighting)
     per_block = np.diff(starts, axis=1).sum(axis=0)   # entries of each row block, over all parts
     blocks = _balanced(np.concatenate([[0], np.cumsum(per_block)]), 2 * workers)
+    passes.stats.update(pairs=int(cumulative[-1]), parts=len(folders), part_entries=int(starts[:, -1].sum()),
+                        row_ranges=len(blocks))
+    log.info("co-occurrences: %s pairs counted in %d parts holding %s entries; merging %d row ranges",
+             f"{int(cumulative[-1]):,}", len(folders), f"{int(starts[:, -1].sum()):,}", len(blocks))
     prefixes = [str(work / f"rows-{j:05d}") for j in range(len(blocks))]
     futures = [client.submit(tasks.merge_rows, [(f, int(starts[i, a]), int(starts[i, b])) for i, f in enumerate(folders)],
                              len(vocab), scale, prefix, config.memory, pure=False)

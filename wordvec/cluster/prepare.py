@@ -27,6 +27,9 @@ from .connect import connect, worker_count
 from .partitions import partition_bytes, plan_partitions, refuse_stdin
 
 
+MERGE_GROUP = 8   # partitions whose counts a worker adds up before the client sees them
+
+
 def in_order(futures: list, desc: str, unit: str = "partition") -> Iterator[tuple[int, object]]:
     """(index, result) of each future in submission order, as soon as it and those before it are
     done; a progress bar counts them. A task's error is raised here, in one line."""
@@ -59,6 +62,7 @@ class ClusterPasses:
         self.work = work
         self.max_types = max_types
         self.shards: list[tuple[str, int, int]] | None = None  # (ids file, first row, rows) of the encoding
+        self.stats: dict[str, int] = {}   # sizes of the last passes (partitions, parts, entries), for -v and benchmarks
 
     def pieces(self, files: list[str], tokenizer: TokenizerConfig) -> list:
         from ..text.blocks import input_size
@@ -66,12 +70,19 @@ class ClusterPasses:
         return plan_partitions(files, tokenizer, partition_bytes(input_size(files), worker_count(self.client)))
 
     def count(self, files: list[str], tokenizer: TokenizerConfig) -> WordCounts:
-        """Every word of the files with its count: workers count partitions, the client adds them up."""
+        """Every word of the files with its count: workers count partitions and add up groups of
+        MERGE_GROUP partitions' counts (so the client receives and adds up few, not one table per
+        partition, whatever the corpus's size); the client adds the groups up, in corpus order."""
         started = time.perf_counter()
         futures = [self.client.submit(tasks.count_piece, piece, tokenizer, self.max_types, pure=False)
                    for piece in self.pieces(files, tokenizer)]
+        unit = "partition"
+        if len(futures) > 2 * MERGE_GROUP:
+            futures = [self.client.submit(tasks.add_counts, futures[i:i + MERGE_GROUP], self.max_types, pure=False)
+                       for i in range(0, len(futures), MERGE_GROUP)]
+            unit = f"group of {MERGE_GROUP} partitions"
         merger = CountsMerger(self.max_types)
-        for _, part in in_order(futures, "counting"):
+        for _, part in in_order(futures, "counting", unit):
             merger.add(part)
         return merger.result(time.perf_counter() - started)
 
@@ -82,6 +93,7 @@ class ClusterPasses:
         from ..util.npyfile import NpyAppender, NpyReader
 
         pieces = self.pieces(files, tokenizer)
+        self.stats["partitions"] = len(pieces)
         words = self.vocab_folder(vocab)
         prefixes = [str(self.work / f"shard-{i:05d}") for i in range(len(pieces))]
         futures = [self.client.submit(tasks.encode_piece, piece, words, tokenizer, prefix, pure=False)

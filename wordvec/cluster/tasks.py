@@ -41,6 +41,17 @@ def count_piece(piece: Piece, tokenizer: TokenizerConfig, max_types: int):
         raise _on_worker(exc) from None
 
 
+def add_counts(parts: list, max_types: int):
+    """The WordCounts of several consecutive partitions added up, in order (a level of the
+    client's sum done on a worker)."""
+    from ..text.counting import CountsMerger
+
+    merger = CountsMerger(max_types)
+    for part in parts:
+        merger.add(part)
+    return merger.result(sum(part.seconds for part in parts))
+
+
 @functools.lru_cache(maxsize=2)
 def load_vocab(folder: str):
     """The Vocab the client wrote into the work folder (write_vocab), read once per process."""
