@@ -42,6 +42,16 @@ corpus, output, workers, memory = sys.argv[1], Path(sys.argv[2]), sys.argv[3], f
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+
+import threading
+sampled = [0.0]
+def sample():  # the client's resident size now and then (its ru_maxrss also counts reaped workers)
+    while True:
+        with open("/proc/self/statm") as f:
+            sampled[0] = max(sampled[0], int(f.read().split()[1]) * 4096 / 2**20)
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
+
 stages = {}
 with DaskSession("local:" + workers, near=output.parent) as session:
     client = session.passes.client
@@ -57,11 +67,10 @@ with DaskSession("local:" + workers, near=output.parent) as session:
               "spans": [(s["start"], s["stop"]) for s in d["startstops"] if s["action"] == "compute"]}
              for d in stream.data]
     workers_rss = client.run(peak)
-    nannies_rss = client.run(peak, nanny=True)
     sizes = dict(session.passes.stats)
 t = time.perf_counter()
 print(json.dumps({"stages": stages, "tasks": tasks, "workers_rss": list(workers_rss.values()),
-                  "nannies_rss": list(nannies_rss.values()), "client_rss": peak(), "nnz": cooc.nnz,
+                  "client_rss": peak(), "client_sampled_rss": sampled[0], "nnz": cooc.nnz,
                   "tokens": encoded.n_tokens, "raw_tokens": encoded.info["raw_tokens"],
                   "vocab": len(vocab), "bytes": encoded.info["bytes"], "sizes": sizes}))
 """
@@ -119,23 +128,23 @@ def render(res: dict) -> str:
            "min_count 5, window 10; count + encode + co-occurrences, from an empty cache, written as a "
            f"co-occurrence folder. One process: `wordvec cooccur` on {res['workers']} threads with --memory "
            f"{res['memory'] * res['workers']:g}. Dask: a LocalCluster of {res['workers']} worker processes (1 thread "
-           f"each, --memory {res['memory']:g} each) on the same cores; the client process also runs the scheduler. "
-           "Peak RSS of the Dask run: the client's, and the sum of the workers' and nannies' peaks "
-           "(an upper bound of what they held at once).", ""]
+           f"each, --memory {res['memory']:g} each) on the same cores; the client process also runs the scheduler "
+           "and the nannies (a LocalCluster keeps them there; the workers are processes of their own). Peak RSS "
+           "of the Dask run: the client's, and the sum of the workers' peaks (an upper bound of what they held "
+           "at once).", ""]
     rows = []
     for label, group in (("one process", single), (f"Dask local:{res['workers']}", dask)):
         if not group:
             continue
+        own = "client_sampled_rss" if label.startswith("Dask") else "rss"  # wait4's peak counts reaped workers
         row = [label, f"{len(group)}/{sum(1 for r in runs if r['tool'] == group[0]['tool'])}",
-               bl.fmt_s(bl._med(group, "wall")), bl.fmt_s(bl._med(group, "cpu")), bl.fmt_mib(bl._med(group, "rss"))]
+               bl.fmt_s(bl._med(group, "wall")), bl.fmt_s(bl._med(group, "cpu")), bl.fmt_mib(bl._med(group, own))]
         if label.startswith("Dask"):
-            workers = float(np.median([sum(r["workers_rss"]) for r in group]))
-            nannies = float(np.median([sum(r["nannies_rss"]) for r in group]))
-            row.append(f"{bl.fmt_mib(workers)} + nannies {bl.fmt_mib(nannies)}")
+            row.append(bl.fmt_mib(float(np.median([sum(r["workers_rss"]) for r in group]))))
         else:
             row.append("–")
         rows.append(row)
-    out += [bl.table(["path", "runs", "wall", "CPU s (client only for Dask)", "peak RSS (process / client)",
+    out += [bl.table(["path", "runs", "wall", "CPU s (all processes)", "peak RSS (the process / the client)",
                       "workers' peak RSS (sum)"], rows), ""]
     if single and dask:
         overhead = bl._med(dask, "wall") / bl._med(single, "wall") - 1
@@ -177,7 +186,10 @@ def main(argv=None) -> None:
     parser.add_argument("--render", type=Path, help="re-render saved results")
     args = parser.parse_args(argv)
     if args.render:
-        print(render(json.loads(args.render.read_text())))
+        text = render(json.loads(args.render.read_text()))
+        print(text)
+        if args.write:
+            bl.write_section(DOC, "dask", text)
         return
     print(f"bench: benchmarking wordvec from a snapshot of {args.ref}: {bl.use_snapshot(args.ref)}", file=sys.stderr)
     corpus = data.ensure_text8(1_000_000, Path(args.data)) if args.quick else data.ensure_raw(Path(args.data))
