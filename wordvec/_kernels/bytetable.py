@@ -83,7 +83,12 @@ def _probe(buf, start, length, h, fold, slots, bounds, arena, mask):
 @inline
 def find(buf, start, length, fold, slots, bounds, arena, sizes):
     """Id of the folded key buf[start:start+length], or -1."""
-    h = hash_bytes(buf, start, length, fold)
+    return find_hashed(buf, start, length, hash_bytes(buf, start, length, fold), fold, slots, bounds, arena, sizes)
+
+
+@inline
+def find_hashed(buf, start, length, h, fold, slots, bounds, arena, sizes):
+    """find() with the key's hash already computed."""
     return _probe(buf, start, length, h, fold, slots, bounds, arena, np.uint64(sizes[2] - 1))[1]
 
 

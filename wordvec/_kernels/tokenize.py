@@ -13,8 +13,11 @@ normalisation runs in Python once per distinct raw token. In a counting table th
 never collide: normalised ASCII words have no byte >= 0x80, raw tokens have one.
 """
 
-from .bytetable import OK, find, intern
+import numpy as np
+
+from .bytetable import OK, find_hashed, hash_bytes, intern
 from .jit import inline, kernel
+from .prefetch import prefetch_item
 
 NEWLINE = -1        # marker in an encoded stream: a newline (sentence end)
 NEED_OUT = 4        # the output stream is full
@@ -81,6 +84,32 @@ def _skip_to_token(buf, i, end, skipping, cls):
 
 
 @inline
+def _line_end(out, used):
+    """`used` after writing NEWLINE at out[used] (nothing for a line end right after another),
+    or -1 when `out` is full."""
+    if used > 0 and out[used - 1] == NEWLINE:
+        return used
+    if used >= out.shape[0]:
+        return -1
+    out[used] = NEWLINE
+    return used + 1
+
+
+@inline
+def _key(buf, i, end, cap, cls, fold, strip):
+    """(length, overlong, ascii, start, length, hash) of the token at i: for an ASCII token, where
+    its word lies once stripped and the hash of its folded bytes (0 when nothing is left)."""
+    length, overlong, ascii = _token(buf, i, end, cap, cls)
+    a, n = i, length
+    h = np.uint64(0)
+    if ascii:
+        a, n = _stripped(buf, i, length, strip)
+        if n > 0:
+            h = hash_bytes(buf, a, n, fold)
+    return length, overlong, ascii, a, n, h
+
+
+@inline
 def _stripped(buf, i, length, strip):
     """(start, length) of the token without the ASCII punctuation at its edges."""
     a = i
@@ -143,41 +172,48 @@ def encode_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
     newline writes NEWLINE (once for a run of empty lines).
 
     Returns (position, status, skipping, used, tokens, markers).
+
+    The next token is found, hashed and its vocabulary slot prefetched before the current one
+    is looked up, so the (often missed) slot load overlaps the current token's work.
     """
-    i = begin
     tokens = 0
     markers = 0
     capacity = out.shape[0]
+    mask = np.uint64(v_sizes[2] - 1)
+    i, next_skipping, newline = _skip_to_token(buf, begin, end, skipping, cls)
+    marked = _line_end(out, used) if newline else used
+    if marked < 0:
+        return begin, NEED_OUT, skipping, used, tokens, markers
+    used = marked
+    skipping = next_skipping
+    if i >= end:
+        return end, OK, skipping, used, tokens, markers
+    length, overlong, ascii, a, n, h = _key(buf, i, end, cap, cls, fold, strip)
     while True:
-        start, skipped, newline = _skip_to_token(buf, i, end, skipping, cls)
-        if newline and (used == 0 or out[used - 1] != NEWLINE):
-            if used >= capacity:
-                return i, NEED_OUT, skipping, used, tokens, markers
-            out[used] = NEWLINE
-            used += 1
-        i, skipping = start, skipped
-        if i >= end:
-            break
-        length, overlong, ascii = _token(buf, i, end, cap, cls)
+        after = i + length  # the next token, hashed now, its slot loading while this one is looked up
+        j, next_skipping, newline = _skip_to_token(buf, after, end, overlong, cls)
+        if j < end:
+            next_length, next_overlong, next_ascii, next_a, next_n, next_h = _key(buf, j, end, cap, cls, fold, strip)
+            if next_ascii and next_n > 0:
+                prefetch_item(v_slots, next_h & mask)
         if used >= capacity:
-            return i, NEED_OUT, skipping, used, tokens, markers
+            return i, NEED_OUT, False, used, tokens, markers
         if ascii:
-            a, n = _stripped(buf, i, length, strip)
             if n > 0:
-                row = find(buf, a, n, fold, v_slots, v_bounds, v_arena, v_sizes)
+                row = find_hashed(buf, a, n, h, fold, v_slots, v_bounds, v_arena, v_sizes)
                 if row >= 0:
                     out[used] = row
                     used += 1
         else:
             t = intern(buf, i, length, identity, r_slots, r_bounds, r_values, r_arena, r_sizes)
             if t < 0:
-                return i, -t, skipping, used, tokens, markers
+                return i, -t, False, used, tokens, markers
             if t < resolved:
-                a = map_start[t]
-                b = map_start[t + 1]
-                if used + (b - a) > capacity:
-                    return i, NEED_OUT, skipping, used, tokens, markers
-                for k in range(a, b):
+                first = map_start[t]
+                stop = map_start[t + 1]
+                if used + (stop - first) > capacity:
+                    return i, NEED_OUT, False, used, tokens, markers
+                for k in range(first, stop):
                     out[used] = map_ids[k]
                     used += 1
             else:
@@ -185,10 +221,13 @@ def encode_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
                 used += 1
                 markers += 1
         tokens += 1
-        if overlong:
-            skipping = True
-        i += length
-    return end, OK, skipping, used, tokens, markers
+        marked = _line_end(out, used) if newline else used
+        if marked < 0:
+            return after, NEED_OUT, overlong, used, tokens, markers
+        used = marked
+        if j >= end:
+            return end, OK, next_skipping, used, tokens, markers
+        i, length, overlong, ascii, a, n, h = j, next_length, next_overlong, next_ascii, next_a, next_n, next_h
 
 
 @kernel

@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from ..config import TokenizerConfig
-from ..errors import CorpusError, ResourceError
+from ..errors import ResourceError
 from ..util.memory import release_free_memory
-from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .vocab import Vocab, report_of
 
