@@ -68,3 +68,26 @@ def test_raw_token_cache_reset_keeps_results(tmp_path, monkeypatch):
     monkeypatch.setattr(encoding, "ENCODE_MAX_TYPES", 3)   # forget the raw tokens after nearly every block
     again_ids, again_offsets, _ = _encode(tmp_path, [path], vocab, config, 2, 512, "reset")
     assert np.array_equal(ids, again_ids) and np.array_equal(offsets, again_offsets)
+
+
+def test_a_full_output_stream_is_grown_and_resumed_without_losing_a_row(tmp_path):
+    """The kernel stops when its output is full (at a token or at a line end) and goes on from
+    there once Python has grown the stream: tiny streams give the same rows and line ends."""
+    from wordvec.text.blocks import BufferPool, ReadStats, buffer_bytes, read_blocks
+    from wordvec.text.encoding import Encoder
+
+    config = TokenizerConfig()
+    path = tmp_path / "t.txt"
+    path.write_bytes(hostile_bytes(9, 2000))
+    vocab = build_vocab([path], config, min_count=1).vocab
+
+    def streams(stream_size):
+        encoder, pool = Encoder(vocab.words, config, stream_size), BufferPool(buffer_bytes(config, 512))
+        out = []
+        for block in read_blocks([str(path)], config, pool, ReadStats(), 512):
+            stream, used, _ = encoder.encode(block)
+            out.append(stream[:used].tolist())
+            pool.give(block.buffer)
+        return out
+
+    assert streams(1) == streams(1 << 16)
