@@ -61,6 +61,7 @@ class KeyedVectors:
         self._index: dict[str, int] | None = None
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self.users = None  # UserVectors (wordvec.vectors.users) in the same space, kept apart from the rows
 
     # --- container protocol -------------------------------------------------------------
     def __len__(self) -> int:

@@ -127,3 +127,45 @@ def cos_mul_scores(vectors: np.ndarray, inv_norms: np.ndarray,
             denominator *= (cosine_scores(vectors, inv_norms, negative[:, j]) + 1) / 2
         result /= denominator + np.float32(COSMUL_EPSILON)
     return result
+
+
+def top_k_wide(scores: np.ndarray, k: int, group: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """top_k for wide rows (a catalogue of 100,000 items): the same winners, ties always to the
+    lower index, several times faster.
+
+    Split each row's columns into disjoint groups of ``group`` and take each group's maximum.
+    The k-th largest group maximum t bounds the row's k-th largest score from below (k
+    different groups hold a value >= t), so the k winners are among the few values >= t: one
+    compare over the row and a sort of those candidates replace argpartition's selection.
+    Group j holds the columns c with c % m == j (m groups): its maximum is then an elementwise
+    maximum of contiguous slices, which vectorises, where a maximum over contiguous blocks
+    does not. Excluded (-inf) slots come back as index -1 and score -inf.
+    """
+    scores = np.atleast_2d(scores)
+    rows, n = scores.shape
+    k = max(0, min(k, n))
+    if k == 0 or rows == 0:
+        return np.empty((rows, 0), np.int64), np.empty((rows, 0), scores.dtype)
+    if n < 8 * group:
+        maxima = scores      # narrow rows: groups of one, the threshold is the k-th score itself
+    else:
+        m = n // group
+        maxima = scores[:, :m * group].reshape(rows, group, m).max(axis=1)
+        if n > m * group:
+            maxima = np.concatenate((maxima, scores[:, m * group:].max(axis=1, keepdims=True)), axis=1)
+    if k <= maxima.shape[1]:
+        threshold = np.partition(maxima, maxima.shape[1] - k, axis=1)[:, maxima.shape[1] - k]
+    else:  # more winners than groups: every value is a candidate
+        threshold = np.full(rows, -np.inf, dtype=scores.dtype)
+    flat = np.flatnonzero(scores >= threshold[:, None])   # flatnonzero is ~10x faster than 2-D nonzero
+    r, c = np.divmod(flat, n)
+    v = scores.ravel()[flat] if scores.flags.c_contiguous else scores[r, c]
+    order = np.lexsort((c, -v, r))          # by row, then descending score, then ascending column
+    r, c, v = r[order], c[order], v[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, np.arange(rows))[r]
+    keep = (rank < k) & (v > -np.inf)
+    best = np.full((rows, k), -1, dtype=np.int64)
+    values = np.full((rows, k), -np.inf, dtype=scores.dtype)
+    best[r[keep], rank[keep]] = c[keep]
+    values[r[keep], rank[keep]] = v[keep]
+    return best, values
