@@ -183,7 +183,7 @@ def _load_users(path: Path, use_mmap: bool, items: KeyedVectors):
     from .users import UserVectors
 
     vectors = _load_npy(path / "users.npy", use_mmap, np.float32, 2)
-    users, _ = read_vocab(path / "users.txt")
+    users, _ = read_word_counts(path / "users.txt")
     ids = _load_npy(path / "user_items.npy", use_mmap, np.int32, 1)
     offsets = _load_npy(path / "user_offsets.npy", False, np.int64, 1)
     if vectors.shape != (len(users), items.dim):
