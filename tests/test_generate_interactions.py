@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "generate_interactions.py"
+from tests.conftest import interactions_generator
 
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_interactions", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate_interactions", module)   # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = load_generator()
+gen = interactions_generator()
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import logging
 import numpy as np
 import pytest
 
-from wordvec.errors import CorpusError
-from wordvec.text.interactions import (InteractionsConfig, first_occurrences, keep_positions,
-                                       read_interactions)
+from wordvec.errors import CorpusError, WordvecError
+from wordvec.config import InteractionsConfig
+from wordvec.text.interactions import first_occurrences, keep_positions, read_interactions
 
 
 def sequences(inter) -> dict[str, list[str]]:
@@ -164,7 +164,27 @@ def test_hostile_tables_refused_in_one_line(tmp_path, content, config, needle):
 
 
 def test_config_mistakes_are_named():
-    with pytest.raises(CorpusError, match="--item-col is missing"):
+    with pytest.raises(WordvecError, match="--item-col is missing"):
         InteractionsConfig(user_col="u").validate()
-    with pytest.raises(CorpusError, match="--time-col orders the rows of a table"):
+    with pytest.raises(WordvecError, match="--time-col orders the rows of a table"):
         InteractionsConfig(time_col="t").validate()
+
+
+def test_lowercase_and_words_apply_to_table_ids_and_sequences(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('user,item\nu,"Apple!"\nu,apple\nu,"(Pear)"\nu,---\n')
+    inter = table(None, path, user_col="user", item_col="item", tokens="words", lowercase=True)
+    assert sequences(inter) == {"u": ["apple", "apple", "pear", "---"]}
+    seq = tmp_path / "s.txt"
+    seq.write_text("Apple! apple\n")
+    inter = read_interactions(str(seq), InteractionsConfig(tokens="words", lowercase=True), cache=False)
+    assert sequences(inter) == {"1": ["apple", "apple"]}
+
+
+def test_a_vocabulary_file_fixes_the_items(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("a b c\nc d\n")
+    (tmp_path / "vocab.txt").write_text("c 10\na 3\n")
+    inter = read_interactions(str(path), vocab_path=tmp_path / "vocab.txt", cache=False)
+    assert inter.items.words == ["c", "a"] and list(inter.items.counts) == [10, 3]
+    assert sequences(inter) == {"1": ["a", "c"], "2": ["c"]} and inter.report["items_dropped"] == 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordvec.text.interactions import InteractionsConfig, read_interactions
+from wordvec.config import InteractionsConfig
+from wordvec.text.interactions import read_interactions
 from wordvec.text.split import hold_out_last, write_split
 
 

@@ -12,8 +12,10 @@ import click
 from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
+from .item_commands import recommend, split
 from .query_commands import analogy, convert, evaluate, info, similar, similarity
 from .train_glove import glove
+from .train_item2vec import item2vec
 from .train_word2vec import cbow, skipgram
 
 
@@ -22,18 +24,18 @@ from .train_word2vec import cbow, skipgram
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
 def cli(quiet: bool, verbose: bool) -> None:
-    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and query them."""
+    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) or item embeddings (item2vec) and query them."""
     exits.configure_logging(quiet, verbose)
 
 
 @click.group()
 def train() -> None:
-    """Train vectors: skipgram, cbow or glove."""
+    """Train vectors: skipgram, cbow, glove or item2vec."""
 
 
-for _command in (skipgram, cbow, glove):
+for _command in (skipgram, cbow, glove, item2vec):
     train.add_command(_command)
-for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info):
+for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info, recommend, split):
     cli.add_command(_command)
 
 

@@ -12,6 +12,7 @@ import click
 def inputs_of(options: dict[str, Any]) -> list[tuple[str, object]]:
     """The command's inputs as (what, path) pairs, for check_output."""
     pairs: list[tuple[str, object]] = [("corpus", c) for c in options.get("corpus") or ()]
+    pairs.append(("interactions", options.get("interactions")))
     return pairs + [("--vocab file", options.get("vocab")), ("--cooc folder", options.get("cooc"))]
 
 

@@ -17,12 +17,11 @@ are dropped with them. Everything after reading is whole-array numpy work.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..config import TokenizerConfig
+from ..config import InteractionsConfig, TokenizerConfig
 from ..errors import CorpusError
 from ..util.progress import log
 from .corpus import EncodedCorpus
@@ -30,36 +29,7 @@ from .vocab import Vocab
 
 # Item sequences are never cut into pieces while reading: how a trainer handles a sequence of
 # thousands of items is its own decision (the word pipeline cuts lines at 1,000 tokens).
-SEQUENCE_TOKENIZER = TokenizerConfig(tokens="raw", lowercase=False, max_sentence_length=1 << 62)
-
-
-@dataclass(frozen=True)
-class InteractionsConfig:
-    user_col: str | None = None      # table: the user column, by header name or number (1 = first)
-    item_col: str | None = None      # table: the item column; both given = the input is a table,
-                                     # neither = a sequences file (one user or session per line)
-    time_col: str | None = None      # table: orders each user's items (numbers or ISO 8601 dates);
-                                     # without it, rows keep the file's order
-    header: bool | None = None       # table: first row holds column names; None = detect
-    dedupe: bool = False             # keep only the first occurrence of an item in each sequence
-
-    @property
-    def is_table(self) -> bool:
-        return self.user_col is not None or self.item_col is not None
-
-    def validate(self) -> "InteractionsConfig":
-        if (self.user_col is None) != (self.item_col is None):
-            missing = "--item-col" if self.item_col is None else "--user-col"
-            raise CorpusError(f"a table needs both --user-col and --item-col ({missing} is missing); "
-                              "a sequences file needs neither")
-        if self.time_col is not None and not self.is_table:
-            raise CorpusError("--time-col orders the rows of a table: give --user-col and --item-col too")
-        if self.header is not None and not self.is_table:
-            raise CorpusError("--header/--no-header apply to tables: give --user-col and --item-col too")
-        return self
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+WHOLE_LINES = 1 << 62
 
 
 @dataclass
@@ -111,8 +81,9 @@ def keep_positions(ids: np.ndarray, offsets: np.ndarray, mask: np.ndarray) -> tu
 
 
 def _finish(names: list[str], codes: np.ndarray, offsets: np.ndarray, users: list[str], *, dedupe: bool,
-            min_count: int, max_vocab: int | None, report: dict, source: str) -> Interactions:
-    """From item codes (indices into `names`) per user to the canonical Interactions."""
+            min_count: int, max_vocab: int | None, report: dict, source: str, vocab_path=None) -> Interactions:
+    """From item codes (indices into `names`) per user to the canonical Interactions; with
+    `vocab_path`, the items (rows and counts) of that file, and others dropped."""
     offsets = np.asarray(offsets, dtype=np.int64)
     if dedupe:
         mask = first_occurrences(codes, offsets, len(names))
@@ -120,8 +91,11 @@ def _finish(names: list[str], codes: np.ndarray, offsets: np.ndarray, users: lis
         codes, offsets = keep_positions(codes, offsets, mask)
     counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), np.int64)
     present = counts > 0
-    vocab = Vocab.from_counts({n: int(c) for n, c, p in zip(names, counts.tolist(), present.tolist()) if p},
-                              min_count, max_vocab)
+    if vocab_path is not None:
+        vocab = Vocab.load(vocab_path, min_count, max_vocab)
+    else:
+        vocab = Vocab.from_counts({n: int(c) for n, c, p in zip(names, counts.tolist(), present.tolist()) if p},
+                                  min_count, max_vocab)
     report["distinct_items"] = int(present.sum())
     if not len(vocab):
         raise CorpusError(f"{source}: no item occurs at least {min_count} times (--min-count) among "
@@ -130,9 +104,9 @@ def _finish(names: list[str], codes: np.ndarray, offsets: np.ndarray, users: lis
     index = vocab.index
     row_of[:] = [index.get(n, -1) for n in names]
     rows = row_of[codes]
-    if len(vocab) < int(present.sum()):
-        kept = rows >= 0
-        report["items_dropped"] = int(present.sum()) - len(vocab)
+    kept = rows >= 0
+    if not kept.all():
+        report["items_dropped"] = int(np.count_nonzero(present & (row_of < 0)))
         report["interactions_dropped"] = int(len(rows) - kept.sum())
         rows, offsets = keep_positions(rows, offsets, kept)
     lengths = np.diff(offsets)
@@ -150,27 +124,30 @@ def _finish(names: list[str], codes: np.ndarray, offsets: np.ndarray, users: lis
 # ----------------------------------------------------------------------------- reading
 
 def read_interactions(path: str, config: InteractionsConfig | None = None, *, min_count: int = 1,
-                      max_vocab: int | None = None, cache: bool = True) -> Interactions:
-    """Read a sequences file or a table (see the module docstring) into Interactions."""
+                      max_vocab: int | None = None, cache: bool = True, vocab_path=None) -> Interactions:
+    """Read a sequences file or a table (see the module docstring) into Interactions.
+
+    vocab_path: keep only the items of this vocabulary file, in its order and with its counts."""
     config = (config or InteractionsConfig()).validate()
     path = str(path)
+    keep = {"min_count": min_count, "max_vocab": max_vocab, "vocab_path": vocab_path}
     if config.is_table:
-        inter = _from_table(path, config, min_count, max_vocab)
+        inter = _from_table(path, config, keep)
     else:
-        inter = _from_sequences(path, config, min_count, max_vocab, cache)
+        inter = _from_sequences(path, config, keep, cache)
     _log_report(path, inter.report)
     return inter
 
 
-def _from_sequences(path: str, config: InteractionsConfig, min_count: int, max_vocab: int | None,
-                    cache: bool) -> Interactions:
+def _from_sequences(path: str, config: InteractionsConfig, keep: dict, cache: bool) -> Interactions:
     from .corpus import prepare_corpus
     from .tokenize import input_files
 
     files = input_files([path])
     if len(files) != 1:
         raise CorpusError(f"{path}: a folder of {len(files)} files; give one sequences file (lines are named by number)")
-    vocab, corpus = prepare_corpus(files, SEQUENCE_TOKENIZER, min_count=1, cache=cache, keep_empty_lines=True)
+    tokenizer = TokenizerConfig(tokens=config.tokens, lowercase=config.lowercase, max_sentence_length=WHOLE_LINES)
+    vocab, corpus = prepare_corpus(files, tokenizer, min_count=1, cache=cache, keep_empty_lines=True)
     try:
         offsets = np.asarray(corpus.offsets, dtype=np.int64)
         lengths = np.diff(offsets)
@@ -181,16 +158,20 @@ def _from_sequences(path: str, config: InteractionsConfig, min_count: int, max_v
         ids = np.array(corpus.ids, dtype=np.int32)   # a copy in memory: the cache entry may be evicted
     finally:
         corpus.close()
-    return _finish(vocab.words, ids, offsets, users, dedupe=config.dedupe, min_count=min_count,
-                   max_vocab=max_vocab, report=report, source=path)
+    return _finish(vocab.words, ids, offsets, users, dedupe=config.dedupe, report=report, source=path, **keep)
 
 
-def _from_table(path: str, config: InteractionsConfig, min_count: int, max_vocab: int | None) -> Interactions:
+def _from_table(path: str, config: InteractionsConfig, keep: dict) -> Interactions:
     from .table import read_table
 
     if path == "-":
         raise CorpusError("a table is read from a file, not from stdin (-); save it first")
-    table = read_table(path, config.user_col, config.item_col, config.time_col, config.header)
+    normalize = None
+    if config.tokens != "raw" or config.lowercase:
+        from .tokenize import type_normalizer
+
+        normalize = type_normalizer(TokenizerConfig(tokens=config.tokens, lowercase=config.lowercase))
+    table = read_table(path, config.user_col, config.item_col, config.time_col, config.header, normalize)
     rows = len(table.user_codes)
     report = {"input": "table", "delimiter": table.delimiter, "header": table.header, "rows": rows,
               "rows_skipped": dict(table.skipped), "ids_with_spaces": table.renamed}
@@ -203,8 +184,8 @@ def _from_table(path: str, config: InteractionsConfig, min_count: int, max_vocab
     codes = table.item_codes[order]
     per_user = np.bincount(table.user_codes, minlength=len(table.users))
     offsets = np.concatenate(([0], np.cumsum(per_user)))
-    return _finish(table.items, codes, offsets, table.users, dedupe=config.dedupe, min_count=min_count,
-                   max_vocab=max_vocab, report=report, source=path)
+    return _finish(table.items, codes, offsets, table.users, dedupe=config.dedupe, report=report, source=path,
+                   **keep)
 
 
 def _log_report(path: str, report: dict) -> None:

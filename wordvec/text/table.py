@@ -131,14 +131,18 @@ def _looks_like_header(first: list[str], sample: list[list[str]], columns: list[
     return evidence
 
 
-def _clean_names(raw: list[str]) -> tuple[list[str], np.ndarray, int]:
+def _clean_names(raw: list[str], normalize=None) -> tuple[list[str], np.ndarray, int]:
     """IDs with inner whitespace (which no vectors format can store) get '_' instead; IDs that
-    become equal merge. Returns (names, code -> new code, how many IDs were changed)."""
+    become equal merge. `normalize` (the tokenizer's, from bytes to words) is applied first, its
+    words joined by '_' (an ID it reduces to nothing stays as it was). Returns (names, code ->
+    new code, how many IDs had whitespace)."""
     changed = 0
     names: list[str] = []
     index: dict[str, int] = {}
     remap = np.empty(len(raw), dtype=np.int32)
     for code, name in enumerate(raw):
+        if normalize is not None:
+            name = "_".join(normalize(name.encode("utf-8", "surrogatepass"))) or name
         if _WHITESPACE.search(name):
             name = _WHITESPACE.sub("_", name)
             changed += 1
@@ -149,11 +153,12 @@ def _clean_names(raw: list[str]) -> tuple[list[str], np.ndarray, int]:
 
 
 def read_table(path: str, user_col: str | int, item_col: str | int, time_col: str | int | None = None,
-               header: bool | None = None) -> TableRows:
+               header: bool | None = None, normalize=None) -> TableRows:
     """Stream the table at `path` (plain or gzip/bzip2/xz; CSV or TSV, sniffed from the first line).
 
     header: True/False says whether the first row holds column names; None detects it
-    (always True when a column is given by name).
+    (always True when a column is given by name). normalize: applied to each distinct item ID
+    (see _clean_names).
     """
     try:
         opened = open_input(path)
@@ -169,7 +174,7 @@ def read_table(path: str, user_col: str | int, item_col: str | int, time_col: st
         text = io.TextIOWrapper(opened.stream, encoding="utf-8", errors="replace", newline="")
         first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
         delimiter = _pick_delimiter(first_line, opened.name)
-        return _read_rows(opened, text, delimiter, user_col, item_col, time_col, header)
+        return _read_rows(opened, text, delimiter, (user_col, item_col, time_col), header, normalize)
     except CorpusError:
         raise
     except (EOFError, OSError) as exc:
@@ -178,8 +183,9 @@ def read_table(path: str, user_col: str | int, item_col: str | int, time_col: st
         opened.close()
 
 
-def _read_rows(opened, text, delimiter: str, user_col, item_col, time_col, header) -> TableRows:
+def _read_rows(opened, text, delimiter: str, columns: tuple, header, normalize) -> TableRows:
     name = opened.name
+    user_col, item_col, time_col = columns
     old_limit = csv.field_size_limit()
     csv.field_size_limit(FIELD_LIMIT)
     try:
@@ -202,7 +208,11 @@ def _read_rows(opened, text, delimiter: str, user_col, item_col, time_col, heade
             names_row = first
             log.info(f"{name}: first row taken as column names ({', '.join(first[:6])}); --no-header reads it as data")
         rows = sample if names_row is not None else [first] + sample
-        return _collect(opened, rows, rows_iter, u, i, t, names_row, delimiter, skipped)
+        table = _collect(opened, rows, rows_iter, (u, i, t), names_row, delimiter, skipped)
+        if normalize is not None:
+            items, remap, _ = _clean_names(table.items, normalize)
+            table.items, table.item_codes = items, remap[table.item_codes]
+        return table
     finally:
         csv.field_size_limit(old_limit)
 
@@ -221,8 +231,9 @@ def _rows(reader, skipped: dict):
             yield row
 
 
-def _collect(opened, head_rows, rows_iter, u: int, i: int, t: int | None, names_row, delimiter, skipped) -> TableRows:
+def _collect(opened, head_rows, rows_iter, columns: tuple, names_row, delimiter, skipped) -> TableRows:
     """The row loop: IDs to codes (dicts of distinct IDs), times to float64, all in compact arrays."""
+    u, i, t = columns
     users: dict[str, int] = {}
     items: dict[str, int] = {}
     user_codes, item_codes, times = array("i"), array("i"), array("d")

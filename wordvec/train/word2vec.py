@@ -80,11 +80,65 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
+def model_arrays(counts: np.ndarray, config, what: str) -> tuple:
+    """What a skip-gram-family kernel reads and writes, from the counts and a config with dim,
+    seed, init_width, sample, ns_exponent and threads: (w_in, w_out, keep probabilities,
+    negative table and guide, per-thread RNG states, per-thread stats [loss, predictions, units]).
+    `what` names the model in the memory guard's message."""
+    from .._kernels.rng import thread_seeds
+    from ..util.memory import check_fits
+
+    counts = np.asarray(counts, dtype=np.int64)
+    check_fits(2 * len(counts) * config.dim * 4, what, "lower --max-vocab, raise --min-count or lower --dim")
+    w_in, w_out = init_weights(len(counts), config.dim, config.seed, config.init_width)
+    keep = keep_probabilities(counts, config.sample)
+    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
+    threads = config.effective_threads
+    return w_in, w_out, keep, neg_cum, neg_guide, thread_seeds(config.seed, threads), np.zeros((threads, 3))
+
+
+def train_epochs(runner: Runner, config, offsets: np.ndarray, costs: np.ndarray, bounds: np.ndarray,
+                 run_slice, stats: np.ndarray, unit: str, after_step=None) -> list[dict]:
+    """The epoch and step loop of the skip-gram-family trainers; returns the per-epoch history.
+
+    Step c trains sequences [bounds[c], bounds[c+1]), cut into one slice per thread of about
+    equal cost (`costs`: cumulative cost before each sequence; the offsets themselves when
+    every item costs the same). The learning rate decays linearly over the items of all epochs
+    (`offsets`); run_slice(t, slices, lr_a, lr_b) runs thread t's kernel call, which adds
+    (loss, predictions, items) to stats[t].
+    """
+    total = config.epochs * int(offsets[-1])
+    lr0, threads = config.effective_lr, runner.threads
+    history: list[dict] = []
+    for epoch in range(config.epochs):
+        epoch_start = time.perf_counter()
+        epoch_stats = np.zeros(3)
+        for c in range(len(bounds) - 1):
+            s0, s1 = int(bounds[c]), int(bounds[c + 1])
+            units = int(offsets[s1] - offsets[s0])
+            lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total)
+            lr_b = linear_lr(lr0, config.min_lr_ratio, (runner.done + units) / total)
+            stats[:] = 0.0
+            slices = split_slices(costs, s0, s1, threads)
+            runner.step(lambda t: run_slice(t, slices, lr_a, lr_b), units)
+            if after_step is not None:
+                after_step()
+            step = stats.sum(axis=0)
+            epoch_stats += step
+            loss = step[0] / max(step[1], 1.0)
+            ensure_finite(loss, f"training diverged (loss is {loss}) in epoch {epoch + 1}: lower --lr (now {lr0})")
+            runner.record(loss=loss, lr=lr_b)
+        seconds = time.perf_counter() - epoch_start
+        history.append({"epoch": epoch + 1, unit: int(epoch_stats[2]), "predictions": int(epoch_stats[1]),
+                        "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)), "seconds": round(seconds, 3),
+                        "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total)})
+        log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+    return history
+
+
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
-    from .._kernels.rng import thread_seeds
     from .._kernels import word2vec as kernels
-    from ..util.memory import check_fits
 
     config = config.validate()
     _check_inputs(corpus, vocab)
@@ -93,14 +147,8 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     lr0 = config.effective_lr
     ids = corpus.ids
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
-    counts = np.asarray(vocab.counts, dtype=np.int64)
-    check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
-               "lower --max-vocab, raise --min-count or lower --dim")
-    w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
-    keep = keep_probabilities(counts, config.sample)
-    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
-    rng = thread_seeds(config.seed, threads)
-    stats = np.zeros((threads, 3), dtype=np.float64)  # per thread: loss sum, predictions, raw words
+    w_in, w_out, keep, neg_cum, neg_guide, rng, stats = model_arrays(
+        vocab.counts, config, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)")
     bounds = chunk_bounds(offsets, config.chunk_tokens)
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
@@ -116,32 +164,9 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
              config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
              ", exact per-pair updates" if config.exact else "")
-    history: list[dict] = []
     with Runner(threads, config.arch, "word", total_words) as runner:
-        for epoch in range(config.epochs):
-            epoch_start = time.perf_counter()
-            epoch_stats = np.zeros(3)
-            for c in range(len(bounds) - 1):
-                s0, s1 = int(bounds[c]), int(bounds[c + 1])
-                chunk_words = int(offsets[s1] - offsets[s0])
-                lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)
-                lr_b = linear_lr(lr0, config.min_lr_ratio, (runner.done + chunk_words) / total_words)
-                stats[:] = 0.0
-                slices = split_slices(offsets, s0, s1, threads)
-                runner.step(lambda t: run_slice(t, slices, lr_a, lr_b), chunk_words)
-                drop_mapped_pages(ids)
-                chunk = stats.sum(axis=0)
-                epoch_stats += chunk
-                chunk_loss = chunk[0] / max(chunk[1], 1.0)
-                ensure_finite(chunk_loss, f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
-                                          f"lower --lr (now {lr0})")
-                runner.record(loss=chunk_loss, lr=lr_b)
-            seconds = time.perf_counter() - epoch_start
-            history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
-                            "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
-                            "seconds": round(seconds, 3),
-                            "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
-            log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+        history = train_epochs(runner, config, offsets, offsets, bounds, run_slice, stats, "words",
+                               after_step=lambda: drop_mapped_pages(ids))
     log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
