@@ -45,7 +45,8 @@ def test_recommend_for_a_user_excludes_the_history_and_shows_titles(trained):
     code, out, err = run_wordvec("recommend", vectors, "--user", user, "--topn", "5", "--titles", titles)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == user and len(lines) == 6
+    assert lines[0].startswith(f"{user}: {len(kv.users.history(user))} item(s) in the history; latest: ")
+    assert len(lines) == 6
     items = [line.split()[0] for line in lines[1:]]
     assert not set(items) & history and all(item in kv.index for item in items)
     assert all(" #" in line for line in lines[1:])              # the title beside the ID

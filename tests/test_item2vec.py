@@ -104,7 +104,7 @@ def test_one_thread_with_seed_is_bit_identical(purchases):
     config = Item2VecConfig(threads=1, epochs=2, dim=16, sample=1e-3, seed=3)
     a, b = train_item2vec(inter, config), train_item2vec(inter, config)
     assert np.array_equal(a.kv.vectors, b.kv.vectors) and np.array_equal(a.context, b.context)
-    assert a.kv.meta["trainer"] == "item2vec" and a.kv.meta["config"]["max_context"] == 50
+    assert a.kv.meta["trainer"] == "item2vec" and a.kv.meta["config"]["max_context"] == 20
     assert [h["epoch"] for h in a.history] == [1, 2] and a.history[0]["items"] == inter.corpus.n_tokens
     two = train_item2vec(inter, Item2VecConfig(threads=2, epochs=1, dim=16))
     assert two.history[0]["items"] == inter.corpus.n_tokens            # every item trained once per epoch

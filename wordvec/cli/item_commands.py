@@ -71,6 +71,17 @@ def _history_lines(path: str) -> Iterator[list[str]]:
             yield line.split()
 
 
+def _named(item: str, titles: dict[str, str]) -> str:
+    return f"{item} ({titles[item]})" if item in titles else item
+
+
+def _print_history(kv, user: str, titles: dict[str, str], last: int = 3) -> None:
+    """What a stored user has: how many items, and the latest few."""
+    rows = kv.users.history(user).tolist()
+    latest = ", ".join(_named(kv.words[r], titles) for r in rows[-last:][::-1])
+    click.echo(f"{user}: {len(rows):,} item(s) in the history; latest: {latest}")
+
+
 def _print_answer(answer, titles: dict[str, str], as_json: bool, batch: bool) -> None:
     if as_json:
         payload = answer.to_json()
@@ -80,7 +91,6 @@ def _print_answer(answer, titles: dict[str, str], as_json: bool, batch: bool) ->
     elif batch:
         click.echo(" ".join(item for item, _ in answer.results))
     else:
-        click.echo(answer.query if answer.known or not answer.unknown else f"{answer.query} (no known item)")
         width = max((len(item) for item, _ in answer.results), default=0)
         for item, score in answer.results:
             title = f"  {titles[item]}" if item in titles else ""
@@ -131,6 +141,11 @@ def recommend(**options: Any) -> None:
     for i, answer in enumerate(answers):
         if i and not as_json:
             click.echo()
+        if not as_json:
+            if options["users"]:
+                _print_history(kv, answer.query, titles)
+            else:
+                click.echo(answer.query if answer.known else f"{answer.query} (no known item)")
         _print_answer(answer, titles, as_json, batch=False)
         if answer.unknown and not as_json:
             click.echo(f"  (skipped {len(answer.unknown)} unknown item(s): {' '.join(answer.unknown[:5])})")
