@@ -116,3 +116,18 @@ def test_item2vec_on_a_sequences_file_with_tune_records_the_search(tmp_path):
     assert kv.meta["tune"]["trials"] and kv.meta["trainer"] == "item2vec"
     assert kv.meta["config"]["ns_exponent"] == kv.meta["tune"]["best"]["ns_exponent"]
     assert {w for w, _ in kv.most_similar("g0-1", topn=3)} <= set(groups[0])
+
+
+@pytest.mark.parametrize("content, table, needle", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", True, "looks like a binary file"),
+    (b"", True, "the table is empty"),
+    (b"", False, "no words found"),
+    (b"user,item\nu,\n", True, "no usable rows (1 empty IDs)"),
+])
+def test_hostile_interactions_fail_in_one_line_and_write_nothing(tmp_path, content, table, needle):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content)
+    columns = ["--user-col", "1", "--item-col", "2"] if table else []
+    result = run_wordvec("train", "item2vec", path, "-o", tmp_path / "out.wv", *columns)
+    assert result.code == 1 and len(result.errors) == 1 and needle in result.errors[0], result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.wv").exists()

@@ -126,3 +126,22 @@ def test_tune_tries_settings_within_the_budget_and_keeps_the_best(purchases, mon
     # a tiny budget stops after the first trial
     _, short = tune.tune_item2vec(inter, Item2VecConfig(threads=1, dim=16, epochs=2, tune_minutes=0.0001))
     assert len(short["trials"]) == 1 and short["out_of_time"]
+
+
+def test_subsampling_that_would_drop_most_interactions_warns(caplog):
+    import logging
+
+    from wordvec.config import Item2VecConfig
+    from wordvec.text.interactions import Interactions, _finish
+    from wordvec.train.item2vec import train_item2vec
+
+    inter: Interactions = _finish(["a", "b", "c"], np.array([0, 1, 2, 1, 2, 0, 1]), np.array([0, 3, 5, 7]),
+                                  ["u1", "u2", "u3"], dedupe=False, min_count=1, max_vocab=None, report={},
+                                  source="test")
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        train_item2vec(inter, Item2VecConfig(threads=1, epochs=1, dim=4))
+    assert "--sample 0.001 keeps only" in caplog.text and "--sample 0 keeps them all" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        result = train_item2vec(inter, Item2VecConfig(threads=1, epochs=1, dim=4, sample=0))
+    assert not caplog.text and result.history[0]["predictions"] == 3 * 2 + 2 * 1 + 2 * 1

@@ -72,8 +72,8 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
 
 _CORPUS_HELP = "CORPUS: files, folders, .gz/.bz2/.xz, or - for stdin; one sentence per line. "
 skipgram = _command("skipgram", "Train skip-gram word2vec vectors (negative sampling) on CORPUS and write them "
-                    "to -o.\n\n" + _CORPUS_HELP + "For items (sessions, baskets, playlists), use --tokens raw and "
-                    "--window 0 (the whole line is the context of each item).")
+                    "to -o.\n\n" + _CORPUS_HELP + "For items (sessions, baskets, playlists, purchase tables), "
+                    "`wordvec train item2vec` has the defaults items need.")
 cbow = _command("cbow", "Train CBOW word2vec vectors (negative sampling; the mean of the context vectors predicts "
-                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + "For items, use --tokens raw and "
-                "--window 0.", exclude=("exact",))
+                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + "For items, see `wordvec train item2vec`.",
+                exclude=("exact",))

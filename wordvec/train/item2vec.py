@@ -47,6 +47,10 @@ def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     w_in, w_out, keep, neg_cum, neg_guide, rng, stats = model_arrays(
         vocab.counts, config, f"the item2vec model ({len(vocab):,} items x {config.dim} dims)")
+    kept = float(np.dot(keep, vocab.counts) / max(int(vocab.counts.sum()), 1))
+    if kept < 0.5:   # the threshold is a share of all interactions: small data loses most of them
+        log.warning(f"--sample {config.sample:g} keeps only {kept:.0%} of the interactions an epoch (the data is "
+                    "small for it); --sample 0 keeps them all")
     pairs = pair_offsets(offsets, config.window, config.max_context)
     bounds = chunk_bounds(pairs, config.chunk_pairs)
     n_items = int(offsets[-1])
