@@ -231,22 +231,38 @@ def bl_note(message: str) -> None:
 
 def bench_items(args, keep_run, finish) -> None:
     """Run every part; keep_run(args, name, results, record, run, label) and finish(args, name, results)
-    are bench.py's."""
+    are bench.py's. --tools wordvec,gensim,sweep,recommend re-runs only those parts into the saved
+    results (the data is generated again, the same from the same seed)."""
+    import os
+
     work = Path(args.work) / "items"
+    saved = Path(args.work) / "items-results.json"
+    parts = {"wordvec", "gensim", "sweep", "recommend"}
+    chosen = {t for t in args.tools if t in parts} or parts
+    if chosen != parts and saved.exists():
+        results = json.loads(saved.read_text())
+        results["runs"] = [r for r in results["runs"] if not any(r["tool"].startswith(t) for t in chosen)]
+        results["machine"] = dict(results["machine"], **{f"{t}_load": " ".join(f"{x:.2f}" for x in os.getloadavg())
+                                                          for t in chosen})
+    else:
+        results = {"bench": "items", "machine": bl.machine_info(), "runs": []}
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    results = {"bench": "items", "machine": bl.machine_info(), "runs": [],
-               "data": _data(work, seed=1, users=300 if args.quick else 5000)}
+    results["data"] = _data(work, seed=1, users=300 if args.quick else 5000)
 
     def keep(record, run, label):
         keep_run(args, "items", results, record, run, f"items {label}")
 
-    _wordvec_runs(args, work, results, keep)
-    if not args.tools or any("gensim" in t for t in args.tools):
+    if "wordvec" in chosen:
+        _wordvec_runs(args, work, results, keep)
+    if "gensim" in chosen:
         _gensim_runs(args, work, results, keep)
-    results["sweep"] = _sweep(args, work)
-    results["recommend"] = _recommend_speed(args, work)
-    results["machine"]["load_end"] = " ".join(f"{x:.2f}" for x in __import__("os").getloadavg())
+    if "sweep" in chosen:
+        results["sweep"] = _sweep(args, work)
+    if "recommend" in chosen:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        results["recommend"] = dict(_recommend_speed(args, work), load=load)
+    results["machine"]["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     finish(args, "items", results)
 
 
@@ -310,5 +326,5 @@ def render_items(res: dict) -> str:
                   f"{rec['items']:,} items × {rec['dim']} dims in {rec['whole_process_s']:.1f} s, whole process "
                   f"(start, load, answer, print): {rec['histories'] / rec['whole_process_s']:,.0f} histories/s. "
                   f"In process, after loading: {', '.join(f'{r:,.0f}' for r in rates)} histories/s "
-                  f"(three passes; target 2,000)."]
+                  f"(three passes; target 2,000). Load average when this part started: {rec.get('load', '?')}."]
     return "\n".join(lines)

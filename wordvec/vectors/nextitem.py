@@ -27,7 +27,6 @@ from ..errors import FormatError, WordvecError
 from ..util.progress import log
 from .keyedvectors import KeyedVectors
 from .recommend import Recommender, exclude_histories, history_rows, popular_rows
-from .similarity import top_k_wide
 
 DEFAULT_KS = (10, 20)
 
@@ -84,7 +83,7 @@ def vector_ranks(recommender: Recommender, ids: np.ndarray, offsets: np.ndarray,
         a, b = offsets[start], offsets[stop]
         scores = recommender.score(queries[start:stop])
         exclude_histories(scores, ids[a:b], offsets[start:stop + 1] - a)
-        best, _ = top_k_wide(scores, topn)
+        best, _ = recommender.top(scores, topn)
         known = queries[start:stop].any(axis=1)
         best[~known] = -1
         lists[start:stop] = best

@@ -94,6 +94,7 @@ class Recommender:
         self.targets = self.unit if context is None else np.ascontiguousarray(context, dtype=np.float32)
         self.scoring = "cosine" if context is None else "context"
         self._buffer: np.ndarray | None = None
+        self._mask: np.ndarray | None = None
         self._empty = 0
 
     # --- rows in, rows out ---------------------------------------------------------------
@@ -102,9 +103,14 @@ class Recommender:
         rows = len(queries)
         if self._buffer is None or self._buffer.shape[0] < rows:
             self._buffer = np.empty((max(rows, self.batch), len(self.kv)), dtype=np.float32)
+            self._mask = np.empty(self._buffer.shape, dtype=bool)
         out = self._buffer[:rows]
         np.matmul(queries, self.targets.T, out=out)
         return out
+
+    def top(self, scores: np.ndarray, topn: int) -> tuple[np.ndarray, np.ndarray]:
+        """similarity.top_k_wide on a block of scores from score(), with a reused mask buffer."""
+        return sim.top_k_wide(scores, topn, mask=self._mask[:len(scores)])
 
     def queries(self, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """Unit query vectors [B, D] of histories given as item rows (zero for an empty history)."""
@@ -123,7 +129,7 @@ class Recommender:
             a, b = offsets[start], offsets[stop]
             scores = self.score(queries[start:stop])
             exclude_histories(scores, ids[a:b], offsets[start:stop + 1] - a)
-            best, values = sim.top_k_wide(scores, topn)
+            best, values = self.top(scores, topn)
             empty = ~queries[start:stop].any(axis=1)     # no known item: no answer
             best[empty], values[empty] = -1, -np.inf
             best_all.append(best)

@@ -129,7 +129,8 @@ def cos_mul_scores(vectors: np.ndarray, inv_norms: np.ndarray,
     return result
 
 
-def top_k_wide(scores: np.ndarray, k: int, group: int = 128) -> tuple[np.ndarray, np.ndarray]:
+def top_k_wide(scores: np.ndarray, k: int, group: int = 128,
+               mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """top_k for wide rows (a catalogue of 100,000 items): the same winners, ties always to the
     lower index, several times faster.
 
@@ -139,7 +140,8 @@ def top_k_wide(scores: np.ndarray, k: int, group: int = 128) -> tuple[np.ndarray
     compare over the row and a sort of those candidates replace argpartition's selection.
     Group j holds the columns c with c % m == j (m groups): its maximum is then an elementwise
     maximum of contiguous slices, which vectorises, where a maximum over contiguous blocks
-    does not. Excluded (-inf) slots come back as index -1 and score -inf.
+    does not. Excluded (-inf) slots come back as index -1 and score -inf. ``mask``: a reusable
+    bool buffer of scores' shape (a fresh 25 MB array per call costs page faults: 4x the compare).
     """
     scores = np.atleast_2d(scores)
     rows, n = scores.shape
@@ -157,7 +159,10 @@ def top_k_wide(scores: np.ndarray, k: int, group: int = 128) -> tuple[np.ndarray
         threshold = np.partition(maxima, maxima.shape[1] - k, axis=1)[:, maxima.shape[1] - k]
     else:  # more winners than groups: every value is a candidate
         threshold = np.full(rows, -np.inf, dtype=scores.dtype)
-    flat = np.flatnonzero(scores >= threshold[:, None])   # flatnonzero is ~10x faster than 2-D nonzero
+    if mask is None or mask.shape != scores.shape:
+        mask = np.empty(scores.shape, dtype=bool)
+    np.greater_equal(scores, threshold[:, None], out=mask)
+    flat = np.flatnonzero(mask)                          # flatnonzero is ~10x faster than 2-D nonzero
     r, c = np.divmod(flat, n)
     v = scores.ravel()[flat] if scores.flags.c_contiguous else scores[r, c]
     order = np.lexsort((c, -v, r))          # by row, then descending score, then ascending column
