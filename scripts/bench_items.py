@@ -132,11 +132,16 @@ def _wordvec_runs(args, work: Path, results: dict, keep) -> None:
     bl_note(f"warm-up: {'ok' if warm.ok else warm.failure()}")
     jobs = [("wordvec item2vec, defaults", seed, []) for seed in args.seeds]
     jobs.append(("wordvec item2vec --tune", args.seeds[0], ["--tune", "--tune-minutes", str(args.tune_minutes)]))
+    # the recipe the README gave before item2vec existed: word2vec's shared-negative skip-gram, whole line
+    old = ["skipgram", "--tokens", "raw", "--no-lowercase", "--window", "0", "--min-count", "1", "--sample", "0",
+           "--dim", "64", "--epochs", "10", "--save-context"]
+    jobs.append(("wordvec train skipgram --window 0 (the earlier README recipe)", args.seeds[0], old))
     for tool, seed, extra in jobs:
-        out = work / f"wordvec-{seed}{'-tune' if extra else ''}.wv"
-        run = bl.run_process([*bl.WORDVEC, "--quiet", "train", "item2vec", str(train), "-o", str(out), "--threads",
-                              str(threads), "--seed", str(seed), "--json", *extra], env=bl.thread_env(threads),
-                             timeout=args.timeout)
+        out = work / f"wordvec-{seed}{'-' + extra[0].strip('-') if extra else ''}.wv"
+        trainer, extra = (extra[0], extra[1:]) if extra[:1] == ["skipgram"] else ("item2vec", extra)
+        command = ["train", trainer, str(train)]
+        run = bl.run_process([*bl.WORDVEC, "--quiet", *command, "-o", str(out), "--threads", str(threads), "--seed",
+                              str(seed), "--json", *extra], env=bl.thread_env(threads), timeout=args.timeout)
         record = {"tool": tool, "seed": seed, "cmd": bl.shell_line(run.cmd), "wall": run.wall, "cpu": run.cpu,
                   "rss": run.peak_rss_mib, "ok": run.ok}
         if run.ok:
@@ -144,10 +149,12 @@ def _wordvec_runs(args, work: Path, results: dict, keep) -> None:
             report = _evaluate(out, test)
             if summary.get("tune"):
                 record["tune"] = summary["tune"]
-            record.update(train_s=summary["train_seconds"], tune_s=summary["tune_seconds"],
-                          config={k: summary["config"][k] for k in ("dim", "epochs", "sample", "ns_exponent")},
+            record.update(train_s=summary["train_seconds"], tune_s=summary.get("tune_seconds"),
+                          config={k: v for k, v in (summary.get("config") or {}).items()
+                                  if k in ("dim", "epochs", "sample", "ns_exponent")},
                           **_metrics(report))
-            results["popularity"] = _metrics(report, "popularity")
+            if "item2vec" in command:
+                results["popularity"] = _metrics(report, "popularity")
         keep(record, run, tool)
 
 
@@ -325,7 +332,8 @@ def render_items(res: dict) -> str:
     for tool, runs in groups.items():
         ok = [r for r in runs if r.get("ok")]
         if not ok:
-            rows.append([tool, "failed", "", "", "", "", "", "", ""])
+            reason = (runs[0].get("error") or "").split("error: ")[-1][:90]
+            rows.append([tool, f"failed: {reason}", "", "", "", "", "", f"{runs[0]['wall']:.1f}", ""])
             continue
         med = lambda key: statistics.median(r[key] for r in ok)  # noqa: E731
         cosine = ""

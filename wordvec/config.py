@@ -305,7 +305,7 @@ class Item2VecConfig(_Config):
     seed: int = _seed()
     exact: bool = setting(True, "Per-pair updates with fresh negatives for every (context, item) pair (the C "
                           "tool's rule); --no-exact shares one set of negatives among --group contexts (measured "
-                          "7 % less CPU, 0.1 point lower hit rate: docs/BENCHMARKS.md).")
+                          "a little faster and 0.2 point lower in hit rate: docs/BENCHMARKS.md).")
     group: int = setting(8, "With --no-exact: contexts that share one set of negatives; their gradients are "
                          "applied together, so a larger group is faster and less exact.")
     max_context: int = setting(20, "Window 0: an item whose sequence has more than this many other items is "
