@@ -251,8 +251,9 @@ def bench_items(args, keep_run, finish) -> None:
     if chosen != parts and saved.exists():
         results = json.loads(saved.read_text())
         results["runs"] = [r for r in results["runs"] if not any(r["tool"].startswith(t) for t in chosen)]
-        results["machine"] = dict(results["machine"], **{f"{t}_load": " ".join(f"{x:.2f}" for x in os.getloadavg())
-                                                          for t in chosen})
+        info = bl.machine_info()
+        results["machine"].setdefault("reruns", []).append(
+            {"parts": sorted(chosen), "commit": info["commit"], "date": info["date"], "load": info["load"]})
     else:
         results = {"bench": "items", "machine": bl.machine_info(), "runs": []}
     if chosen == parts:
@@ -313,8 +314,10 @@ def _verdict(good: bool) -> str:
 def render_items(res: dict) -> str:
     d = res["data"]
     pop = res.get("popularity") or {}
+    reruns = "".join(f" Re-run later: {', '.join(r['parts'])} at commit {r['commit']}, {r['date']}, load average "
+                     f"{r['load']}." for r in res["machine"].get("reruns", []))
     lines = ["## Items and users", "", bl.machine_markdown(res["machine"])
-             + f" Load average at the end: {res['machine'].get('load_end', '?')}.", "",
+             + f" Load average at the end: {res['machine'].get('load_end', '?')}." + reruns, "",
              f"Data: `scripts/generate_interactions.py` defaults (seed {d['seed']}): {d['users']:,} users, "
              f"{d['items']:,} items, {d['interactions']:,} purchases; median sequence {d['median_length']:g} items, "
              f"{d['over_1000']} over 1,000, the longest {d['longest']:,}; the top 1 % of items take "
