@@ -273,6 +273,9 @@ def bench_items(args, keep_run, finish) -> None:
     if "recommend" in chosen:
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         results["recommend"] = dict(_recommend_speed(args, work), load=load)
+        results.setdefault("recommend_history", []).append(
+            {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": load,
+             "rates": results["recommend"]["in_process_rates"], "whole_process_s": results["recommend"]["whole_process_s"]})
     results["machine"]["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     finish(args, "items", results)
 
@@ -375,4 +378,11 @@ def render_items(res: dict) -> str:
                   f"(start, load, answer, print): {rec['histories'] / rec['whole_process_s']:,.0f} histories/s. "
                   f"In process, after loading: {', '.join(f'{r:,.0f}' for r in rates)} histories/s "
                   f"(three passes; target 2,000). Load average when this part started: {rec.get('load', '?')}."]
+        history = res.get("recommend_history") or []
+        if len(history) > 1:
+            lines += ["", "The same measurement at other moments of this shared machine (in process, after loading; "
+                      "the load average says how many other processes competed for the 2 cores):", "",
+                      bl.table(["when", "load average", "histories/s (3 passes)", "whole process s"],
+                               [[h["date"], h["load"], ", ".join(f"{r:,.0f}" for r in h["rates"]),
+                                 f"{h['whole_process_s']:.1f}"] for h in history])]
     return "\n".join(lines)
