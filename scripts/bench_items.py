@@ -274,7 +274,7 @@ def bench_items(args, keep_run, finish) -> None:
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         results["recommend"] = dict(_recommend_speed(args, work), load=load)
         results.setdefault("recommend_history", []).append(
-            {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": load,
+            {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": load, "commit": bl.SNAPSHOT["commit"],
              "rates": results["recommend"]["in_process_rates"], "whole_process_s": results["recommend"]["whole_process_s"]})
     results["machine"]["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     finish(args, "items", results)
@@ -382,7 +382,10 @@ def render_items(res: dict) -> str:
         if len(history) > 1:
             lines += ["", "The same measurement at other moments of this shared machine (in process, after loading; "
                       "the load average says how many other processes competed for the 2 cores):", "",
-                      bl.table(["when", "load average", "histories/s (3 passes)", "whole process s"],
-                               [[h["date"], h["load"], ", ".join(f"{r:,.0f}" for r in h["rates"]),
-                                 f"{h['whole_process_s']:.1f}"] for h in history])]
+                      bl.table(["when", "commit", "load average", "histories/s (3 passes)", "whole process s"],
+                               [[h["date"], h.get("commit", "?"), h["load"], ", ".join(f"{r:,.0f}" for r in h["rates"]),
+                                 f"{h['whole_process_s']:.1f}"] for h in history]),
+                      "", "Before 6978d97 the top-k compared every score with the threshold (and before 4b82696 into "
+                      "a fresh 25 MB array per block); now only the columns of the groups that reach it are read "
+                      "again."]
     return "\n".join(lines)
