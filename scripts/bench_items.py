@@ -369,6 +369,14 @@ def render_items(res: dict) -> str:
                    f"{s['pairs']:,}", f"{s['seconds']:.1f}"] for s in res.get("sweep", [])]
     lines.append(bl.table(["setting", "hit rate@10", "spread", "scored by cosine", "pairs an epoch", "train s"],
                           sweep_rows))
+    lines += ["", "Reading it: the whole-sequence objective of all pairs (what gensim trains with window = the "
+              "longest sequence) lets the few customers with thousands of purchases dominate: drawing 20 "
+              "contexts per item from long sequences trains 27 times fewer pairs here and scores higher, not lower; 10 "
+              "to 30 score alike, 50 and more lose. Per-pair updates and shared negatives over groups of up to "
+              "20 contexts score within a few tenths of a point; per pair is the default. ns_exponent is the "
+              "setting that matters: 0 keeps popularity in the context vectors (scores are log P(item | "
+              "history) up to a constant), 0.75 (word2vec's) halves the hit rate and 1 destroys it. Scoring by "
+              "cosine (the item2vec papers' rule) stays below popularity whatever the setting."]
     rec = res.get("recommend") or {}
     if rec:
         rates = rec.get("in_process_rates") or []
