@@ -49,6 +49,21 @@ def brown_small(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def royal(tmp_path) -> Path:
+    """A tiny native vectors folder (tests/reference/vectors.royal_vectors) with counts and context."""
+    import numpy as np
+
+    from tests.reference import vectors as ref
+    from wordvec.vectors.formats import save
+    from wordvec.vectors.keyedvectors import KeyedVectors
+
+    matrix, words = ref.royal_vectors()
+    path = tmp_path / "royal.wv"
+    save(KeyedVectors(matrix, words, counts=np.arange(9, 0, -1)), path, context=matrix * 3)
+    return path
+
+
 @dataclass
 class CliResult:
     """How a `wordvec` command ended: exit status, stdout, stderr."""

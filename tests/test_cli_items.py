@@ -50,9 +50,10 @@ def test_recommend_for_a_user_excludes_the_history_and_shows_titles(trained):
     items = [line.split()[0] for line in lines[1:]]
     assert not set(items) & history and all(item in kv.index for item in items)
     assert all(" #" in line for line in lines[1:])              # the title beside the ID
-    code, out, _ = run_wordvec("recommend", vectors, "--user", user, "--topn", "5", "--json")
-    payload = json.loads(out)
-    assert payload["query"] == user and [r[0] for r in payload["results"]] == items
+    code, out, _ = run_wordvec("recommend", vectors, "--user", user, "--topn", "5", "--json", "--titles", titles)
+    payload = json.loads(out)                   # the one JSON Lines shape of the query commands
+    assert payload["query"] == {"user": user} and [r["word"] for r in payload["results"]] == items
+    assert all(set(r) == {"word", "score", "title"} for r in payload["results"])
 
 
 def test_recommend_batch_agrees_with_single_and_counts_unknown_items(trained):
@@ -63,13 +64,16 @@ def test_recommend_batch_agrees_with_single_and_counts_unknown_items(trained):
     assert code == 0, err
     answers = [json.loads(line) for line in out.splitlines()]
     assert len(answers) == len(histories)
-    assert answers[-2]["results"] == [] and answers[-2]["unknown"] == ["nothing", "known"]
+    assert answers[-2]["results"] == [] and answers[-2]["query"] == {"items": ["nothing", "known"],
+                                                                     "unknown": ["nothing", "known"]}
     assert "no recommendation for 'nothing known'" in err
     for history, answer in list(zip(histories, answers))[:3]:
         code, out, _ = run_wordvec("recommend", vectors, "--items", *history.split(), "--json", "--topn", "4")
         single = json.loads(out)
-        assert [r[0] for r in single["results"]] == [r[0] for r in answer["results"]]
-        np.testing.assert_allclose([r[1] for r in single["results"]], [r[1] for r in answer["results"]], rtol=1e-4)
+        assert single["query"] == answer["query"] == {"items": history.split()}
+        assert [r["word"] for r in single["results"]] == [r["word"] for r in answer["results"]]
+        np.testing.assert_allclose([r["score"] for r in single["results"]], [r["score"] for r in answer["results"]],
+                                   rtol=1e-4)
     code, out, _ = run_wordvec("recommend", vectors, "--histories", "-", "--topn", "3", stdin=histories[0] + "\n")
     assert len(out.split()) == 3                                # plain batch: the items of each answer
 

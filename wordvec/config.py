@@ -24,6 +24,15 @@ FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
 FORMAT_ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
                   "binary": "word2vec-binary", "bin": "word2vec-binary"}
 FORMAT_NAMES = FORMATS + tuple(FORMAT_ALIASES)
+# The format an output's name implies (convert TARGET); a folder, existing or ending in '/', is native.
+FORMAT_SUFFIXES = {".wv": "native", ".bin": "word2vec-binary", ".vec": "word2vec", ".txt": "word2vec"}
+
+
+def format_choices() -> str:
+    """Every format name, each alias with what it means: for help texts and errors."""
+    aliases = "; ".join(f"{', '.join(a for a, f in FORMAT_ALIASES.items() if f == name)} = {name}"
+                        for name in FORMATS if name in FORMAT_ALIASES.values())
+    return f"{', '.join(FORMATS)} (aliases: {aliases})"
 
 
 def canonical_format(name: str | None) -> str | None:
@@ -32,8 +41,16 @@ def canonical_format(name: str | None) -> str | None:
         return None
     name = FORMAT_ALIASES.get(name.lower(), name.lower())
     if name not in FORMATS:
-        raise WordvecError(f"unknown vectors format {name!r}: use one of {', '.join(FORMAT_NAMES)}")
+        raise WordvecError(f"unknown vectors format {name!r}: use one of {format_choices()}")
     return name
+
+
+def format_of_name(path: str | os.PathLike) -> str | None:
+    """The format an output path's name implies (FORMAT_SUFFIXES), None when it implies none."""
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)) or os.path.isdir(text):
+        return "native"
+    return FORMAT_SUFFIXES.get(os.path.splitext(text)[1].lower())
 
 
 def default_threads() -> int:

@@ -6,15 +6,14 @@ Imports of numpy and the library happen inside the commands; nothing here import
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Iterator
 
 import click
 
 from ..config import InteractionsConfig
-from .options import config_options, json_option
-from .query_commands import load_options
+from .answers import load_options, load_vectors
+from .options import config_options, json_lines_option, json_option
 
 recency_option = click.option("--recency", type=click.FloatRange(min=0), default=None,
                               help="Weight recent history items more: an item's weight halves every N items back "
@@ -82,12 +81,25 @@ def _print_history(kv, user: str, titles: dict[str, str], last: int = 3) -> None
     click.echo(f"{user}: {len(rows):,} item(s) in the history; latest: {latest}")
 
 
-def _print_answer(answer, titles: dict[str, str], as_json: bool, batch: bool) -> None:
+def answer_record(answer, query: dict[str, Any], titles: dict[str, str]) -> tuple[dict, list[dict]]:
+    """The JSON Lines record of one recommendation (wordvec.cli.jsonlines): the query as given
+    (``user``, or ``items`` with the ``unknown`` ones named) and the scored items, with titles."""
+    from .jsonlines import scored
+
+    if answer.unknown:
+        query = {**query, "unknown": answer.unknown}
+    results = scored(answer.results)
+    if titles:
+        for result in results:
+            result["title"] = titles.get(result["word"], "")
+    return query, results
+
+
+def _print_answer(answer, query: dict[str, Any], titles: dict[str, str], as_json: bool, batch: bool) -> None:
     if as_json:
-        payload = answer.to_json()
-        if titles:
-            payload["results"] = [[item, score, titles.get(item, "")] for item, score in payload["results"]]
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        from .jsonlines import emit
+
+        emit(*answer_record(answer, query, titles))
     elif batch:
         click.echo(" ".join(item for item, _ in answer.results))
     else:
@@ -109,15 +121,13 @@ def _print_answer(answer, titles: dict[str, str], as_json: bool, batch: bool) ->
               help="A TSV of id<TAB>title lines: names shown beside the IDs.")
 @recency_option
 @cosine_option
-@json_option
+@json_lines_option
 def recommend(**options: Any) -> None:
     """Items to recommend from VECTORS: the best --topn items not already in the history.
 
     For --user ID (a user stored with `train item2vec --users`), for --items A B C (a history on
     the command line), or for --histories FILE (batch). Unknown items are skipped and counted.
     """
-    from ..vectors.formats import load
-
     chosen = bool(options["users"]) + options["items_flag"] + (options["histories"] is not None)
     if chosen != 1:
         raise click.UsageError("give exactly one of --user ID, --items A B C or --histories FILE")
@@ -125,8 +135,7 @@ def recommend(**options: Any) -> None:
         raise click.UsageError(f"unexpected argument {options['items'][0]!r} (item IDs go after --items)")
     if options["items_flag"] and not options["items"]:
         raise click.UsageError("--items needs at least one item ID")
-    kv = load(options["vectors"], format=options["input_format"], limit=options["limit"],
-              allow_nonfinite=options["allow_nonfinite"])
+    kv = load_vectors(options)
     titles = read_titles(options["titles"])
     recommender = recommender_of(options, kv)
     topn, as_json = options["topn"], options["json"]
@@ -136,7 +145,7 @@ def recommend(**options: Any) -> None:
         answers = [recommender.for_items(list(options["items"]), topn)]
     else:
         for answer in recommender.for_histories(_history_lines(options["histories"]), topn):
-            _print_answer(answer, titles, as_json, batch=True)
+            _print_answer(answer, {"items": answer.query.split()}, titles, as_json, batch=True)
         return
     for i, answer in enumerate(answers):
         if i and not as_json:
@@ -146,7 +155,8 @@ def recommend(**options: Any) -> None:
                 _print_history(kv, answer.query, titles)
             else:
                 click.echo(answer.query if answer.known else f"{answer.query} (no known item)")
-        _print_answer(answer, titles, as_json, batch=False)
+        query = {"user": answer.query} if options["users"] else {"items": list(options["items"])}
+        _print_answer(answer, query, titles, as_json, batch=False)
         if answer.unknown and not as_json:
             click.echo(f"  (skipped {len(answer.unknown)} unknown item(s): {' '.join(answer.unknown[:5])})")
 
@@ -169,11 +179,13 @@ def split(**options: Any) -> None:
     from ..config import build
     from ..text.interactions import read_interactions
     from ..text.split import hold_out_last, write_split
-    from ..util.atomic import check_output
+    from ..util.atomic import Output, check_output
     from .training import report
 
+    if options["train_path"] == options["test_path"]:
+        raise click.UsageError("--train and --test must be different files")
     for key in ("train_path", "test_path"):
-        check_output(options[key], [("interactions", options["interactions"])])
+        check_output(options[key], [("interactions", options["interactions"])], writes=Output(folder=False))
     config = build(InteractionsConfig, options)
     interactions = read_interactions(options["interactions"], config)
     result = hold_out_last(interactions, sample=options["sample"], seed=options["seed"])

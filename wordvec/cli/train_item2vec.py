@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from ..config import InteractionsConfig, Item2VecConfig
-from .options import cache_option, config_options, format_option, json_option, output_option, vocab_file_option
-from .training import check_output_of, report
+from .options import (cache_option, config_options, force_option, format_option, json_option, output_option,
+                      vocab_file_option)
+from .outputs import check_output_of, vectors_output
+from .training import report, timing_line, timings
 
 interactions_argument = click.argument("interactions", type=click.Path(allow_dash=True))
 
@@ -49,6 +51,7 @@ def tune_table(tuning: dict) -> list[str]:
 @click.option("--save-context/--no-save-context", "save_context", default=True, show_default=True,
               help="Store the context vectors as context.npy (native format); recommendations score with them.")
 @format_option
+@force_option
 @json_option
 def item2vec(**options: Any) -> None:
     """Train item vectors on INTERACTIONS and write them to -o.
@@ -60,13 +63,14 @@ def item2vec(**options: Any) -> None:
     from ..config import build, canonical_format
     from ..errors import WordvecError
     from ..train.item2vec import train_item2vec
+    from ..util.progress import plural
     from ..vectors.formats import save
 
     config = build(Item2VecConfig, options)
     fmt = canonical_format(options["format"])
     if config.users and fmt != "native":
         raise WordvecError(f"--users needs --format native (the {fmt} format holds items only)")
-    check_output_of(options)
+    check_output_of(options, vectors_output(fmt))
     started = time.perf_counter()
     interactions = read_input(options)
     prepared = time.perf_counter()
@@ -80,19 +84,22 @@ def item2vec(**options: Any) -> None:
         lines += tune_table(tuning)
     tuned = time.perf_counter()
     result = train_item2vec(interactions, config)
-    trained = time.perf_counter()
+    stages = {"prepare_seconds": prepared - started,
+              **({"tune_seconds": tuned - prepared} if tuning is not None else {}), **result.stages}
+    result.kv.meta["stages"] = {k: round(v, 3) for k, v in stages.items()}
     result.kv.meta["interactions"] = interactions.report
     if tuning is not None:
         result.kv.meta["tune"] = tuning
     context = result.context if options["save_context"] and fmt == "native" else None
+    saving = time.perf_counter()
     save(result.kv, options["output"], format=fmt, context=context)
+    times = timings({**stages, "save_seconds": time.perf_counter() - saving}, started)
     summary = {"trainer": "item2vec", "output": str(options["output"]), "format": fmt, "items": len(result.kv),
                "users": interactions.n_users, "interactions": interactions.report["interactions"],
-               "epochs": config.epochs, "threads": config.effective_threads,
-               "prepare_seconds": round(prepared - started, 3), "tune_seconds": round(tuned - prepared, 3),
-               "train_seconds": round(trained - tuned, 3), "final_loss": result.history[-1]["loss"],
-               "config": result.kv.meta["config"], "tune": tuning}
-    lines += [f"trained item2vec in {summary['train_seconds']:.1f} s ({config.epochs} epochs, dim {config.dim}, "
-              f"{config.effective_threads} threads); final loss {summary['final_loss']:.4f}",
-              f"wrote {options['output']} ({fmt}{', with user vectors' if result.kv.users is not None else ''})"]
+               "epochs": config.epochs, "threads": config.effective_threads, **times,
+               "final_loss": result.history[-1]["loss"], "config": result.kv.meta["config"], "tune": tuning}
+    lines += [f"trained item2vec in {times['train_seconds']:.1f} s ({plural(config.epochs, 'epoch')}, dim "
+              f"{config.dim}, {plural(config.effective_threads, 'thread')}); final loss {summary['final_loss']:.4f}",
+              f"wrote {options['output']} ({fmt}{', with user vectors' if result.kv.users is not None else ''})",
+              timing_line(times)]
     report(summary, lines, options["json"])

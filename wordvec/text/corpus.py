@@ -29,7 +29,7 @@ from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
 ENCODE_MAX_TYPES = 4_000_000            # raw types remembered while encoding before the table is reset
 
@@ -82,7 +82,7 @@ class EncodedCorpus:
             raise ValueError("offsets must start at 0 and end at len(ids)")
         if np.any(np.diff(offsets) <= 0):
             raise ValueError("sentences must not be empty")
-        return cls(ids, offsets, dict(info or {}, tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
+        return cls(ids, offsets, dict(info or {}, kept_tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
 
     @classmethod
     def from_sentences(cls, sentences, vocab: Vocab, info: dict | None = None) -> "EncodedCorpus":
@@ -183,7 +183,7 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     if ids_file.count == 0:
         raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
     return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "tokens": ids_file.count, "sentences": offsets_file.count - 1,
+            "raw_tokens": stats.tokens, "kept_tokens": ids_file.count, "sentences": offsets_file.count - 1,
             "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
             "vocab_size": len(vocab), "empty_lines_kept": keep_empty_lines}
 

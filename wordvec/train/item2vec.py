@@ -11,14 +11,15 @@ learning rate decays linearly over the items of all epochs, as in word2vec.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 
 from ..config import Item2VecConfig
 from ..errors import CorpusError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner
+from .runner import Runner, load_kernels
 from .word2vec import chunk_bounds, drop_mapped_pages, model_arrays, train_epochs
 
 
@@ -36,8 +37,10 @@ def pair_offsets(offsets: np.ndarray, window: int, max_context: int) -> np.ndarr
 def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
     """Train item vectors on Interactions (wordvec.text.interactions); with config.users the
     result's KeyedVectors carry user vectors too (kv.users)."""
+    importing = time.perf_counter()  # importing numba and the kernel counts as loading it
     from .._kernels.item2vec import train_items
 
+    import_seconds = time.perf_counter() - importing
     config = config.validate()
     vocab, corpus = interactions.items, interactions.corpus
     if len(vocab) == 0 or corpus.n_tokens == 0:
@@ -62,17 +65,21 @@ def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
             train_items(config.exact, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                         config.max_context, config.group, config.negative, lr_a, lr_b, rng, t, stats)
 
-    log.info("training item2vec: %d items, %d users, %d interactions (%d pairs an epoch at most), dim %d, "
-             "%d epochs, %d threads", len(vocab), corpus.n_sentences, n_items, int(pairs[-1]), config.dim,
-             config.epochs, threads)
+    log.info("training item2vec: %s items, %s users, %s interactions (%s pairs an epoch at most), dim %d, %s, %s",
+             f"{len(vocab):,}", f"{corpus.n_sentences:,}", f"{n_items:,}", f"{int(pairs[-1]):,}", config.dim,
+             plural(config.epochs, "epoch"), plural(threads, "thread"))
+    # an empty slice (sequences 0..0) loads the kernel and changes nothing, not even the random state
+    load_seconds = import_seconds + load_kernels(lambda: train_items(
+        config.exact, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum, neg_guide, config.window, config.max_context,
+        config.group, config.negative, 0.0, 0.0, rng, 0, stats))
     with Runner(threads, "item2vec", "item", total) as runner:
         history = train_epochs(runner, config, offsets, pairs, bounds, run_slice, stats, "items")
-    log.info("trained in %.1f s (%.0f items/s)", runner.seconds, total / max(runner.seconds, 1e-9))
     drop_mapped_pages(corpus.ids)
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, threads=threads)
     result = build_result("item2vec", vectors, w_out, vocab, resolved, getattr(corpus, "info", {}), history,
-                          runner.trace)
+                          runner.trace, trace_unit=runner.unit,
+                          stages={"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds})
     if config.users:
         from ..vectors.users import build_user_vectors
 

@@ -17,9 +17,9 @@ import numpy as np
 
 from ..config import Word2VecConfig
 from ..errors import CorpusError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner, ensure_finite
+from .runner import Runner, ensure_finite, load_kernels
 from .tables import keep_probabilities, linear_lr, negative_table
 
 
@@ -138,7 +138,10 @@ def train_epochs(runner: Runner, config, offsets: np.ndarray, costs: np.ndarray,
 
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels import word2vec as kernels
+
+    import_seconds = time.perf_counter() - importing
 
     config = config.validate()
     _check_inputs(corpus, vocab)
@@ -161,14 +164,18 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
             kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                                 config.negative, lr_a, lr_b, rng, t, stats)
 
-    log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
-             config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
-             ", exact per-pair updates" if config.exact else "")
+    log.info("training %s: %s words, %s kept tokens, dim %d, %s, %s%s",
+             config.arch, f"{len(vocab):,}", f"{n_tokens:,}", config.dim, plural(config.epochs, "epoch"),
+             plural(threads, "thread"), ", exact per-pair updates" if config.exact else "")
+    # an empty slice (sentences 0..0) loads the kernel and changes nothing, not even the random state
+    load_seconds = import_seconds + load_kernels(lambda: kernels.train_slice(
+        mode, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum, neg_guide, config.window, config.negative, 0.0, 0.0,
+        rng, 0, stats))
     with Runner(threads, config.arch, "word", total_words) as runner:
         history = train_epochs(runner, config, offsets, offsets, bounds, run_slice, stats, "words",
                                after_step=lambda: drop_mapped_pages(ids))
-    log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
-                        history, runner.trace)
+                        history, runner.trace, trace_unit=runner.unit,
+                        stages={"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds})

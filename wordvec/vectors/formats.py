@@ -24,8 +24,9 @@ from ..config import canonical_format
 from ..errors import FormatError, WordvecError
 from ..text.inputs import compression_of
 from .keyedvectors import KeyedVectors
+from .recognise import VOCABULARY, foreign
 from ..util.memory import check_fits
-from ..util.progress import log
+from ..util.progress import log, plural
 from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
 
 NATIVE_FORMAT = "wordvec-vectors"
@@ -85,6 +86,10 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
+    what = foreign(head)
+    if what is not None:
+        hint = "; pass --format if these really are vectors" if what == VOCABULARY else ""
+        raise FormatError(f"{path}: {what}, not word vectors{hint}")
     first, _, rest = head.removeprefix(_BOM).partition(b"\n")
     header = _header(first)
     if header is not None:
@@ -95,7 +100,7 @@ def sniff(path: str | os.PathLike) -> str:
     if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
         return "glove"
     raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
-                      "text/binary or GloVe text); pass format=... (--format) if you know it")
+                      "text/binary or GloVe text); pass --format if you know it")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
     if path.is_file() and path.name == "meta.json":
         path = path.parent
     if limit is not None and limit < 1:
-        raise WordvecError(f"limit must be at least 1, not {limit}")
+        raise WordvecError(f"--limit must be at least 1, not {limit}")
     fmt = canonical_format(format) or sniff(path)
     if fmt == "native":
         kv = _load_native(path, limit, mmap)
@@ -134,9 +139,9 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
             bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    where = f"{plural(len(bad), 'row')} {'contains' if len(bad) == 1 else 'contain'} NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
     if not allow:
-        raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
+        raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
 
 
@@ -156,7 +161,7 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
                           f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
     words, counts = read_word_counts(path / "vocab.txt", limit)
     if len(words) != (count if limit is None else min(limit, count)):
-        raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+        raise FormatError(f"{path / 'vocab.txt'} has {len(words):,} words for {count:,} vector rows")
     if limit is not None:
         vectors = vectors[:limit]
     kv = KeyedVectors(vectors, words, counts if counts.any() else None, meta)
@@ -231,6 +236,25 @@ def _map_file(path: Path):
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def binary_records(buf, pos: int, n: int, dim: int) -> tuple[list[bytes], list[int], int]:
+    """Up to n word2vec binary records from ``pos``: their words, where their vectors start, and
+    where the last one ends (beyond the buffer when it is truncated)."""
+    size, record = len(buf), 4 * dim
+    find, raw, starts = buf.find, [], []
+    add_word, add_start = raw.append, starts.append
+    for _ in range(n):
+        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
+        if pos < size and buf[pos] == 10:
+            pos += 1
+        space = find(b" ", pos, pos + 4096)
+        if space < 0:
+            break
+        add_word(buf[pos:space])
+        add_start(space + 1)
+        pos = space + 1 + record
+    return raw, starts, pos
+
+
 def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
     buf = _map_file(path)
@@ -242,27 +266,16 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     if count == 0:
         raise FormatError(f"{path}: the header announces 0 vectors")
     n = count if limit is None else min(limit, count)
-    size, record, pos = len(buf), 4 * dim, end + 1
-    find, raw, starts = buf.find, [], []
-    add_word, add_start = raw.append, starts.append
-    for i in range(n):
-        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
-        if pos < size and buf[pos] == 10:
-            pos += 1
-        space = find(b" ", pos, pos + 4096)
-        if space < 0:
-            break
-        add_word(buf[pos:space])
-        add_start(space + 1)
-        pos = space + 1 + record
+    size = len(buf)
+    raw, starts, pos = binary_records(buf, end + 1, n, dim)
     if len(starts) < n or pos > size:
         rows = len(starts) - (pos > size)
-        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file ends after {rows:,}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
     check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
-        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+        raise FormatError(f"{path}: more data follows the {count:,} rows the header announces; "
                           "the header count disagrees with the file")
     vectors = np.empty((n, dim), dtype=np.float32)
     # Gather rows through four strided views, one per byte alignment of the row starts: a
@@ -349,7 +362,7 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
     if not raw:
         raise FormatError(f"{path}: no vectors found")
     if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
-        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file has {len(raw):,}; "
                           "fix the first line or pass --format glove to ignore it")
     vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     return KeyedVectors(vectors, decode_words(raw, path))

@@ -40,12 +40,6 @@ class Recommendation:
     unknown: list[str] = field(default_factory=list)   # history items not in the vectors
     known: int = 0                                 # history items used
 
-    def to_json(self) -> dict:
-        payload = {"query": self.query, "results": [[item, round(score, 6)] for item, score in self.results]}
-        if self.unknown:
-            payload["unknown"] = self.unknown
-        return payload
-
 
 def history_rows(kv: KeyedVectors, histories: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
     """Item rows of each history (unknown items dropped) as (ids int32, offsets int64), and the
