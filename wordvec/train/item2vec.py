@@ -85,3 +85,14 @@ def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
 
         result.kv.users = build_user_vectors(result.kv, interactions.users, ids, offsets, config.recency)
     return result
+
+
+def train_item_sequences(corpus, vocab, config: Item2VecConfig) -> TrainResult:
+    """item2vec on sequences already encoded as rows of `vocab`: the signature of the word
+    trainers, through which `wordvec sweep item2vec` runs it. The users are not named there,
+    so no user vectors (config.users is refused)."""
+    from ..text.interactions import Interactions
+
+    if config.users:
+        raise ValueError("user vectors need the users' names: train with train_item2vec(interactions, config)")
+    return train_item2vec(Interactions(items=vocab, corpus=corpus, users=[]), config)

@@ -117,34 +117,56 @@ def popularity_ranks(counts: np.ndarray, ids: np.ndarray, offsets: np.ndarray, t
     return ranks, popular_rows(counts, ids, offsets, topn)
 
 
+def case_counts(ids: np.ndarray, offsets: np.ndarray, targets: np.ndarray) -> dict:
+    """How many test cases there are, and how many of them no recommender can get right (their
+    item is unknown or already in the history) or the vectors cannot answer (no known item)."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    in_history = np.array([t >= 0 and bool(np.isin(t, ids[offsets[b]:offsets[b + 1]]))
+                           for b, t in enumerate(targets.tolist())], dtype=bool)
+    return {"cases": int(len(targets)), "unknown_targets": int(np.sum(targets < 0)),
+            "targets_in_history": int(in_history.sum()),
+            "histories_without_known_items": int(np.sum(np.diff(offsets) == 0))}
+
+
+def popularity_metrics(counts: np.ndarray, ids: np.ndarray, offsets: np.ndarray, targets: np.ndarray,
+                       ks: tuple[int, ...] = DEFAULT_KS) -> dict:
+    """The popularity baseline's figures (as _metrics gives them) for histories as item rows:
+    it needs only the items' training counts, so a caller comparing many models computes it once."""
+    ks = _checked_ks(ks)
+    ranks, lists = popularity_ranks(counts, ids, np.asarray(offsets, dtype=np.int64), np.asarray(targets, np.int64),
+                                    ks[-1])
+    return _metrics(ranks, lists, ks, len(counts))
+
+
+def _checked_ks(ks) -> tuple[int, ...]:
+    ks = tuple(sorted(set(int(k) for k in ks)))
+    if not ks or ks[0] < 1:
+        raise WordvecError("k must be at least 1")
+    return ks
+
+
 def evaluate_rows(kv: KeyedVectors, ids: np.ndarray, offsets: np.ndarray, targets: np.ndarray,
                   ks: tuple[int, ...] = DEFAULT_KS, recency: float = 0.0, popularity: bool = True,
                   context: np.ndarray | None = None) -> dict:
     """Metrics of the vectors (and the popularity baseline) for histories given as item rows
     (ids, offsets) and target rows (-1: not in the vectors); ``context``: score as
     recommend.Recommender does with context vectors."""
-    ks = tuple(sorted(set(int(k) for k in ks)))
-    if not ks or ks[0] < 1:
-        raise WordvecError("k must be at least 1")
+    ks = _checked_ks(ks)
     offsets = np.asarray(offsets, dtype=np.int64)
     targets = np.asarray(targets, dtype=np.int64)
     ids = np.asarray(ids, dtype=np.int32)
     topn = ks[-1]
     recommender = Recommender(kv, recency=recency, context=context)
     ranks, lists = vector_ranks(recommender, ids, offsets, targets, topn)
-    lengths = np.diff(offsets)
-    in_history = np.array([t >= 0 and bool(np.isin(t, ids[offsets[b]:offsets[b + 1]]))
-                           for b, t in enumerate(targets.tolist())], dtype=bool)
-    report = {"cases": int(len(targets)), "ks": list(ks), "catalogue": len(kv), "scoring": recommender.scoring,
-              "unknown_targets": int(np.sum(targets < 0)), "targets_in_history": int(in_history.sum()),
-              "histories_without_known_items": int(np.sum(lengths == 0)),
-              "vectors": _metrics(ranks, lists, ks, len(kv))}
+    counts = case_counts(ids, offsets, targets)
+    report = {"cases": counts.pop("cases"), "ks": list(ks), "catalogue": len(kv), "scoring": recommender.scoring,
+              **counts, "vectors": _metrics(ranks, lists, ks, len(kv))}
     if popularity:
         if kv.counts is None or not kv.counts.any():
             report["popularity"] = None
         else:
-            pop_ranks, pop_lists = popularity_ranks(kv.counts, ids, offsets, targets, topn)
-            report["popularity"] = _metrics(pop_ranks, pop_lists, ks, len(kv))
+            report["popularity"] = popularity_metrics(kv.counts, ids, offsets, targets, ks)
     return report
 
 
