@@ -2,8 +2,9 @@
 
 Four panels against the swept value: quality (analogy accuracy, word-pair Spearman rho, or
 an item hit rate, NDCG and MRR: all on a 0-1 scale; a baseline's figures, such as popularity's
-for items, as dashed lines), training time, peak memory and file size. Failed runs leave a gap. Values that grow by multiples (dimensions 25..300) get a logarithmic x axis with
-a tick at each value.
+for items, as dashed lines), training time, peak memory and file size, all from 0. Failed runs
+leave a gap. Values that grow by multiples (dimensions 25..300) get a logarithmic x axis with a
+tick at each value.
 """
 
 from __future__ import annotations
