@@ -163,6 +163,7 @@ def test_plan_infers_the_swept_setting():
     items = {name: None for name in TRAINERS["item2vec"].sweepable()} | {"param": None}
     assert plan(TRAINERS["item2vec"], items)[:2] == ("dim", [16, 32, 64, 128])   # item dimensions are smaller
     assert plan(TRAINERS["item2vec"], items | {"param": "ns-exponent"})[:2] == ("ns_exponent", [-0.5, 0, 0.5, 1])
+    assert plan(TRAINERS["item2vec"], items | {"param": "window"})[:2] == ("window", [0, 2, 5, 10])
 
 
 def _raise(job):

@@ -57,11 +57,12 @@ TRAINERS = {t.name: t for t in (
                  exclude=("exact",)),
     SweepTrainer("glove", GloVeConfig, {}, "wordvec.train.glove:train_glove"),
     # user vectors and --tune have no place in a sweep; its default values are those --tune
-    # searches, and smaller dimensions (items often need fewer than words)
+    # searches, smaller dimensions (items often need fewer than words) and windows from the
+    # whole sequence (0, item2vec's own) to word2vec-like ones
     SweepTrainer("item2vec", Item2VecConfig, {}, "wordvec.train.item2vec:train_item_sequences", quality="items",
                  exclude=("users", "tune", "tune_minutes"),
                  defaults={**{name: ",".join(f"{v:g}" for v in values) for name, values in SEARCH.items()},
-                           "dim": "16,32,64,128"}),
+                           "dim": "16,32,64,128", "window": "0,2,5,10"}),
 )}
 
 
