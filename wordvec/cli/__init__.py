@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
+from .phrase_commands import phrases
 from .query_commands import analogy, convert, evaluate, info, similar, similarity
 from .train_glove import glove
 from .train_word2vec import cbow, skipgram
@@ -33,7 +34,7 @@ def train() -> None:
 
 for _command in (skipgram, cbow, glove):
     train.add_command(_command)
-for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info):
+for _command in (vocab, cooccur, phrases, train, similar, analogy, similarity, evaluate, convert, info):
     cli.add_command(_command)
 
 

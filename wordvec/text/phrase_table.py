@@ -16,70 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..config import TokenizerConfig
+from ..config import PhraseConfig, TokenizerConfig
 from ..errors import FormatError, WordvecError
 
 MAGIC = "#wordvec-phrases"
 VERSION = 1
 DELIMITER = "_"
-SCORINGS = ("word2phrase", "npmi")
-DEFAULT_THRESHOLDS = {"word2phrase": 100.0, "npmi": 0.5}
-# gensim's ENGLISH_CONNECTOR_WORDS: articles, some prepositions and conjunctions (bank_of_america)
-ENGLISH_CONNECTOR_WORDS = ("a", "an", "the", "for", "of", "with", "without", "at", "from", "to", "in",
-                           "on", "by", "and", "or")
-
-
-@dataclass(frozen=True)
-class PhraseConfig:
-    scoring: str = "word2phrase"     # "word2phrase": (count(ab) - min_count) * N / (count(a) * count(b)), N the
-                                     # number of words, as word2phrase.c (gensim's original_scorer multiplies by
-                                     # its vocabulary size instead); "npmi": normalised PMI in [-1, 1], gensim's
-    threshold: float | None = None   # join a pair when its score is above this; None: 100 (word2phrase), 0.5 (npmi)
-    min_count: int = 5               # pairs seen fewer times never join (word2phrase: nor words seen fewer times)
-    passes: int = 1                  # rounds of learning; round k joins round k-1's tokens, so 2 finds up to 4-grams
-    connector_words: tuple[str, ...] = ()  # words allowed inside a phrase, never at its ends (bank_of_america)
-    max_pairs: int = 20_000_000      # distinct pairs held while counting (16-32 bytes each); beyond it the rarest
-                                     # are forgotten, as word2vec's ReduceVocab does, and a warning says so
-
-    @property
-    def effective_threshold(self) -> float:
-        return DEFAULT_THRESHOLDS[self.scoring] if self.threshold is None else float(self.threshold)
-
-    def validate(self) -> "PhraseConfig":
-        def require(ok: bool, message: str) -> None:
-            if not ok:
-                raise WordvecError(message)
-
-        require(self.scoring in SCORINGS, f"--scoring must be one of {', '.join(SCORINGS)}, not {self.scoring!r}")
-        threshold = self.effective_threshold
-        require(math.isfinite(threshold), f"--threshold must be a number, not {self.threshold}")
-        require(self.scoring != "npmi" or -1.0 <= threshold <= 1.0,
-                f"--threshold must be between -1 and 1 with --scoring npmi, not {threshold}")
-        require(self.min_count >= 1, f"--min-count must be at least 1, not {self.min_count}")
-        require(self.passes >= 1, f"--passes must be at least 1, not {self.passes}")
-        require(self.max_pairs >= 1000, f"--max-pairs must be at least 1000, not {self.max_pairs}")
-        bad = [w for w in self.connector_words if not w or any(c.isspace() for c in w)]
-        require(not bad, f"--connector-words: {bad[0]!r} is not a word" if bad else "")
-        return self
-
-    def to_dict(self) -> dict:
-        return dict(dataclasses.asdict(self), threshold=self.effective_threshold,
-                    connector_words=list(self.connector_words))
-
-
-def connector_words_option(text: str | None) -> tuple[str, ...]:
-    """--connector-words: "english" (gensim's list) or words separated by commas or spaces."""
-    if not text:
-        return ()
-    if text.strip().lower() == "english":
-        return ENGLISH_CONNECTOR_WORDS
-    return tuple(dict.fromkeys(w for w in text.replace(",", " ").split()))
 
 
 @dataclass
@@ -109,14 +56,12 @@ class PhraseTable:
     def __len__(self) -> int:
         return sum(len(r) for r in self.rounds)
 
-    def connector_set(self) -> frozenset[str]:
-        return frozenset(self.config.connector_words)
-
     def save(self, path: str | Path) -> None:
         """Write the table atomically (UTF-8 text)."""
         from ..util.atomic import atomic_file
 
-        header = {**self.config.to_dict(), "tokenizer": self.tokenizer.to_dict(),
+        header = {**self.config.to_dict(), "threshold": self.config.effective_threshold,
+                  "connector_words": list(self.config.connectors), "tokenizer": self.tokenizer.to_dict(),
                   "tokens_counted": [r.tokens for r in self.rounds], "delimiter": DELIMITER}
         with atomic_file(path, "w") as f:
             f.write(f"{MAGIC} {VERSION}\n#{json.dumps(header, ensure_ascii=False)}\n")
@@ -165,7 +110,7 @@ def _settings(path: Path, line: str) -> tuple[PhraseConfig, TokenizerConfig, lis
         tokenizer = TokenizerConfig(**header.pop("tokenizer")).validate()
         tokens = [int(n) for n in header.pop("tokens_counted")]
         header.pop("delimiter", None)
-        header["connector_words"] = tuple(header.get("connector_words", ()))
+        header["connector_words"] = ",".join(header.get("connector_words", ())) or None
         names = {f.name for f in dataclasses.fields(PhraseConfig)}
         config = PhraseConfig(**{k: v for k, v in header.items() if k in names}).validate()
     except (ValueError, TypeError, KeyError, AttributeError, WordvecError) as exc:

@@ -11,6 +11,7 @@ Every step over the tokens is a numba kernel (_kernels/phrases.py, _kernels/pair
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sys
@@ -22,11 +23,11 @@ from typing import Iterator
 
 import numpy as np
 
-from ..config import TokenizerConfig, default_threads
+from ..config import PhraseConfig, TokenizerConfig, default_threads
 from ..errors import ResourceError
 from ..util.npyfile import NpyAppender
 from ..util.progress import log
-from .phrase_table import PhraseConfig, PhraseRound, PhraseTable
+from .phrase_table import PhraseRound, PhraseTable
 from .phrase_stream import Joiner, PairCounter, RawMapper, Sink, TextWriter, ThreadedSink, TokenSpace
 
 STREAM_CHUNK = 1 << 20          # tokens read from a spool per kernel call
@@ -72,13 +73,13 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
     from ..util.atomic import check_output
     from .tokenize import input_files
 
-    config = (config or PhraseConfig()).validate()
     tokenizer = (tokenizer or TokenizerConfig()).validate()
+    config = _resolved((config or PhraseConfig()).validate(), tokenizer)
     started = time.perf_counter()
     files = input_files(paths)
     if output is not None and str(output) != "-":
-        check_output(output)
-    space = TokenSpace(config.connector_words)
+        check_output(output, [("corpus", f) for f in files])
+    space = TokenSpace(config.connectors)
     report = PhrasesReport(PhraseTable(config, tokenizer))
     with _spool_folder() as work:
         spool_paths = [work / f"round-{n}.npy" for n in range(1, config.passes + 1)]
@@ -103,6 +104,17 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
             report.rounds[-1].joined = int(joiner.joined[0])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _resolved(config: PhraseConfig, tokenizer: TokenizerConfig) -> PhraseConfig:
+    """The config as the table records it: the threshold used, the connector words as the
+    tokenizer writes them ("Of" is "of" when lowercasing)."""
+    from .tokenize import type_normalizer
+
+    normalize = type_normalizer(tokenizer)
+    words = [w for given in config.connectors for w in normalize(given.encode("utf-8"))]
+    return dataclasses.replace(config, threshold=config.effective_threshold,
+                               connector_words=",".join(dict.fromkeys(words)) or None)
 
 
 def _count_text(files: list[str], tokenizer: TokenizerConfig, space: TokenSpace, counter: PairCounter,
@@ -172,7 +184,7 @@ def _finish_round(report: PhrasesReport, counter: PairCounter, space: TokenSpace
     report.table.rounds.append(found)
     report.rounds.append(RoundReport(tokens=counter.tokens, distinct_pairs=counter.distinct_pairs,
                                      prune_threshold=counter.prune_threshold, phrases=len(found)))
-    log.info(f"phrases: round {len(report.rounds)}: {counter.tokens:,} tokens, {counter.distinct_pairs:,} "
+    log.debug(f"phrases: round {len(report.rounds)}: {counter.tokens:,} tokens, {counter.distinct_pairs:,} "
              f"distinct pairs, {len(found):,} phrases")
     return Joiner(space, found.phrases)
 
@@ -189,9 +201,9 @@ def join_phrases(table: PhraseTable, paths, output: str | os.PathLike, tokenizer
     started = time.perf_counter()
     files = input_files(paths)
     if str(output) != "-":
-        check_output(output)
-    space = TokenSpace(table.config.connector_words)
-    for word in table.config.connector_words:
+        check_output(output, [("corpus", f) for f in files])
+    space = TokenSpace(table.config.connectors)
+    for word in table.config.connectors:
         space.add(word)
     for rnd in table.rounds:
         for phrase in rnd.phrases:
@@ -250,11 +262,23 @@ def _spool_folder() -> Iterator[Path]:
 
 @contextlib.contextmanager
 def _output_file(output) -> Iterator:
+    """The output opened for bytes: atomically replaced, or stdout for "-"."""
     if str(output) == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        stdout = getattr(sys.stdout, "buffer", None)
+        yield stdout if stdout is not None else _TextBytes(sys.stdout)
+        sys.stdout.flush()
         return
     from ..util.atomic import atomic_file
 
     with atomic_file(output, "wb") as f:
         yield f
+
+
+class _TextBytes:
+    """Bytes written to a text stream that has no binary buffer (stdout captured in a test)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, data) -> None:
+        self.stream.write(bytes(data).decode("utf-8", "surrogateescape"))
