@@ -2,7 +2,7 @@
 """Benchmark wordvec side by side with gensim, the word2vec C tool, fastText and Stanford GloVe.
 
     scripts/bench.py word2vec [--tokens N] [--seeds 1,2,3] [--threads 2,1] [--write]
-    scripts/bench.py vocab | singleline | glove | load | all       (--quick: tiny smoke sizes)
+    scripts/bench.py vocab | singleline | glove | load | phrases | all   (--quick: tiny smoke sizes)
     scripts/bench.py render word2vec RESULTS.json --write           (re-render saved results)
 
 Each subcommand prints a markdown section; --write replaces that section in docs/BENCHMARKS.md.
@@ -430,6 +430,83 @@ def bench_load(args) -> None:
     finish(args, "load", results)
 
 
+# ---------------------------------------------------------------- phrases
+
+# gensim 4.4 Phrases, whole process: learn from the file, freeze (its fastest way to apply),
+# write the corpus with the phrases joined, one line per input line.
+GENSIM_PHRASES = """
+import sys
+from gensim.models.phrases import Phrases
+from gensim.models.word2vec import LineSentence
+corpus, output, scoring, threshold, min_count = sys.argv[1:6]
+sentences = LineSentence(corpus)
+frozen = Phrases(sentences, min_count=int(min_count), threshold=float(threshold), scoring=scoring).freeze()
+with open(output, "w", encoding="utf-8") as out:
+    for sentence in frozen[sentences]:
+        out.write(" ".join(sentence) + "\\n")
+"""
+
+
+def joined_tokens(path: Path) -> dict[str, int]:
+    """Occurrences of every token holding '_' (a joined phrase) in a text file."""
+    counts: dict[str, int] = {}
+    with open(path, "rb") as f:
+        for line in f:
+            for token in line.split():
+                if b"_" in token:
+                    word = token.decode("utf-8", "replace")
+                    counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def phrase_jobs(args, corpus: Path, work: Path) -> list[tuple[str, str, list[str], Path]]:
+    """(tool, scorer, command, output) of every process, one round of each tool."""
+    settings = {"npmi": ("npmi", "0.5"), "word2phrase": ("word2phrase", "100")}
+    jobs = []
+    for scorer, (scoring, threshold) in settings.items():
+        out = work / f"wordvec-{scorer}.txt"
+        jobs.append(("wordvec phrases", scorer, [*bl.WORDVEC, "-q", "phrases", str(corpus), "-o", str(out),
+                     "--tokens", "raw", "--no-lowercase", "--scoring", scoring, "--threshold", threshold,
+                     "--min-count", "5"], out))
+        if scorer == "npmi":
+            out = work / "gensim-npmi.txt"
+            jobs.append(("gensim Phrases (frozen)", scorer, bl.python_cmd(GENSIM_PHRASES, corpus, out, "npmi",
+                                                                           threshold, 5), out))
+        elif args.word2phrase_bin:
+            out = work / "word2phrase-c.txt"
+            jobs.append(("word2phrase.c", scorer, [args.word2phrase_bin, "-train", str(corpus), "-output", str(out),
+                                                  "-threshold", threshold, "-min-count", "5", "-debug", "0"], out))
+    return jobs
+
+
+def bench_phrases(args) -> None:
+    n_tokens = args.tokens or (200_000 if args.quick else 20_000_000)
+    corpus = data.ensure_text8(n_tokens, Path(args.data))
+    n_tokens = count_tokens(corpus)
+    work = Path(args.work) / "phrases"
+    work.mkdir(parents=True, exist_ok=True)
+    results = {"bench": "phrases", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
+               "runs": [], "joined": {}}
+    tiny = data.ensure_text8(20_000, Path(args.data))   # compile numba's cache outside the timings
+    bl.run_process([*bl.WORDVEC, "-q", "phrases", str(tiny), "-o", str(work / "warmup.txt"), "--tokens", "raw"],
+                   env=wordvec_env(args, 2, work / "warmup"))
+    for rep in range(args.runs):
+        for tool, scorer, cmd, out in phrase_jobs(args, corpus, work):
+            out.unlink(missing_ok=True)
+            note(f"phrases {tool} {scorer} run {rep + 1}: running")
+            run = bl.run_process(cmd, env=wordvec_env(args, max(args.threads), work / "run"), timeout=args.timeout)
+            record = {"tool": tool, "scorer": scorer, "rep": rep, "cmd": bl.shell_line(run.cmd), "wall": run.wall,
+                      "cpu": run.cpu, "rss": run.peak_rss_mib, "ok": run.ok and out.exists()}
+            if record["ok"]:
+                key = f"{tool} / {scorer}"
+                if key not in results["joined"]:
+                    results["joined"][key] = joined_tokens(out)
+                note(f"phrases {tool} {scorer}: {run.wall:.1f} s, {run.peak_rss_mib:.0f} MiB")
+                out.unlink()
+            keep(args, "phrases", results, record, run, f"phrases {tool} {scorer}")
+    finish(args, "phrases", results)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -447,6 +524,8 @@ def parse_args(argv):
     common.add_argument("--word2vec-bin", default="/tmp/peers/word2vec-src/word2vec",
                         help="word2vec C binary (an '-ofast' sibling is benchmarked too) [%(default)s]")
     common.add_argument("--glove-dir", default="/tmp/peers/glove/build", help="Stanford GloVe build [%(default)s]")
+    common.add_argument("--word2phrase-bin", default="/tmp/peers/word2vec-src/word2phrase",
+                        help="word2phrase C binary [%(default)s]")
     common.add_argument("--glove-epochs", type=int, default=15, help="GloVe iterations [%(default)s]")
     common.add_argument("--memory", type=float, default=4.0, help="GloVe co-occurrence memory, GiB [%(default)s]")
     common.add_argument("--evaluator", choices=("auto", "wordvec", "gensim"), default="auto")
@@ -456,10 +535,10 @@ def parse_args(argv):
     common.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per process")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("word2vec", "vocab", "singleline", "glove", "load", "all"):
+    for name in ("word2vec", "vocab", "singleline", "glove", "load", "phrases", "all"):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
-    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load"))
+    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load", "phrases"))
     render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
@@ -470,6 +549,9 @@ def parse_args(argv):
     if args.word2vec_bin and not Path(args.word2vec_bin).exists():
         note(f"word2vec C binary {args.word2vec_bin} not found: skipping that peer")
         args.word2vec_bin = None
+    if args.word2phrase_bin and not Path(args.word2phrase_bin).exists():
+        note(f"word2phrase C binary {args.word2phrase_bin} not found: skipping that peer")
+        args.word2phrase_bin = None
     if args.glove_dir and not (Path(args.glove_dir) / "glove").exists():
         note(f"Stanford GloVe not found in {args.glove_dir}: skipping that peer")
         args.glove_dir = None
@@ -493,11 +575,11 @@ def merge_results(parts: list[dict]) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
-                "glove": bench_glove, "load": bench_load}
+                "glove": bench_glove, "load": bench_load, "phrases": bench_phrases}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
-        for name in ("vocab", "singleline", "load", "word2vec", "glove"):
+        for name in ("vocab", "singleline", "load", "word2vec", "glove", "phrases"):
             started = time.perf_counter()
             commands[name](args)
             note(f"{name} done in {time.perf_counter() - started:.0f} s")

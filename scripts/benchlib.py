@@ -569,5 +569,52 @@ def render_load(res: dict) -> str:
     return "\n".join(out)
 
 
+def _overlap(mine: dict[str, int], theirs: dict[str, int]) -> tuple[float, list[str], list[str]]:
+    """Share of distinct joined tokens both outputs hold (|common| / |union|), and the most
+    frequent tokens only one side joined."""
+    common, union = mine.keys() & theirs.keys(), mine.keys() | theirs.keys()
+    only_mine = sorted(mine.keys() - theirs.keys(), key=lambda t: -mine[t])
+    only_theirs = sorted(theirs.keys() - mine.keys(), key=lambda t: -theirs[t])
+    return len(common) / max(1, len(union)), only_mine, only_theirs
+
+
+def render_phrases(res: dict) -> str:
+    out = ["## Phrases (`scripts/bench.py phrases`)", "", machine_markdown(res["machine"]), "",
+           f"Corpus: the first {res['tokens']:,} text8-style tokens of bench-en (`{res['corpus']}`). Every tool "
+           "learns phrases and writes the whole corpus with them joined, as one process (start to written "
+           "file): wordvec and gensim 4.4 `Phrases` (then `freeze()`, gensim's fastest way to apply) with NPMI, "
+           "min_count 5, threshold 0.5; wordvec and word2phrase.c (built by hand, never committed) with "
+           "word2phrase's score, min_count 5, threshold 100. Joining is greedy, left to right, in every tool.", ""]
+    groups = _group(res["runs"], "scorer", "tool")
+    rows, lines = [], []
+    for scorer in ("npmi", "word2phrase"):
+        mine = _ok(groups.get((scorer, "wordvec phrases"), []))
+        peer_name = next((tool for (sc, tool) in groups if sc == scorer and tool != "wordvec phrases"), None)
+        peer = _ok(groups.get((scorer, peer_name), [])) if peer_name else []
+        for tool, runs in (("wordvec phrases", mine), (peer_name, peer)):
+            if tool is None:
+                continue
+            wall = _med(runs, "wall")
+            joined = res["joined"].get(f"{tool} / {scorer}", {})
+            rows.append([tool, scorer, f"{len(runs)}/{len(groups.get((scorer, tool), []))}", fmt_s(wall),
+                         fmt_rate(res["tokens"] / wall), fmt_ratio(_med(peer, "wall") / wall) if peer else "–",
+                         fmt_s(_med(runs, "cpu")), fmt_mib(_med(runs, "rss")), f"{len(joined):,}",
+                         f"{sum(joined.values()):,}"])
+        if mine and peer:
+            share, only_mine, only_theirs = _overlap(res["joined"][f"wordvec phrases / {scorer}"],
+                                                     res["joined"][f"{peer_name} / {scorer}"])
+            speed = _med(peer, "wall") / _med(mine, "wall")
+            lines.append(f"- {scorer}, wordvec against {peer_name}: distinct joined tokens in common "
+                         f"{100 * share:.2f} % of all (goal ≥98 %: {_verdict(share >= 0.98)}); speed "
+                         f"{speed:.1f}× by wall time (goal ≥10×: {_verdict(speed >= 10)}). Only wordvec: "
+                         f"{len(only_mine):,} ({', '.join(only_mine[:8]) or 'none'}); only {peer_name}: "
+                         f"{len(only_theirs):,} ({', '.join(only_theirs[:8]) or 'none'}).")
+    out += [table(["tool", "scorer", "runs", "wall", "tokens/s", "× peer", "CPU s", "peak RSS",
+                   "distinct joined tokens", "joined occurrences"], rows), "", "Targets (medians):", "", *lines, ""]
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
 RENDERERS = {"word2vec": render_word2vec, "vocab": render_vocab, "singleline": render_vocab,
-             "glove": render_glove, "load": render_load}
+             "glove": render_glove, "load": render_load, "phrases": render_phrases}
