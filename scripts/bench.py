@@ -185,12 +185,16 @@ def word2vec_jobs(args, corpus: Path, arch: str, threads: int, top_threads: int)
     return jobs
 
 
-def bench_word2vec(args) -> None:
-    n_tokens = args.tokens or (200_000 if args.quick else 10_000_000)
-    corpus = data.ensure_text8(n_tokens, Path(args.data))
-    n_tokens = count_tokens(corpus)
-    work = Path(args.work) / "word2vec"
+def text8_setup(args, name: str, default_tokens: int) -> tuple[Path, int, Path]:
+    """(the text8-style corpus, its token count, the section's work folder)."""
+    corpus = data.ensure_text8(args.tokens or (200_000 if args.quick else default_tokens), Path(args.data))
+    work = Path(args.work) / name
     work.mkdir(parents=True, exist_ok=True)
+    return corpus, count_tokens(corpus), work
+
+
+def bench_word2vec(args) -> None:
+    corpus, n_tokens, work = text8_setup(args, "word2vec", 10_000_000)
     results = {"bench": "word2vec", "machine": bl.machine_info(), "corpus": str(corpus),
                "tokens": n_tokens, "epochs": args.epochs, "settings": W2V, "lr": LR,
                "word2vec_bin": args.word2vec_bin, "runs": []}
@@ -480,11 +484,7 @@ def phrase_jobs(args, corpus: Path, work: Path) -> list[tuple[str, str, list[str
 
 
 def bench_phrases(args) -> None:
-    n_tokens = args.tokens or (200_000 if args.quick else 20_000_000)
-    corpus = data.ensure_text8(n_tokens, Path(args.data))
-    n_tokens = count_tokens(corpus)
-    work = Path(args.work) / "phrases"
-    work.mkdir(parents=True, exist_ok=True)
+    corpus, n_tokens, work = text8_setup(args, "phrases", 20_000_000)
     results = {"bench": "phrases", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
                "runs": [], "joined": {}}
     tiny = data.ensure_text8(20_000, Path(args.data))   # compile numba's cache outside the timings
