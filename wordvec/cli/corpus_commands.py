@@ -10,7 +10,7 @@ import click
 
 from ..config import CooccurConfig, TokenizerConfig, VocabConfig
 from .options import (cache_option, config_options, corpus_argument, json_option, output_option,
-                      vocab_file_option)
+                      phrases_option, vocab_file_option)
 from .training import check_output_of, prepare, report
 
 
@@ -49,6 +49,7 @@ def vocab(**options: Any) -> None:
 @output_option
 @config_options(CooccurConfig, VocabConfig, TokenizerConfig)
 @vocab_file_option
+@phrases_option
 @cache_option
 @json_option
 def cooccur(**options: Any) -> None:

@@ -84,3 +84,7 @@ format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAME
                              help="Output format of the vectors (fasttext and vec mean word2vec text).")
 
 json_option = click.option("--json", "json", is_flag=True, help="Print a machine-readable result.")
+
+phrases_option = click.option("--phrases", "phrases", type=click.Path(dir_okay=False), default=None,
+                              help="Join the phrases of this table (from `wordvec phrases --save-table`) on the fly, "
+                                   "before counting and training: new_york becomes one word.")

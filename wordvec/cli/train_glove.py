@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from ..config import GloVeConfig, TokenizerConfig
-from .options import cache_option, config_options, format_option, json_option, output_option, vocab_file_option
+from .options import (cache_option, config_options, format_option, json_option, output_option, phrases_option,
+                      vocab_file_option)
 from .training import check_output_of, prepare, report
 
 
@@ -54,6 +55,7 @@ def _dry_run(needs: dict, vocab_size: int, dim: int, as_json: bool) -> None:
 @format_option
 @click.option("--dry-run", is_flag=True, help="Print the memory estimate and stop.")
 @vocab_file_option
+@phrases_option
 @cache_option
 @json_option
 def glove(**options: Any) -> None:

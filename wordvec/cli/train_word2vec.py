@@ -9,7 +9,7 @@ import click
 
 from ..config import TokenizerConfig, Word2VecConfig
 from .options import (cache_option, config_options, corpus_argument, format_option, json_option, output_option,
-                      vocab_file_option)
+                      phrases_option, vocab_file_option)
 from .training import check_output_of, prepare, report
 
 save_context_option = click.option("--save-context", is_flag=True,
@@ -60,6 +60,7 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
     @output_option
     @config_options(Word2VecConfig, TokenizerConfig, exclude=exclude)
     @vocab_file_option
+    @phrases_option
     @cache_option
     @save_context_option
     @format_option

@@ -12,7 +12,8 @@ import click
 def inputs_of(options: dict[str, Any]) -> list[tuple[str, object]]:
     """The command's inputs as (what, path) pairs, for check_output."""
     pairs: list[tuple[str, object]] = [("corpus", c) for c in options.get("corpus") or ()]
-    return pairs + [("--vocab file", options.get("vocab")), ("--cooc folder", options.get("cooc"))]
+    return pairs + [("--vocab file", options.get("vocab")), ("--cooc folder", options.get("cooc")),
+                    ("--phrases table", options.get("phrases"))]
 
 
 def check_output_of(options: dict[str, Any]) -> None:
@@ -30,7 +31,23 @@ def prepare(options: dict[str, Any]):
     tokenizer = build(TokenizerConfig, options)
     return prepare_corpus(list(options["corpus"]), tokenizer, min_count=options["min_count"],
                           max_vocab=options["max_vocab"], vocab_path=options.get("vocab"),
-                          cache=options.get("cache", True))
+                          cache=options.get("cache", True), phrases=phrase_table(options, tokenizer))
+
+
+def phrase_table(options: dict[str, Any], tokenizer):
+    """The --phrases table, if any; a warning when it was learned with another tokenizer."""
+    if not options.get("phrases"):
+        return None
+    from ..text.phrase_table import PhraseTable
+    from ..util.progress import log
+
+    table = PhraseTable.load(options["phrases"])
+    if table.tokenizer != tokenizer:
+        differ = [f"--{k.replace('_', '-')} {v}" for k, v in table.tokenizer.to_dict().items()
+                  if getattr(tokenizer, k) != v]
+        log.warning(f"{options['phrases']} was learned with {', '.join(differ)}; this run tokenizes otherwise, so "
+                    "some of its phrases may never match")
+    return table
 
 
 def report(summary: dict[str, Any], lines: list[str], as_json: bool) -> None:

@@ -111,9 +111,48 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
+class IdsWriter:
+    """ids.npy and offsets.npy of one encoding, fed blocks of a raw stream with the map from its
+    raw types to vocabulary ids (see _kernels/encode.map_stream); sentences cut at max_len."""
+
+    def __init__(self, folder: Path, max_len: int):
+        self.ids_buf = np.empty(1 << 20, dtype=np.int32)
+        self.ends_buf = np.empty(1 << 16, dtype=np.int64)
+        self.ids = NpyAppender(folder / "ids.npy", np.int32)
+        self.offsets = NpyAppender(folder / "offsets.npy", np.int64)
+        self.offsets.append(np.zeros(1, dtype=np.int64))
+        self.sentence_len = 0
+        self.max_len = max_len
+
+    def write(self, stream: np.ndarray, n: int, map_start: np.ndarray, map_ids: np.ndarray) -> None:
+        from .._kernels.encode import map_stream
+
+        pos = 0
+        while True:
+            pos, ids_used, ends_used, self.sentence_len = map_stream(
+                stream, pos, n, map_start, map_ids, self.ids_buf, 0, self.ids.count, self.ends_buf, 0,
+                self.sentence_len, self.max_len)
+            self.ids.append(self.ids_buf[:ids_used])
+            self.offsets.append(self.ends_buf[:ends_used])
+            if pos >= n:
+                break
+
+    def close(self) -> None:
+        self.ids.close()
+        self.offsets.close()
+
+    def info(self, files: list[str], stats, tokenizer: TokenizerConfig, vocab: Vocab) -> dict:
+        """What meta.json records about the encoding; a corpus with no known word is an error."""
+        if self.ids.count == 0:
+            raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
+        return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
+                "raw_tokens": stats.tokens, "tokens": self.ids.count, "sentences": self.offsets.count - 1,
+                "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
+                "vocab_size": len(vocab)}
+
+
 def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .._kernels.encode import map_stream
     from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
     normalize = type_normalizer(tokenizer)
@@ -121,12 +160,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     table = RawTypeTable()
     map_start = np.zeros(1 << 16, dtype=np.int64)
     map_ids = np.zeros(1 << 16, dtype=np.int32)
-    state = {"resolved": 0, "used": 0, "sentence_len": 0}
-    ids_buf = np.empty(1 << 20, dtype=np.int32)
-    ends_buf = np.empty(1 << 16, dtype=np.int64)
-    ids_file = NpyAppender(folder / "ids.npy", np.int32)
-    offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
-    offsets_file.append(np.zeros(1, dtype=np.int64))
+    state = {"resolved": 0, "used": 0}
+    writer = IdsWriter(folder, tokenizer.max_sentence_length)
 
     def resolve_new_types() -> None:
         nonlocal map_start, map_ids
@@ -155,15 +190,7 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
 
     def on_block(stream: np.ndarray, n: int) -> None:
         resolve_new_types()
-        pos = 0
-        while True:
-            pos, ids_used, ends_used, state["sentence_len"] = map_stream(
-                stream, pos, n, map_start, map_ids, ids_buf, 0, ids_file.count, ends_buf, 0,
-                state["sentence_len"], tokenizer.max_sentence_length)
-            ids_file.append(ids_buf[:ids_used])
-            offsets_file.append(ends_buf[:ends_used])
-            if pos >= n:
-                break
+        writer.write(stream, n, map_start, map_ids)
 
     def after_block() -> None:
         if len(table) > ENCODE_MAX_TYPES:  # bound memory on messy corpora: forget and re-resolve
@@ -174,14 +201,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
         stats = scan_with_progress(files, tokenizer, table, "encoding", on_block=on_block,
                                    after_block=after_block)
     finally:
-        ids_file.close()
-        offsets_file.close()
-    if ids_file.count == 0:
-        raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
-    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "tokens": ids_file.count, "sentences": offsets_file.count - 1,
-            "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": len(vocab)}
+        writer.close()
+    return writer.info(files, stats, tokenizer, vocab)
 
 
 def _files_key(files: list[str], tokenizer: TokenizerConfig, extra: str) -> str | None:
@@ -222,14 +243,15 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True) -> EncodedCorpus:
-    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed."""
+                  cache: bool = True, phrases=None) -> EncodedCorpus:
+    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed.
+    With `phrases` (a PhraseTable), its phrases are joined on the fly first."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
     cache = cache and cache_usable()
-    key = _files_key(files, tokenizer, vocab.fingerprint()) if cache else None
+    key = _files_key(files, tokenizer, vocab.fingerprint() + _phrases_key(phrases)) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
         folder = root / key
@@ -248,7 +270,12 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer)
+        if phrases is None:
+            info = _encode_to(work, files, vocab, tokenizer)
+        else:
+            from .phrase_corpus import encode_joined
+
+            info = encode_joined(work, files, vocab, tokenizer, phrases)
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -285,9 +312,15 @@ def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exce
 
 # ----------------------------------------------------------------------------- the whole step
 
-def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool) -> VocabReport:
-    """Full word counts (min_count 1) for the files, from the cache or a counting pass."""
-    key = _files_key(files, tokenizer, "vocab") if cache else None
+def _phrases_key(phrases) -> str:
+    """What a phrase table adds to a cache key (nothing without one)."""
+    return "" if phrases is None else "+phrases:" + phrases.fingerprint()
+
+
+def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool, phrases=None) -> VocabReport:
+    """Full word counts (min_count 1) for the files, from the cache or a counting pass
+    (with a phrase table: the counts of the words and phrases once it is applied)."""
+    key = _files_key(files, tokenizer, "vocab" + _phrases_key(phrases)) if cache else None
     folder = cache_root() / "vocab" / key if key else None
     if folder is not None and (folder / "meta.json").exists():
         try:
@@ -297,7 +330,12 @@ def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bo
             return report
         except (OSError, ValueError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
-    report = build_vocab(files, tokenizer, min_count=1)
+    if phrases is None:
+        report = build_vocab(files, tokenizer, min_count=1)
+    else:
+        from .phrase_corpus import count_joined
+
+        report = count_joined(files, tokenizer, phrases)
     if folder is not None:
         work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
         try:
@@ -336,9 +374,10 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True, phrases=None
                    ) -> tuple[Vocab, EncodedCorpus]:
-    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
+    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
+    `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word)."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
@@ -350,7 +389,7 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
             report = None
         else:
-            report = _cached_vocab_report(files, tokenizer, cache and spool is None)
+            report = _cached_vocab_report(files, tokenizer, cache and spool is None, phrases)
             pruned = report.vocab.prune(min_count, max_vocab)
             # Every word of the corpus is freed before encoding and training. The kept words are
             # rebuilt only afterwards: still sharing the small-object arenas of the dropped
@@ -363,12 +402,13 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             if not len(vocab):
                 raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
                                   f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None)
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None, phrases=phrases)
     finally:
         if spool is not None:
             spool.cleanup()
     corpus.info = dict(corpus.info, vocab_size=len(vocab), min_count=min_count, max_vocab=max_vocab,
                        vocab_file=str(vocab_path) if vocab_path else None,
-                       distinct_words=report.distinct if report else None)
+                       distinct_words=report.distinct if report else None,
+                       phrases=phrases.summary() if phrases is not None else None)
     release_free_memory()
     return vocab, corpus

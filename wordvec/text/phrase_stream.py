@@ -75,8 +75,10 @@ class RawMapper:
         from .tokenize import type_normalizer
 
         self.space = space
+        self.tokenizer = tokenizer
         self.normalize = type_normalizer(tokenizer)
         self.add_words = add_words
+        self.oov_words: list[str] = []     # the text of each OOV value, -3 - value
         self.map_start = np.zeros(1 << 16, dtype=np.int64)
         self.map_ids = np.zeros(1 << 16, dtype=np.int32)
         self.oov_text = np.zeros(1 << 16, dtype=np.uint8)
@@ -88,6 +90,7 @@ class RawMapper:
         self.resolved = 0
         self.used = 0
         self.oov = 0
+        self.oov_words = []
 
     def resolve(self, raw) -> None:
         """Map the raw types added to `raw` (a RawTypeTable) since the last call."""
@@ -123,6 +126,7 @@ class RawMapper:
         self.oov_text[end - len(data): end] = np.frombuffer(data, dtype=np.uint8)
         self.oov_starts[k + 1] = end
         self.oov = k + 1
+        self.oov_words.append(word)
         return -3 - k
 
     def map(self, stream: np.ndarray, n: int, sink: "Sink") -> None:
@@ -303,6 +307,19 @@ class Joiner:
             pos, used = apply_phrases(stream, pos, n, self.roles, self.phrases, self.tags, self.phrase_token,
                                       self.state, out, self.joined)
             sink.send(out[:used])
+
+
+def compile_table(table) -> tuple[TokenSpace, list[Joiner]]:
+    """The token space of a saved table (its connectors and every token its phrases hold;
+    other words are OOV) and one Joiner per round."""
+    space = TokenSpace(table.config.connectors)
+    for word in table.config.connectors:
+        space.add(word)
+    for rnd in table.rounds:
+        for phrase in rnd.phrases:
+            for token in phrase:
+                space.add(token)
+    return space, [Joiner(space, rnd.phrases) for rnd in table.rounds]
 
 
 def table_rows(entries: int) -> int:

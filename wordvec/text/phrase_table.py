@@ -15,6 +15,7 @@ joined token is those tokens joined by "_".
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +54,24 @@ class PhraseTable:
     tokenizer: TokenizerConfig
     rounds: list[PhraseRound] = field(default_factory=list)
 
+    path: str | None = None          # where it was loaded from, for messages and metadata
+
     def __len__(self) -> int:
         return sum(len(r) for r in self.rounds)
+
+    def fingerprint(self) -> str:
+        """A hash of the settings and phrases: caches of corpora joined with the table key on it."""
+        digest = hashlib.sha256(json.dumps([self.config.to_dict(), self.tokenizer.to_dict()]).encode())
+        for number, rnd in enumerate(self.rounds, 1):
+            for tokens in rnd.phrases:
+                digest.update(f"{number}\t{' '.join(tokens)}\n".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+    def summary(self) -> dict:
+        """What meta.json records of a table applied while training."""
+        return {"table": self.path, "fingerprint": self.fingerprint(), "phrases": len(self),
+                "passes": len(self.rounds), "scoring": self.config.scoring,
+                "threshold": self.config.effective_threshold}
 
     def save(self, path: str | Path) -> None:
         """Write the table atomically (UTF-8 text)."""
@@ -99,7 +116,7 @@ class PhraseTable:
             rnd.phrases = [tokens for tokens, _, _ in found]
             rnd.counts = np.array([c for _, c, _ in found], dtype=np.int64)
             rnd.scores = np.array([s for _, _, s in found], dtype=np.float64)
-        return cls(config, tokenizer, rounds)
+        return cls(config, tokenizer, rounds, path=str(path))
 
 
 def _settings(path: Path, line: str) -> tuple[PhraseConfig, TokenizerConfig, list[int]]:

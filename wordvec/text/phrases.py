@@ -19,7 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -28,7 +28,8 @@ from ..errors import ResourceError
 from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .phrase_table import PhraseRound, PhraseTable
-from .phrase_stream import Joiner, PairCounter, RawMapper, Sink, TextWriter, ThreadedSink, TokenSpace
+from .phrase_stream import (Joiner, PairCounter, RawMapper, Sink, TextWriter, ThreadedSink, TokenSpace,
+                            compile_table)
 
 STREAM_CHUNK = 1 << 20          # tokens read from a spool per kernel call
 RAW_TYPES_HELD = 4_000_000      # raw token types remembered while reading before the table is reset
@@ -193,48 +194,51 @@ def join_phrases(table: PhraseTable, paths, output: str | os.PathLike, tokenizer
                  ) -> dict:
     """Write the corpus with the table's phrases joined, round after round, one line per input
     line ("-": stdout). The tokenizer defaults to the one the table was learned with."""
-    from .._kernels.phrases import FILE_END
     from ..util.atomic import check_output
-    from .tokenize import RawTypeTable, input_files, scan_with_progress
+    from .tokenize import input_files
 
     tokenizer = (tokenizer or table.tokenizer).validate()
     started = time.perf_counter()
     files = input_files(paths)
     if str(output) != "-":
         check_output(output, [("corpus", f) for f in files])
-    space = TokenSpace(table.config.connectors)
-    for word in table.config.connectors:
-        space.add(word)
-    for rnd in table.rounds:
-        for phrase in rnd.phrases:
-            for token in phrase:
-                space.add(token)
-    joiners = [Joiner(space, rnd.phrases) for rnd in table.rounds]
-    raw = RawTypeTable()
+    space, joiners = compile_table(table)
     mapper = RawMapper(space, tokenizer, add_words=False)
     with _output_file(output) as f:
         writing = _pipe(TextWriter(space, mapper, f).write)
-        sink = writing
-        for joiner in reversed(joiners):
-            sink = Sink(lambda tokens, joiner=joiner, after=sink: joiner.apply(tokens, after))
-
-        def on_block(stream: np.ndarray, n: int) -> None:
-            mapper.resolve(raw)
-            mapper.map(stream, n, sink)
-
-        def after_block() -> None:
-            if len(raw) > RAW_TYPES_HELD:
-                writing.drain()        # the writer may still need the text of OOV words
-                raw.clear()
-                mapper.reset()
-
         try:
-            stats = scan_with_progress(files, tokenizer, raw, "phrases: joining", on_block=on_block,
-                                       after_block=after_block, file_end_marker=FILE_END)
+            # the writer may still need the text of OOV words: let it finish before they are forgotten
+            stats = scan_joined(files, mapper, joiners, writing, "phrases: joining", before_reset=writing.drain)
         finally:
             writing.close()
     return {"tokens": stats.tokens, "bytes": stats.bytes, "files": stats.files,
             "joined": [int(j.joined[0]) for j in joiners], "seconds": round(time.perf_counter() - started, 3)}
+
+
+def scan_joined(files: list[str], mapper: RawMapper, joiners: list[Joiner], sink: Sink, desc: str, *,
+                before_reset: Callable[[], None] = lambda: None):
+    """Read the text once and send its tokens, every round's phrases joined, to `sink` (lines end
+    in NEWLINE, files in FILE_END; OOV words hold their text in `mapper`). `before_reset` runs
+    before the raw types (and the OOV words' text) are forgotten to bound memory."""
+    from .._kernels.phrases import FILE_END
+    from .tokenize import RawTypeTable, scan_with_progress
+
+    raw = RawTypeTable()
+    for joiner in reversed(joiners):
+        sink = Sink(lambda tokens, joiner=joiner, after=sink: joiner.apply(tokens, after))
+
+    def on_block(stream: np.ndarray, n: int) -> None:
+        mapper.resolve(raw)
+        mapper.map(stream, n, sink)
+
+    def after_block() -> None:
+        if len(raw) > RAW_TYPES_HELD:
+            before_reset()
+            raw.clear()
+            mapper.reset()
+
+    return scan_with_progress(files, mapper.tokenizer, raw, desc, on_block=on_block, after_block=after_block,
+                              file_end_marker=FILE_END)
 
 
 def _chunks(path: Path) -> Iterator[np.ndarray]:
