@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from ..config import GloVeConfig, TokenizerConfig
-from .options import (cache_option, config_options, format_option, json_option, output_option, phrases_option,
-                      vocab_file_option)
-from .training import check_output_of, prepare, report
+from .options import (cache_option, checkpoint_options, config_options, format_option, json_option, output_option,
+                      phrases_option, vocab_file_option)
+from .training import check_output_of, checkpointing, interrupt_notes, prepare, report
 
 
 def gib(n: int | None) -> str:
@@ -53,6 +53,7 @@ def _dry_run(needs: dict, vocab_size: int, dim: int, as_json: bool) -> None:
 @click.option("--cooc", "cooc", type=click.Path(file_okay=False), default=None,
               help="Reuse a folder made by `wordvec cooccur` (CORPUS is then optional).")
 @format_option
+@checkpoint_options
 @click.option("--dry-run", is_flag=True, help="Print the memory estimate and stop.")
 @vocab_file_option
 @phrases_option
@@ -60,7 +61,10 @@ def _dry_run(needs: dict, vocab_size: int, dim: int, as_json: bool) -> None:
 @json_option
 def glove(**options: Any) -> None:
     """Train GloVe on CORPUS (or on a --cooc folder): vocabulary, co-occurrences, AdaGrad, in one go."""
+    import dataclasses
+
     from ..config import build, canonical_format
+    from ..train.checkpoint import check_data, corpus_identity
     from ..train.glove import estimate, train_glove
     from ..util.progress import log
     from ..vectors.formats import save
@@ -69,25 +73,31 @@ def glove(**options: Any) -> None:
     fmt = canonical_format(options["format"])
     if not options["corpus"] and options["cooc"] is None:
         raise click.UsageError("give a CORPUS to train on, or --cooc DIR")
+    checkpointer, resume = checkpointing(options, "glove",
+                                         dataclasses.replace(config, threads=config.effective_threads))
     check_output_of(options)
     output = options["output"]
-    start = time.perf_counter()
-    vocab, encoded, cooc = _vocab_and_cooc(options)
-    prepared = time.perf_counter()
-    needs = estimate(len(vocab), config, cooc.nnz if cooc is not None else None)
-    if options["dry_run"]:
-        _dry_run(needs, len(vocab), config.dim, options["json"])
-        return
-    log.info("memory: model %s, co-occurrence budget %s, training entries %s", gib(needs["model_bytes"]),
-             gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]), gib(needs["entries_bytes"]))
-    result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent)
-    stages = {"prepare_seconds": round(prepared - start, 3), **result.kv.meta.get("stages", {})}
-    result.kv.meta["stages"] = stages
-    save(result.kv, output, format=fmt)
+    with interrupt_notes(checkpointer):
+        start = time.perf_counter()
+        vocab, encoded, cooc = _vocab_and_cooc(options)
+        if resume is not None:      # the co-occurrences are checked once counted (train_glove)
+            check_data(resume, vocab, corpus_identity(encoded) if encoded is not None else {})
+        prepared = time.perf_counter()
+        needs = estimate(len(vocab), config, cooc.nnz if cooc is not None else None)
+        if options["dry_run"]:
+            _dry_run(needs, len(vocab), config.dim, options["json"])
+            return
+        log.info("memory: model %s, co-occurrence budget %s, training entries %s", gib(needs["model_bytes"]),
+                 gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]), gib(needs["entries_bytes"]))
+        result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent,
+                             checkpointer=checkpointer, resume=resume)
+        stages = {"prepare_seconds": round(prepared - start, 3), **result.kv.meta.get("stages", {})}
+        result.kv.meta["stages"] = stages
+        save(result.kv, output, format=fmt)
     seconds = time.perf_counter() - start
     nnz = result.kv.meta["cooccurrence"]["nnz"]
     report({"output": str(output), "format": fmt, "words": len(vocab), "dim": config.dim,
             "seconds": round(seconds, 3), "stages": stages, "nnz": nnz, "cooccurrence_bytes": 12 * nnz,
-            "history": result.history},
+            "history": result.history, "checkpoint_seconds": checkpointer.saves if checkpointer is not None else None},
            [f"trained GloVe on {len(vocab):,} words, {config.epochs} epochs, final cost "
             f"{result.history[-1]['cost']:.4f}, in {seconds:.1f} s: wrote {output}"], options["json"])

@@ -8,17 +8,20 @@ from typing import Any
 import click
 
 from ..config import TokenizerConfig, Word2VecConfig
-from .options import (cache_option, config_options, corpus_argument, format_option, json_option, output_option,
-                      phrases_option, vocab_file_option)
-from .training import check_output_of, prepare, report
+from .options import (cache_option, checkpoint_options, config_options, corpus_argument, format_option, json_option,
+                      output_option, phrases_option, vocab_file_option)
+from .training import check_output_of, checkpointing, interrupt_notes, prepare, report
 
 save_context_option = click.option("--save-context", is_flag=True,
                                    help="Also store the output (context) vectors as context.npy (native format).")
 
 
 def _train(arch: str, options: dict[str, Any]) -> None:
+    import dataclasses
+
     from ..config import build, canonical_format
     from ..errors import WordvecError
+    from ..train.checkpoint import check_data, corpus_identity
     from ..train.word2vec import train_word2vec
     from ..vectors.formats import save
 
@@ -27,16 +30,21 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     if options["save_context"] and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
                            "context vectors)")
+    resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)
+    checkpointer, resume = checkpointing(options, "word2vec-" + arch, resolved)
     check_output_of(options)
 
-    started = time.perf_counter()
-    vocab, encoded = prepare(options)
-    prepared = time.perf_counter()
-    result = train_word2vec(encoded, vocab, config)
-    trained = time.perf_counter()
-    output = options["output"]
-    save(result.kv, output, format=fmt, context=result.context if options["save_context"] else None)
-    finished = time.perf_counter()
+    with interrupt_notes(checkpointer):
+        started = time.perf_counter()
+        vocab, encoded = prepare(options)
+        if resume is not None:
+            check_data(resume, vocab, corpus_identity(encoded))
+        prepared = time.perf_counter()
+        result = train_word2vec(encoded, vocab, config, checkpointer=checkpointer, resume=resume)
+        trained = time.perf_counter()
+        output = options["output"]
+        save(result.kv, output, format=fmt, context=result.context if options["save_context"] else None)
+        finished = time.perf_counter()
 
     words = config.epochs * encoded.n_tokens
     summary = {"trainer": "word2vec-" + arch, "output": str(output), "format": fmt,
@@ -44,7 +52,8 @@ def _train(arch: str, options: dict[str, Any]) -> None:
                "threads": config.effective_threads, "prepare_seconds": round(prepared - started, 3),
                "train_seconds": round(trained - prepared, 3), "save_seconds": round(finished - trained, 3),
                "words_per_second": round(words / max(trained - prepared, 1e-9)),
-               "final_loss": result.history[-1]["loss"] if result.history else None}
+               "final_loss": result.history[-1]["loss"] if result.history else None,
+               "checkpoint_seconds": checkpointer.saves if checkpointer is not None else None}
     report(summary, [f"vocabulary: {len(vocab):,} words; corpus: {encoded.n_tokens:,} tokens",
                      f"trained {arch} in {summary['train_seconds']:.1f} s "
                      f"({summary['words_per_second']:,} words/s, {config.epochs} epochs, "
@@ -63,6 +72,7 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
     @phrases_option
     @cache_option
     @save_context_option
+    @checkpoint_options
     @format_option
     @json_option
     def command(**options: Any) -> None:

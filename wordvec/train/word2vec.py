@@ -80,11 +80,16 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
-def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
-    """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
+def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, resume=None) -> TrainResult:
+    """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult.
+
+    checkpointer: a train.checkpoint.Checkpointer that saves the run between chunks (and on
+    SIGINT/SIGTERM); resume: a Checkpoint of this run to continue from (checked by the caller).
+    """
     from .._kernels.rng import thread_seeds
     from .._kernels import word2vec as kernels
     from ..util.memory import check_fits
+    from .checkpoint import Checkpoint, corpus_identity
 
     config = config.validate()
     _check_inputs(corpus, vocab)
@@ -96,14 +101,23 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     counts = np.asarray(vocab.counts, dtype=np.int64)
     check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
                "lower --max-vocab, raise --min-count or lower --dim")
-    w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
+    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
+    if resume is None:
+        w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
+        rng = thread_seeds(config.seed, threads)
+        position = {"epoch": 0, "chunk": 0, "done": 0, "epoch_stats": [0.0, 0.0, 0.0]}
+        history: list[dict] = []
+    else:
+        w_in, w_out, rng = resume.arrays["w_in"], resume.arrays["w_out"], resume.arrays["rng"]
+        position, history = resume.position, list(resume.history)
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
-    rng = thread_seeds(config.seed, threads)
     stats = np.zeros((threads, 3), dtype=np.float64)  # per thread: loss sum, predictions, raw words
     bounds = chunk_bounds(offsets, config.chunk_tokens)
+    n_chunks = len(bounds) - 1
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
+    identity = corpus_identity(corpus) if checkpointer is not None else {}
 
     mode = kernels.CBOW if config.arch == "cbow" else kernels.SKIPGRAM_EXACT if config.exact else kernels.SKIPGRAM
 
@@ -113,15 +127,24 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
             kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                                 config.negative, lr_a, lr_b, rng, t, stats)
 
+    def snapshot(epoch: int, chunk: int, epoch_stats: np.ndarray, runner: Runner) -> Checkpoint:
+        """The run after `chunk` chunks of `epoch` (the next epoch's start after its last chunk)."""
+        if chunk == n_chunks:
+            epoch, chunk, epoch_stats = epoch + 1, 0, np.zeros(3)
+        return Checkpoint("word2vec-" + config.arch, resolved.to_dict(), identity, vocab,
+                          {"epoch": epoch, "chunk": chunk, "done": runner.done, "epoch_stats": epoch_stats.tolist()},
+                          {"w_in": w_in, "w_out": w_out, "rng": rng}, history, runner.trace)
+
     log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
              config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
              ", exact per-pair updates" if config.exact else "")
-    history: list[dict] = []
-    with Runner(threads, config.arch, "word", total_words) as runner:
-        for epoch in range(config.epochs):
+    with Runner(threads, config.arch, "word", total_words, checkpointer=checkpointer, done=position["done"],
+                trace=resume.trace if resume is not None else None) as runner:
+        epoch_stats = np.array(position["epoch_stats"], dtype=np.float64)
+        for epoch in range(position["epoch"], config.epochs):
             epoch_start = time.perf_counter()
-            epoch_stats = np.zeros(3)
-            for c in range(len(bounds) - 1):
+            first = position["chunk"] if epoch == position["epoch"] else 0
+            for c in range(first, n_chunks):
                 s0, s1 = int(bounds[c]), int(bounds[c + 1])
                 chunk_words = int(offsets[s1] - offsets[s0])
                 lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)
@@ -136,14 +159,17 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
                 ensure_finite(chunk_loss, f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
                                           f"lower --lr (now {lr0})")
                 runner.record(loss=chunk_loss, lr=lr_b)
-            seconds = time.perf_counter() - epoch_start
-            history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
-                            "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
-                            "seconds": round(seconds, 3),
-                            "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
-            log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+                if c == n_chunks - 1:
+                    seconds = time.perf_counter() - epoch_start
+                    history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
+                                    "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
+                                    "seconds": round(seconds, 3),
+                                    "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
+                    log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+                runner.safe_point(lambda: snapshot(epoch, c + 1, epoch_stats, runner))
+                if c == n_chunks - 1:
+                    epoch_stats = np.zeros(3)
     log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
-    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
                         history, runner.trace)

@@ -1,0 +1,221 @@
+"""Checkpoints: the whole state of a training run, saved atomically, and resuming from it.
+
+A checkpoint is a folder (docs/FORMAT.md): meta.json (format, version, trainer, config, the
+corpus and vocabulary fingerprints, the position reached, history, per-array shape, dtype and
+CRC-32), vocab.txt (row order), and one .npy file per state array (word2vec: w_in, w_out,
+rng; GloVe: w, c, bw, bc and their AdaGrad sums, rng-free). Trainers save between steps only
+(Runner.safe_point), where every array is consistent, so a resumed run with one thread and a
+seed repeats the uninterrupted run bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import FormatError, Interrupted, WordvecError
+from ..util.progress import log
+
+FORMAT_NAME = "wordvec-checkpoint"
+FORMAT_VERSION = 1
+OUTPUT_ONLY = ("vectors",)  # config fields that change only what is written, never the training
+
+
+@dataclass
+class Checkpoint:
+    """One saved state. position: where the run stands (trainer-specific: epoch, chunk or
+    step, units done, partial sums); arrays: every array the trainer updates."""
+
+    trainer: str
+    config: dict[str, Any]
+    corpus: dict[str, Any]
+    vocab: Any                                   # wordvec.text.vocab.Vocab
+    position: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    history: list[dict] = field(default_factory=list)
+    trace: list[dict] = field(default_factory=list)
+    path: Path | None = None
+
+
+def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: str = "") -> float:
+    """Write the checkpoint folder atomically (a crash keeps the previous one); returns seconds."""
+    from .. import __version__
+    from ..util.atomic import atomic_dir
+    from ..util.npyfile import save_npy
+
+    started = time.perf_counter()
+    with atomic_dir(path) as tmp:
+        arrays = {}
+        for name, array in checkpoint.arrays.items():
+            crc = save_npy(tmp / f"{name}.npy", array)
+            arrays[name] = {"shape": list(array.shape), "dtype": str(array.dtype), "crc32": crc}
+        checkpoint.vocab.save(tmp / "vocab.txt")
+        meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "trainer": checkpoint.trainer,
+                "config": checkpoint.config, "corpus": checkpoint.corpus,
+                "vocab": {"fingerprint": checkpoint.vocab.fingerprint(), "size": len(checkpoint.vocab)},
+                "position": checkpoint.position, "arrays": arrays, "history": checkpoint.history,
+                "trace": checkpoint.trace, "resume": resume_command, "wordvec_version": __version__,
+                "written": time.strftime("%Y-%m-%d %H:%M:%S")}
+        (tmp / "meta.json").write_text(json.dumps(meta, default=_plain), encoding="utf-8")
+    return time.perf_counter() - started
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars in positions and traces as JSON numbers."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} in a checkpoint's meta.json")
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    """Read and verify a checkpoint folder; FormatError naming the damage otherwise."""
+    from ..text.vocab import Vocab
+    from ..util.npyfile import crc32_of
+    from ..util.wordcounts import read_word_counts
+
+    path = Path(path)
+    if not path.exists():
+        raise WordvecError(f"{path}: no such checkpoint")
+    meta = _meta(path)
+    arrays = {}
+    for name, spec in meta["arrays"].items():
+        try:
+            array = np.load(path / f"{name}.npy", allow_pickle=False)
+        except (OSError, ValueError, EOFError) as exc:
+            raise FormatError(f"{path}: damaged checkpoint: {name}.npy cannot be read ({exc})") from None
+        if list(array.shape) != spec["shape"] or str(array.dtype) != spec["dtype"] or crc32_of(array) != spec["crc32"]:
+            raise FormatError(f"{path}: damaged checkpoint: {name}.npy does not match its checksum or shape")
+        arrays[name] = array
+    words, counts = read_word_counts(path / "vocab.txt", strict=True)
+    vocab = Vocab(words, counts)
+    if vocab.fingerprint() != meta["vocab"]["fingerprint"]:
+        raise FormatError(f"{path}: damaged checkpoint: vocab.txt does not match its fingerprint")
+    return Checkpoint(meta["trainer"], meta["config"], meta["corpus"], vocab, meta["position"], arrays,
+                      meta.get("history", []), meta.get("trace", []), path)
+
+
+def _meta(path: Path) -> dict:
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormatError(f"{path}: not a wordvec checkpoint (no meta.json)") from None
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{path}: damaged checkpoint: meta.json cannot be read ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise FormatError(f"{path}: not a wordvec checkpoint (meta.json format is {meta.get('format')!r})"
+                          if isinstance(meta, dict) else f"{path}: damaged checkpoint: meta.json is not an object")
+    if meta.get("version") != FORMAT_VERSION:
+        raise FormatError(f"{path}: checkpoint version {meta.get('version')!r} is not supported (this wordvec reads "
+                          f"version {FORMAT_VERSION})")
+    missing = [k for k in ("trainer", "config", "corpus", "vocab", "position", "arrays") if k not in meta]
+    if missing:
+        raise FormatError(f"{path}: damaged checkpoint: meta.json lacks {', '.join(missing)}")
+    return meta
+
+
+def check_settings(checkpoint: Checkpoint, trainer: str, config: dict[str, Any]) -> None:
+    """Refuse, in one line naming the first difference, a checkpoint of another trainer or config."""
+    where = checkpoint.path
+    if checkpoint.trainer != trainer:
+        raise WordvecError(f"{where}: the checkpoint is of {checkpoint.trainer}, not {trainer}: resume it with the "
+                           "same train command")
+    for name, value in config.items():
+        saved = checkpoint.config.get(name)
+        if name not in OUTPUT_ONLY and saved != value:
+            flag = "--" + name.replace("_", "-")
+            raise WordvecError(f"{where}: the checkpoint was made with {flag} {saved}, this run has {flag} {value}: "
+                               "resume with the same settings (or start over without --resume)")
+
+
+def check_data(checkpoint: Checkpoint, vocab, corpus: dict[str, Any]) -> None:
+    """Refuse a checkpoint of another vocabulary or corpus, in one line."""
+    where = checkpoint.path
+    if vocab.fingerprint() != checkpoint.vocab.fingerprint():
+        same = " with other words or counts" if len(vocab) == len(checkpoint.vocab) else ""
+        raise WordvecError(f"{where}: the checkpoint's vocabulary ({len(checkpoint.vocab):,} words) differs from "
+                           f"this run's ({len(vocab):,} words{same}): resume with the same corpus, --min-count, "
+                           "--max-vocab and --vocab")
+    if corpus.get("fingerprint") != checkpoint.corpus.get("fingerprint"):
+        saved = checkpoint.corpus
+        raise WordvecError(f"{where}: the checkpoint was made from another corpus ({saved.get('tokens', 0):,} "
+                           f"tokens in {saved.get('sentences', 0):,} sentences; this one has "
+                           f"{corpus.get('tokens', 0):,} in {corpus.get('sentences', 0):,}, or differs in content): "
+                           "resume with the same corpus")
+
+
+def corpus_identity(corpus) -> dict[str, Any]:
+    """What a checkpoint records of the encoded corpus it trains on (see EncodedCorpus.fingerprint)."""
+    return {"fingerprint": corpus.fingerprint(), "tokens": corpus.n_tokens, "sentences": corpus.n_sentences,
+            "files": (corpus.info or {}).get("files")}
+
+
+def resume_command(argv: list[str], path: str | Path) -> str:
+    """The command line `argv` (the run's arguments) with --resume PATH, for messages."""
+    argv = [str(a) for a in argv]
+    if "--resume" not in argv:
+        argv += ["--resume", str(path)]
+    return shlex.join(["wordvec", *argv])
+
+
+class Checkpointer:
+    """When and where a run saves itself: every `every_minutes` and when SIGINT or SIGTERM
+    arrives. While active, those signals only set a flag: the step in progress finishes, the
+    state is saved at the next safe point, then the run stops with Interrupted (exit 130/143)."""
+
+    def __init__(self, path: str | Path, every_minutes: float = 10.0, command: str = ""):
+        self.path = Path(path)
+        self.command = command              # how to resume, for the messages and meta.json
+        self.every = 60.0 * every_minutes
+        self.last = time.monotonic()
+        self.signal_number: int | None = None
+        self.phase = "before"               # before, during, after the checkpointed loop
+        self._previous: dict = {}
+        self.saves: list[float] = []        # seconds each save took
+
+    def start(self) -> None:
+        import threading
+
+        self.last = time.monotonic()
+        self.phase = "training"
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if handler is not signal.SIG_IGN:
+                self._previous[signum] = handler
+                signal.signal(signum, self._note_signal)
+
+    def stop(self) -> None:
+        self.phase = "after"
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        self._previous = {}
+
+    def _note_signal(self, signum, frame) -> None:  # noqa: ARG002
+        self.signal_number = signum
+
+    def at_safe_point(self, state: Callable[[], Checkpoint]) -> None:
+        """Save if due or interrupted; after an interrupt, stop the run."""
+        interrupted = self.signal_number is not None
+        if not interrupted and time.monotonic() - self.last < self.every:
+            return
+        command = self.command
+        try:
+            self.saves.append(save_checkpoint(self.path, state(), command))
+            saved = f"checkpoint saved to {self.path}; resume with: {command}"
+            log.debug(f"checkpoint saved to {self.path} in {self.saves[-1]:.2f} s")
+        except WordvecError as exc:     # a full disk: the previous checkpoint is intact
+            if not interrupted:
+                log.warning(f"could not save the checkpoint ({exc}); training goes on")
+            saved = f"the checkpoint could not be saved ({exc})"
+        self.last = time.monotonic()
+        if interrupted:
+            self.stop()
+            raise Interrupted(signal.Signals(self.signal_number).name, self.signal_number, note=saved)
