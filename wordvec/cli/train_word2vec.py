@@ -14,6 +14,10 @@ from .training import check_output_of, checkpointing, interrupt_notes, prepare, 
 
 save_context_option = click.option("--save-context", is_flag=True,
                                    help="Also store the output (context) vectors as context.npy (native format).")
+init_option = click.option("--init", "init", type=click.Path(exists=True), default=None,
+                           help="Continue training from these vectors (any vectors file, a native folder saved with "
+                                "--save-context, or a checkpoint): their words keep their vectors, new words of "
+                                "CORPUS are added; the learning rate starts again from --lr.")
 
 
 def _train(arch: str, options: dict[str, Any]) -> None:
@@ -22,6 +26,7 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     from ..config import build, canonical_format
     from ..errors import WordvecError
     from ..train.checkpoint import check_data, corpus_identity
+    from ..train.continued import initial_weights
     from ..train.word2vec import train_word2vec
     from ..vectors.formats import save
 
@@ -30,17 +35,25 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     if options["save_context"] and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
                            "context vectors)")
+    initial = _initial(options)
+    if initial is not None and click.get_current_context().get_parameter_source("dim").name == "DEFAULT":
+        config = dataclasses.replace(config, dim=initial.dim)   # --dim follows the --init vectors
     resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)
     checkpointer, resume = checkpointing(options, "word2vec-" + arch, resolved)
     check_output_of(options)
 
     with interrupt_notes(checkpointer):
         started = time.perf_counter()
-        vocab, encoded = prepare(options)
+        vocab, encoded = prepare(options, extend=initial.vocab() if initial is not None else None)
         if resume is not None:
             check_data(resume, vocab, corpus_identity(encoded))
+        weights = None
+        if initial is not None and resume is None:
+            weights = initial_weights(initial, vocab, config.dim, config.seed, config.init_width)
         prepared = time.perf_counter()
-        result = train_word2vec(encoded, vocab, config, checkpointer=checkpointer, resume=resume)
+        result = train_word2vec(encoded, vocab, config, checkpointer=checkpointer, resume=resume, initial=weights)
+        if initial is not None:
+            result.kv.meta["init"] = dict(initial.describe(), new_words=len(vocab) - len(initial.words))
         trained = time.perf_counter()
         output = options["output"]
         save(result.kv, output, format=fmt, context=result.context if options["save_context"] else None)
@@ -61,6 +74,19 @@ def _train(arch: str, options: dict[str, Any]) -> None:
                      f"wrote {output} ({fmt})"], options["json"])
 
 
+def _initial(options: dict[str, Any]):
+    """The --init vectors, loaded (None without --init)."""
+    if options["init"] is None:
+        return None
+    from ..errors import WordvecError
+    from ..train.continued import load_initial
+
+    if options["vocab"] is not None:
+        raise WordvecError("--init and --vocab cannot be combined: with --init the vocabulary is the --init "
+                           "vectors' words followed by the new words of CORPUS")
+    return load_initial(options["init"])
+
+
 def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Command:
     """One word2vec command: its options come from Word2VecConfig and TokenizerConfig."""
 
@@ -72,6 +98,7 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
     @phrases_option
     @cache_option
     @save_context_option
+    @init_option
     @checkpoint_options
     @format_option
     @json_option

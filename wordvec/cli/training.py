@@ -65,15 +65,17 @@ def interrupt_notes(checkpointer) -> Iterator[None]:
         raise
 
 
-def prepare(options: dict[str, Any]):
-    """(Vocab, EncodedCorpus) of the command's corpus, tokenizer and vocabulary options."""
+def prepare(options: dict[str, Any], extend=None):
+    """(Vocab, EncodedCorpus) of the command's corpus, tokenizer and vocabulary options;
+    `extend`: the vocabulary to continue (--init), see prepare_corpus."""
     from ..config import TokenizerConfig, build
     from ..text.corpus import prepare_corpus
 
     tokenizer = build(TokenizerConfig, options)
     return prepare_corpus(list(options["corpus"]), tokenizer, min_count=options["min_count"],
                           max_vocab=options["max_vocab"], vocab_path=options.get("vocab"),
-                          cache=options.get("cache", True), phrases=phrase_table(options, tokenizer))
+                          cache=options.get("cache", True), phrases=phrase_table(options, tokenizer),
+                          extend=extend)
 
 
 def phrase_table(options: dict[str, Any], tokenizer):

@@ -383,10 +383,12 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True, phrases=None
-                   ) -> tuple[Vocab, EncodedCorpus]:
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True, phrases=None,
+                   extend: Vocab | None = None) -> tuple[Vocab, EncodedCorpus]:
     """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
-    `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word)."""
+    `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word).
+    `extend`: continued training; the vocabulary is `extend` followed by the corpus's words
+    that pass min_count, counts summed (Vocab.extended)."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
@@ -399,7 +401,9 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             report = None
         else:
             report = _cached_vocab_report(files, tokenizer, cache and spool is None, phrases)
-            pruned = report.vocab.prune(min_count, max_vocab)
+            if extend is not None:
+                report.vocab = extend.extended(report.vocab, min_count, max_vocab)
+            pruned = report.vocab.prune(min_count, max_vocab) if extend is None else report.vocab
             # Every word of the corpus is freed before encoding and training. The kept words are
             # rebuilt only afterwards: still sharing the small-object arenas of the dropped
             # words they would pin them all (~60 bytes for each word of the corpus).

@@ -98,6 +98,25 @@ class Vocab:
             rows = rows[:max_size]
         return Vocab([self.words[i] for i in rows.tolist()], self.counts[rows], unique=True)
 
+    def extended(self, counts: "Vocab", min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """This vocabulary, rows unchanged, followed by the words of `counts` seen at least
+        `min_count` times that it lacks (most frequent first, then by word), every word's count
+        being the sum of both: the vocabulary of continued training (--init). `max_size` caps
+        the total; this vocabulary's own words always stay.
+
+        Example: [the 10, cat 5] extended by {the: 7, dog: 4, ant: 4, mat: 1}, min_count 2
+        -> [the 17, cat 5, ant 4, dog 4].
+        """
+        index, theirs = counts.index, counts.counts
+        summed = self.counts + np.fromiter((theirs[index[w]] if w in index else 0 for w in self.words),
+                                           dtype=np.int64, count=len(self))
+        known = self.index
+        added = [w for w in counts.prune(min_count).words if w not in known]
+        if max_size is not None:
+            added = added[: max(0, max_size - len(self))]
+        new = np.fromiter((theirs[index[w]] for w in added), dtype=np.int64, count=len(added))
+        return Vocab(self.words + added, np.concatenate([summed, new]), unique=True)
+
     def _canonical(self) -> bool:
         """Whether rows are ordered by descending count, then by word."""
         steps = np.diff(self.counts)

@@ -80,11 +80,14 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
-def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, resume=None) -> TrainResult:
+def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, resume=None,
+                   initial: tuple[np.ndarray, np.ndarray] | None = None) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult.
 
     checkpointer: a train.checkpoint.Checkpointer that saves the run between chunks (and on
-    SIGINT/SIGTERM); resume: a Checkpoint of this run to continue from (checked by the caller).
+    SIGINT/SIGTERM); resume: a Checkpoint of this run to continue from (checked by the caller);
+    initial: (w_in, w_out) to start from instead of a fresh start (continued training, see
+    train/continued.py); the learning rate schedule starts again from config.lr.
     """
     from .._kernels.rng import thread_seeds
     from .._kernels import word2vec as kernels
@@ -103,7 +106,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, 
                "lower --max-vocab, raise --min-count or lower --dim")
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     if resume is None:
-        w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
+        w_in, w_out = initial or init_weights(len(vocab), config.dim, config.seed, config.init_width)
         rng = thread_seeds(config.seed, threads)
         position = {"epoch": 0, "chunk": 0, "done": 0, "epoch_stats": [0.0, 0.0, 0.0]}
         history: list[dict] = []
