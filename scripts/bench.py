@@ -2,7 +2,7 @@
 """Benchmark wordvec side by side with gensim, the word2vec C tool, fastText and Stanford GloVe.
 
     scripts/bench.py word2vec [--tokens N] [--seeds 1,2,3] [--threads 2,1] [--write]
-    scripts/bench.py vocab | singleline | glove | load | phrases | all   (--quick: tiny smoke sizes)
+    scripts/bench.py vocab | singleline | glove | load | phrases | checkpoint | all   (--quick: tiny sizes)
     scripts/bench.py render word2vec RESULTS.json --write           (re-render saved results)
 
 Each subcommand prints a markdown section; --write replaces that section in docs/BENCHMARKS.md.
@@ -507,6 +507,62 @@ def bench_phrases(args) -> None:
     finish(args, "phrases", results)
 
 
+# ---------------------------------------------------------------- checkpoints
+
+# One process: a word2vec checkpoint of ROWS x DIM random vectors (both matrices, a vocabulary of
+# ROWS words) saved three times and loaded once, each timed around the call.
+CHECKPOINT_SAVE = """
+import json, sys, time
+import numpy as np
+from wordvec.text.vocab import Vocab
+from wordvec.train.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+rows, dim, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = np.random.default_rng(0)
+w_in, w_out = (rng.random((rows, dim), dtype=np.float32) for _ in range(2))
+vocab = Vocab([f"w{i:07d}" for i in range(rows)], np.arange(rows, 0, -1), unique=True)
+state = Checkpoint("word2vec-skipgram", {"dim": dim}, {"fingerprint": "bench"}, vocab, {"epoch": 0},
+                   {"w_in": w_in, "w_out": w_out, "rng": np.zeros(2, dtype=np.uint64)})
+saves = [save_checkpoint(path, state) for _ in range(3)]
+started = time.perf_counter()
+load_checkpoint(path)
+print(json.dumps({"save_s": saves, "load_s": time.perf_counter() - started, "bytes": 2 * w_in.nbytes}))
+"""
+
+
+def bench_checkpoint(args) -> None:
+    rows, dim = (20_000, 50) if args.quick else (1_000_000, 300)
+    corpus, n_tokens, work = text8_setup(args, "checkpoint", 10_000_000)
+    threads = max(args.threads)
+    results = {"bench": "checkpoint", "machine": bl.machine_info(), "rows": rows, "dim": dim,
+               "corpus": str(corpus), "tokens": n_tokens, "threads": threads, "runs": []}
+    run = bl.run_process(bl.python_cmd(CHECKPOINT_SAVE, rows, dim, work / "big.ck"), env=bl.thread_env(1),
+                         timeout=args.timeout)
+    results["save"] = json.loads(run.stdout.strip().splitlines()[-1]) if run.ok else {"error": run.failure()}
+    shutil.rmtree(work / "big.ck", ignore_errors=True)
+    warm_up_wordvec(args, work)
+    variants = [("without --checkpoint", []), ("--checkpoint (every 10 minutes, the default)", ["--checkpoint"]),
+                ("--checkpoint --checkpoint-every 0.5", ["--checkpoint", "--checkpoint-every", "0.5"])]
+    for rep in range(args.runs):
+        for label, extra in variants:
+            ck = work / "run.ck"
+            shutil.rmtree(ck, ignore_errors=True)
+            flags = [extra[0], str(ck), *extra[1:]] if extra else []
+            cmd = [*bl.WORDVEC, "-q", "train", "skipgram", str(corpus), "-o", str(work / "v.bin"), "--format",
+                   "word2vec-binary", "--tokens", "raw", "--sample", "1e-4", "--epochs", str(args.epochs),
+                   "--threads", str(threads), "--seed", str(rep + 1), "--json", *flags]
+            note(f"checkpoint {label} run {rep + 1}: running")
+            run = bl.run_process(cmd, env=wordvec_env(args, threads, work), timeout=args.timeout)
+            record = {"tool": label, "rep": rep, "cmd": bl.shell_line(run.cmd), "wall": run.wall, "cpu": run.cpu,
+                      "rss": run.peak_rss_mib, "ok": run.ok}
+            if run.ok:
+                summary = json.loads(run.stdout)
+                record.update(train_s=summary["train_seconds"], words_per_s=summary["words_per_second"],
+                              saves=summary.get("checkpoint_seconds") or [])
+            keep(args, "checkpoint", results, record, run, f"checkpoint {label}")
+    shutil.rmtree(work / "run.ck", ignore_errors=True)
+    finish(args, "checkpoint", results)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -535,10 +591,11 @@ def parse_args(argv):
     common.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per process")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("word2vec", "vocab", "singleline", "glove", "load", "phrases", "all"):
+    for name in ("word2vec", "vocab", "singleline", "glove", "load", "phrases", "checkpoint", "all"):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
-    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load", "phrases"))
+    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load", "phrases",
+                                            "checkpoint"))
     render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
@@ -575,11 +632,11 @@ def merge_results(parts: list[dict]) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
-                "glove": bench_glove, "load": bench_load, "phrases": bench_phrases}
+                "glove": bench_glove, "load": bench_load, "phrases": bench_phrases, "checkpoint": bench_checkpoint}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
-        for name in ("vocab", "singleline", "load", "word2vec", "glove", "phrases"):
+        for name in ("vocab", "singleline", "load", "word2vec", "glove", "phrases", "checkpoint"):
             started = time.perf_counter()
             commands[name](args)
             note(f"{name} done in {time.perf_counter() - started:.0f} s")

@@ -616,5 +616,41 @@ def render_phrases(res: dict) -> str:
     return "\n".join(out)
 
 
+def render_checkpoint(res: dict) -> str:
+    save = res.get("save", {})
+    out = ["## Checkpoints (`scripts/bench.py checkpoint`)", "", machine_markdown(res["machine"]), ""]
+    if "save_s" in save:
+        best, worst = min(save["save_s"]), max(save["save_s"])
+        out += [f"Writing a word2vec checkpoint of {res['rows']:,} × {res['dim']} (both matrices, "
+                f"{save['bytes'] / 2**30:.2f} GiB of vectors, the vocabulary, CRC-32 of every array, fsync, atomic "
+                f"rename), three times in one process: {', '.join(f'{s:.2f} s' for s in save['save_s'])} "
+                f"(goal < 5 s: {_verdict(worst < 5)}); loading and verifying it: {save['load_s']:.2f} s.", ""]
+    else:
+        out += [f"Checkpoint write failed: `{save.get('error')}`", ""]
+    out += [f"Training speed with and without checkpoints: skip-gram on the first {res['tokens']:,} text8-style "
+            f"tokens of bench-en, {res['threads']} threads, whole processes interleaved run by run (seeds 1, 2, 3 "
+            "for each variant). words/s is the trainer's own figure (tokens × epochs / training seconds).", ""]
+    groups = _group(res["runs"], "tool")
+    base = _med(_ok(groups.get(("without --checkpoint",), [])), "words_per_s")
+    rows = []
+    for (tool,), runs in groups.items():
+        ok = _ok(runs)
+        speed = _med(ok, "words_per_s")
+        saves = [s for r in ok for s in r.get("saves", [])]
+        rows.append([tool, f"{len(ok)}/{len(runs)}", fmt_s(_med(ok, "train_s")), fmt_rate(speed),
+                     f"{100 * (speed / base - 1):+.1f} %" if base == base else "–",
+                     f"{len(saves)} ({fmt_s(median(saves))} each)" if saves else "0", fmt_mib(_med(ok, "rss"))])
+    out += [table(["variant", "runs", "train", "words/s", "vs without", "checkpoints saved", "peak RSS"], rows), ""]
+    default = _med(_ok(groups.get(("--checkpoint (every 10 minutes, the default)",), [])), "words_per_s")
+    if base == base and default == default:
+        loss = 1 - default / base
+        out.append(f"Target: training speed with --checkpoint within 3 % of without: {100 * loss:+.1f} % slower "
+                   f"({_verdict(loss <= 0.03)}).")
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
 RENDERERS = {"word2vec": render_word2vec, "vocab": render_vocab, "singleline": render_vocab,
-             "glove": render_glove, "load": render_load, "phrases": render_phrases}
+             "glove": render_glove, "load": render_load, "phrases": render_phrases,
+             "checkpoint": render_checkpoint}

@@ -32,6 +32,7 @@ class Vocab:
         if len(self.words) != len(self.counts):
             raise ValueError("words and counts differ in length")
         self._index: dict[str, int] | None = None
+        self._fingerprint: str | None = None
         if not unique and len(self.index) != len(self.words):  # unique=True: the caller guarantees it
             raise ValueError("duplicate words in vocabulary")
 
@@ -82,11 +83,14 @@ class Vocab:
         return int(self.counts.sum())
 
     def fingerprint(self) -> str:
-        """A hash of the words and counts in order: co-occurrence folders and caches are tied to it."""
-        digest = hashlib.sha256()
-        for word, count in zip(self.words, self.counts.tolist()):
-            digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()[:32]
+        """A hash of the words and counts in order: co-occurrence folders, caches and checkpoints
+        are tied to it. Computed once (a Vocab is not changed after it is built)."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for word, count in zip(self.words, self.counts.tolist()):
+                digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
+            self._fingerprint = digest.hexdigest()[:32]
+        return self._fingerprint
 
     def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A new Vocab with the same rules as from_counts applied to this one."""
