@@ -19,7 +19,8 @@ FILE_END = -2
 NO_START = -(1 << 40)
 MAX_CONNECTORS = 14     # connector words a candidate may hold between its two ends
 STATE_SIZE = 2 + MAX_CONNECTORS
-_AHEAD = 8              # tokens ahead whose pair row is prefetched while counting
+_AHEAD = 16             # tokens ahead whose pair row is prefetched while counting (measured: 8 -> 16
+                        # took counting 20M tokens from 0.50 to 0.42 CPU s; none: 0.84)
 
 
 @njit(nogil=True, cache=True)

@@ -19,6 +19,7 @@ from .phrase_table import DELIMITER, PhraseRound
 
 _MAX_LOAD = 0.625            # rows used / rows before a table doubles
 SINK_TOKENS = 1 << 20       # tokens a kernel writes per call before handing them on
+SINK_BYTES = 1 << 22        # bytes of text written per call before handing them on
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
@@ -328,15 +329,13 @@ def table_rows(entries: int) -> int:
 
 
 class TextWriter:
-    """Token streams -> UTF-8 lines on a binary file. OOV words take their text from `mapper`,
-    whose arrays only grow (a stream handed over earlier stays readable) until mapper.reset()."""
+    """Token streams -> UTF-8 lines, handed to `sink` (a Sink of bytes, e.g. a file's write on a
+    second thread). OOV words take their text from `mapper`."""
 
-    def __init__(self, space: TokenSpace, mapper: RawMapper | None, file, buffer_bytes: int = 1 << 22):
+    def __init__(self, space: TokenSpace, mapper: RawMapper | None, sink: "Sink"):
         self.text, self.starts = space.text_arrays()
         self.mapper = mapper
-        longest = int(np.diff(self.starts).max()) if len(space) else 0
-        self.out = np.empty(max(buffer_bytes, 2 * longest + 16), dtype=np.uint8)
-        self.file = file
+        self.sink = sink
         self.state = np.zeros(1, dtype=np.int64)
 
     def write(self, stream: np.ndarray) -> None:
@@ -346,17 +345,23 @@ class TextWriter:
         oov_starts = self.mapper.oov_starts if self.mapper is not None else self.starts
         pos, n = 0, stream.shape[0]
         while pos < n:
-            pos, used = write_text(stream, pos, n, self.text, self.starts, oov_text, oov_starts, self.state,
-                                   self.out)
-            self.file.write(memoryview(self.out[:used]))
+            out = self.sink.buffer()
+            pos, used = write_text(stream, pos, n, self.text, self.starts, oov_text, oov_starts, self.state, out)
+            self.sink.send(out[:used])
+
+    @staticmethod
+    def bytes_needed(space: TokenSpace) -> int:
+        """A byte buffer size that holds any token of the space (and a lot of them)."""
+        longest = max((len(t.encode("utf-8", "surrogatepass")) for t in space.texts), default=0)
+        return max(SINK_BYTES, 2 * longest + 16)
 
 
 class Sink:
     """Where a kernel writes: fill buffer(), then send() the filled part on to `consume`."""
 
-    def __init__(self, consume: Callable[[np.ndarray], None]):
+    def __init__(self, consume: Callable[[np.ndarray], None], dtype=np.int32, size: int | None = None):
         self.consume = consume
-        self._out = np.empty(SINK_TOKENS, dtype=np.int32)
+        self._out = np.empty(size or SINK_TOKENS, dtype=dtype)
 
     def buffer(self) -> np.ndarray:
         return self._out
@@ -377,11 +382,12 @@ class ThreadedSink(Sink):
     (both sides are mostly nogil kernels, so two cores work at once). At most `depth` buffers
     wait; the caller's buffers rotate so none is refilled while it is still being consumed."""
 
-    def __init__(self, consume: Callable[[np.ndarray], None], depth: int = 2):
+    def __init__(self, consume: Callable[[np.ndarray], None], dtype=np.int32, size: int | None = None,
+                 depth: int = 2):
         from concurrent.futures import ThreadPoolExecutor
 
         self.consume = consume
-        self._buffers = [np.empty(SINK_TOKENS, dtype=np.int32) for _ in range(depth + 1)]
+        self._buffers = [np.empty(size or SINK_TOKENS, dtype=dtype) for _ in range(depth + 1)]
         self._next = 0
         self._depth = depth
         self._pending: deque = deque()

@@ -101,7 +101,8 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
             joiner = _finish_round(report, counter, space, config)
         if output is not None:
             with _output_file(output) as f:
-                _run(joiner, spool_paths[-1], _pipe(TextWriter(space, None, f).write))
+                with _closing(_pipe(f.write, np.uint8, TextWriter.bytes_needed(space))) as file_sink:
+                    _run(joiner, spool_paths[-1], Sink(TextWriter(space, None, file_sink).write))
             report.rounds[-1].joined = int(joiner.joined[0])
     report.seconds = time.perf_counter() - started
     return report
@@ -157,9 +158,18 @@ def _counting(counter: PairCounter, spool: NpyAppender | None) -> Sink:
     return _pipe(consume)
 
 
-def _pipe(consume) -> Sink:
+def _pipe(consume, dtype=np.int32, size: int | None = None) -> Sink:
     """A sink running `consume` on a second thread when there is a second core."""
-    return ThreadedSink(consume) if default_threads() > 1 else Sink(consume)
+    return (ThreadedSink if default_threads() > 1 else Sink)(consume, dtype, size)
+
+
+@contextlib.contextmanager
+def _closing(sink: Sink) -> Iterator[Sink]:
+    """The sink, closed (everything sent consumed, its thread ended) however the block ends."""
+    try:
+        yield sink
+    finally:
+        sink.close()
 
 
 def _run(joiner: Joiner, spool_path: Path, sink: Sink) -> None:
@@ -205,12 +215,9 @@ def join_phrases(table: PhraseTable, paths, output: str | os.PathLike, tokenizer
     space, joiners = compile_table(table)
     mapper = RawMapper(space, tokenizer, add_words=False)
     with _output_file(output) as f:
-        writing = _pipe(TextWriter(space, mapper, f).write)
-        try:
-            # the writer may still need the text of OOV words: let it finish before they are forgotten
-            stats = scan_joined(files, mapper, joiners, writing, "phrases: joining", before_reset=writing.drain)
-        finally:
-            writing.close()
+        with _closing(_pipe(f.write, np.uint8, TextWriter.bytes_needed(space))) as file_sink:
+            stats = scan_joined(files, mapper, joiners, Sink(TextWriter(space, mapper, file_sink).write),
+                                "phrases: joining")
     return {"tokens": stats.tokens, "bytes": stats.bytes, "files": stats.files,
             "joined": [int(j.joined[0]) for j in joiners], "seconds": round(time.perf_counter() - started, 3)}
 
