@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import brown_lines
 from tests.reference import phrases as twin
 from wordvec.config import ENGLISH_CONNECTOR_WORDS, PhraseConfig, TokenizerConfig
-from wordvec.text import phrase_stream, tokenize
+from wordvec.text import tokenize
+from wordvec.util import handoff
 from wordvec.text.phrase_table import PhraseTable
 from wordvec.text.phrases import join_phrases, learn_phrases
 from wordvec.text.tokenize import iter_sentences
@@ -123,7 +124,7 @@ def test_long_line_across_blocks_and_buffers(tmp_path, monkeypatch):
     corpus = tmp_path / "line.txt"
     corpus.write_text(" ".join(words))                      # one line, no newline at all
     monkeypatch.setattr(tokenize, "BLOCK_BYTES", 1000)
-    monkeypatch.setattr(phrase_stream, "SINK_TOKENS", 64)
+    monkeypatch.setattr(handoff, "SINK_TOKENS", 64)
     monkeypatch.setattr("wordvec.text.phrases.STREAM_CHUNK", 100)
     config = PhraseConfig(scoring="npmi", threshold=0.2, min_count=3, passes=2, connector_words="of the")
     out = tmp_path / "out.txt"

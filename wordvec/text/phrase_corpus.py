@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..config import TokenizerConfig
-from .phrase_stream import RawMapper, Sink, TokenSpace, compile_table
+from ..util.handoff import Sink
+from .phrase_stream import RawMapper, TokenSpace, compile_table
 from .phrase_table import PhraseTable
 from .vocab import Vocab, VocabReport
 

@@ -4,22 +4,22 @@ TokenSpace: tokens by id (words, then the phrases each round adds) with their te
 RawMapper: raw token types of tokenize.scan -> token ids, resolved once per distinct raw token.
 PairCounter: one round's counts (tokens, words, candidate pairs) with growth and pruning.
 Joiner: one round's phrases applied to a stream.  TextWriter: a stream back to UTF-8 lines.
+Each writes into a Sink (util/handoff.py) that hands its output on, possibly to another thread.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 
 from ..config import TokenizerConfig
+from ..util import handoff
+from ..util.handoff import Sink
 from ..util.progress import log
 from .phrase_table import DELIMITER, PhraseRound
 
 _MAX_LOAD = 0.625            # rows used / rows before a table doubles
-SINK_TOKENS = 1 << 20       # tokens a kernel writes per call before handing them on
-SINK_BYTES = 1 << 22        # bytes of text written per call before handing them on
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
@@ -130,7 +130,7 @@ class RawMapper:
         self.oov_words.append(word)
         return -3 - k
 
-    def map(self, stream: np.ndarray, n: int, sink: "Sink") -> None:
+    def map(self, stream: np.ndarray, n: int, sink: Sink) -> None:
         """Send stream[:n] (raw type ids) to `sink` as token ids, one buffer at a time."""
         from .._kernels.phrases import map_raw
 
@@ -297,7 +297,7 @@ class Joiner:
         """A new pass over a stream: no candidate pending."""
         self.state = new_state()
 
-    def apply(self, stream: np.ndarray, sink: "Sink") -> None:
+    def apply(self, stream: np.ndarray, sink: Sink) -> None:
         from .._kernels.phrases import apply_phrases
 
         if self.roles.shape[0] < len(self.space):
@@ -332,7 +332,7 @@ class TextWriter:
     """Token streams -> UTF-8 lines, handed to `sink` (a Sink of bytes, e.g. a file's write on a
     second thread). OOV words take their text from `mapper`."""
 
-    def __init__(self, space: TokenSpace, mapper: RawMapper | None, sink: "Sink"):
+    def __init__(self, space: TokenSpace, mapper: RawMapper | None, sink: Sink):
         self.text, self.starts = space.text_arrays()
         self.mapper = mapper
         self.sink = sink
@@ -353,63 +353,4 @@ class TextWriter:
     def bytes_needed(space: TokenSpace) -> int:
         """A byte buffer size that holds any token of the space (and a lot of them)."""
         longest = max((len(t.encode("utf-8", "surrogatepass")) for t in space.texts), default=0)
-        return max(SINK_BYTES, 2 * longest + 16)
-
-
-class Sink:
-    """Where a kernel writes: fill buffer(), then send() the filled part on to `consume`."""
-
-    def __init__(self, consume: Callable[[np.ndarray], None], dtype=np.int32, size: int | None = None):
-        self.consume = consume
-        self._out = np.empty(size or SINK_TOKENS, dtype=dtype)
-
-    def buffer(self) -> np.ndarray:
-        return self._out
-
-    def send(self, filled: np.ndarray) -> None:
-        if filled.shape[0]:
-            self.consume(filled)
-
-    def drain(self) -> None:
-        """Wait until everything sent has been consumed."""
-
-    def close(self) -> None:
-        self.drain()
-
-
-class ThreadedSink(Sink):
-    """A Sink whose `consume` runs on one worker thread while the caller fills the next buffer
-    (both sides are mostly nogil kernels, so two cores work at once). At most `depth` buffers
-    wait; the caller's buffers rotate so none is refilled while it is still being consumed."""
-
-    def __init__(self, consume: Callable[[np.ndarray], None], dtype=np.int32, size: int | None = None,
-                 depth: int = 2):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.consume = consume
-        self._buffers = [np.empty(size or SINK_TOKENS, dtype=dtype) for _ in range(depth + 1)]
-        self._next = 0
-        self._depth = depth
-        self._pending: deque = deque()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wordvec-phrases")
-
-    def buffer(self) -> np.ndarray:
-        while len(self._pending) >= self._depth:
-            self._pending.popleft().result()
-        out = self._buffers[self._next]
-        self._next = (self._next + 1) % len(self._buffers)
-        return out
-
-    def send(self, filled: np.ndarray) -> None:
-        if filled.shape[0]:
-            self._pending.append(self._pool.submit(self.consume, filled))
-
-    def drain(self) -> None:
-        while self._pending:
-            self._pending.popleft().result()
-
-    def close(self) -> None:
-        try:
-            self.drain()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        return max(handoff.SINK_BYTES, 2 * longest + 16)

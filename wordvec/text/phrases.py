@@ -28,8 +28,8 @@ from ..errors import ResourceError
 from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .phrase_table import PhraseRound, PhraseTable
-from .phrase_stream import (Joiner, PairCounter, RawMapper, Sink, TextWriter, ThreadedSink, TokenSpace,
-                            compile_table)
+from ..util.handoff import Sink, ThreadedSink
+from .phrase_stream import Joiner, PairCounter, RawMapper, TextWriter, TokenSpace, compile_table
 
 STREAM_CHUNK = 1 << 20          # tokens read from a spool per kernel call
 RAW_TYPES_HELD = 4_000_000      # raw token types remembered while reading before the table is reset
