@@ -92,11 +92,13 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
         joiner = _finish_round(report, counter, space, config)
         for previous, path in zip(spool_paths, spool_paths[1:]):
             counter = PairCounter(space, config.max_pairs, counter.distinct_pairs)
-            spool = NpyAppender(path, np.int32)
+            last = path == spool_paths[-1]
+            spool = NpyAppender(path, np.int32) if output is not None or not last else None
             try:
                 _run(joiner, previous, _counting(counter, spool))
             finally:
-                spool.close()
+                if spool is not None:
+                    spool.close()
             report.rounds[-1].joined = int(joiner.joined[0])
             joiner = _finish_round(report, counter, space, config)
         if output is not None:
