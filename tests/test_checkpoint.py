@@ -217,3 +217,17 @@ def _edit_meta(ck, **changes):
     meta = json.loads((ck / "meta.json").read_text())
     meta.update(changes)
     (ck / "meta.json").write_text(json.dumps(meta))
+
+
+def test_a_failed_periodic_save_warns_and_training_goes_on(corpus, tmp_path, monkeypatch, uninterrupted):
+    from wordvec.errors import ResourceError
+    from wordvec.train import checkpoint as checkpoint_module
+
+    def full_disk(*args, **kwargs):
+        raise ResourceError("run.ck: cannot write: No space left on device")
+
+    monkeypatch.setattr(checkpoint_module, "save_checkpoint", full_disk)
+    out = tmp_path / "v.wv"
+    code, _, stderr = train("skipgram", corpus, out, "--checkpoint", tmp_path / "run.ck", "--checkpoint-every", "0")
+    assert code == 0 and "could not save the checkpoint (run.ck: cannot write: No space left" in stderr
+    assert np.array_equal(vectors(out), uninterrupted["skipgram"][0])

@@ -211,7 +211,7 @@ class Checkpointer:
             self.saves.append(save_checkpoint(self.path, state(), command))
             saved = f"checkpoint saved to {self.path}; resume with: {command}"
             log.debug(f"checkpoint saved to {self.path} in {self.saves[-1]:.2f} s")
-        except WordvecError as exc:     # a full disk: the previous checkpoint is intact
+        except (WordvecError, OSError) as exc:     # a full disk: the previous checkpoint is intact
             if not interrupted:
                 log.warning(f"could not save the checkpoint ({exc}); training goes on")
             saved = f"the checkpoint could not be saved ({exc})"
