@@ -95,7 +95,7 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
             last = path == spool_paths[-1]
             spool = NpyAppender(path, np.int32) if output is not None or not last else None
             try:
-                _run(joiner, previous, _counting(counter, spool))
+                _run(joiner, previous, _pipe(_counting(counter, spool).send))
             finally:
                 if spool is not None:
                     spool.close()
@@ -123,21 +123,27 @@ def _resolved(config: PhraseConfig, tokenizer: TokenizerConfig) -> PhraseConfig:
 
 def _count_text(files: list[str], tokenizer: TokenizerConfig, space: TokenSpace, counter: PairCounter,
                 spool_path: Path | None):
-    """Round 1: read the text once, count it and (if asked) spool its token ids."""
+    """Round 1: read the text once, count it and (if asked) spool its token ids. The reading
+    thread tokenizes and resolves new raw types; a second thread maps, counts and spools."""
     from .._kernels.phrases import FILE_END
-    from .tokenize import RawTypeTable, scan_with_progress
+    from .tokenize import BLOCK_BYTES, RawTypeTable, scan_with_progress
 
     raw = RawTypeTable()
     mapper = RawMapper(space, tokenizer, add_words=True)
     spool = NpyAppender(spool_path, np.int32) if spool_path is not None else None
-    sink = _counting(counter, spool)
+    counting = _counting(counter, spool)
+    # raw type ids go to the second thread, which maps them with the arrays resolve() only appends to
+    mapping = _pipe(lambda stream: mapper.map(stream, stream.shape[0], counting), np.int32, BLOCK_BYTES // 2 + 16)
 
     def on_block(stream: np.ndarray, n: int) -> None:
         mapper.resolve(raw)
-        mapper.map(stream, n, sink)
+        out = mapping.buffer()
+        out[:n] = stream[:n]           # scan reuses its buffer for the next block
+        mapping.send(out[:n])
 
     def after_block() -> None:
         if len(raw) > RAW_TYPES_HELD:  # bound memory on messy text: forget raw types, keep the words
+            mapping.drain()            # (the mapping thread may still read them)
             raw.clear()
             mapper.reset()
 
@@ -145,19 +151,20 @@ def _count_text(files: list[str], tokenizer: TokenizerConfig, space: TokenSpace,
         return scan_with_progress(files, tokenizer, raw, "phrases: counting", on_block=on_block,
                                   after_block=after_block, file_end_marker=FILE_END)
     finally:
-        sink.close()
+        mapping.close()
+        counting.close()
         if spool is not None:
             spool.close()
 
 
 def _counting(counter: PairCounter, spool: NpyAppender | None) -> Sink:
-    """A sink that counts token ids and appends them to the spool, on a second thread."""
+    """A sink that counts token ids and appends them to the spool."""
     def consume(tokens: np.ndarray) -> None:
         counter.count(tokens)
         if spool is not None:
             spool.append(tokens)
 
-    return _pipe(consume)
+    return Sink(consume)
 
 
 def _pipe(consume, dtype=np.int32, size: int | None = None) -> Sink:
