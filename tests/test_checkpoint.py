@@ -231,3 +231,20 @@ def test_a_failed_periodic_save_warns_and_training_goes_on(corpus, tmp_path, mon
     code, _, stderr = train("skipgram", corpus, out, "--checkpoint", tmp_path / "run.ck", "--checkpoint-every", "0")
     assert code == 0 and "could not save the checkpoint (run.ck: cannot write: No space left" in stderr
     assert np.array_equal(vectors(out), uninterrupted["skipgram"][0])
+
+
+def test_a_save_cut_short_leaves_the_previous_checkpoint(checkpoint, corpus, tmp_path):
+    """A save renames the old checkpoint to DIR.previous and drops it once the new one is on
+    disk; if the machine stopped in between, the damaged new one points to the intact old one."""
+    import shutil
+
+    previous = checkpoint.with_name(checkpoint.name + ".previous")
+    assert not previous.exists()                       # the run's saves all reached the disk
+    shutil.copytree(checkpoint, previous)
+    _flip_byte(checkpoint / "w_in.npy")
+    code, _, stderr = train("skipgram", corpus, tmp_path / "v.wv", "--resume", checkpoint)
+    assert code == 1 and f"the checkpoint before it is in {previous}" in stderr
+    assert train("skipgram", corpus, tmp_path / "v.wv", "--resume", previous, "--checkpoint", checkpoint).code == 0
+    from wordvec.train.checkpoint import load_checkpoint
+
+    assert load_checkpoint(checkpoint).position["epoch"] >= 1 and not previous.exists()

@@ -44,17 +44,35 @@ class Checkpoint:
     path: Path | None = None
 
 
-def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: str = "") -> float:
-    """Write the checkpoint folder atomically (a crash keeps the previous one); returns seconds."""
+def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: str = "", *,
+                    durable: bool = True) -> float:
+    """Write the checkpoint folder; returns the seconds it took.
+
+    The files go to a temporary folder beside PATH, renamed into place when complete; the
+    checkpoint it replaces stays as PATH.previous until the new one is on disk (make_durable),
+    so whatever happens (an interrupt, a full disk, a crash of the machine) one intact checkpoint
+    remains. durable=False returns before the data is flushed: writing to the page cache takes
+    a second or two where the disk may take ten; the caller then runs make_durable(PATH) (the
+    Checkpointer does so on a second thread while training goes on).
+    """
+    import os
+    import shutil
+    import tempfile
+
     from .. import __version__
-    from ..util.atomic import atomic_dir
+    from ..util.atomic import _no_space, _space_error
     from ..util.npyfile import save_npy
 
+    path = Path(path)
     started = time.perf_counter()
-    with atomic_dir(path) as tmp:
+    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_checkpoint(path))):
+        raise WordvecError(f"{path}: exists and is not a wordvec checkpoint; refusing to replace it: choose "
+                           "another --checkpoint folder")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
         arrays = {}
         for name, array in checkpoint.arrays.items():
-            crc = save_npy(tmp / f"{name}.npy", array)
+            crc = save_npy(tmp / f"{name}.npy", array, fsync=False)
             arrays[name] = {"shape": list(array.shape), "dtype": str(array.dtype), "crc32": crc}
         checkpoint.vocab.save(tmp / "vocab.txt")
         meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "trainer": checkpoint.trainer,
@@ -64,7 +82,50 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: st
                 "trace": checkpoint.trace, "resume": resume_command, "wordvec_version": __version__,
                 "written": time.strftime("%Y-%m-%d %H:%M:%S")}
         (tmp / "meta.json").write_text(json.dumps(meta, default=_plain), encoding="utf-8")
+        os.chmod(tmp, 0o777 & ~_umask())
+        previous = _previous(path)
+        if path.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+            os.replace(path, previous)
+        os.replace(tmp, path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _no_space(exc):
+            raise _space_error(path, exc) from None
+        raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if durable:
+        make_durable(path)
     return time.perf_counter() - started
+
+
+def make_durable(path: str | Path) -> None:
+    """Flush a freshly written checkpoint's files and folder to disk, then drop PATH.previous."""
+    import os
+    import shutil
+
+    path = Path(path)
+    for entry in [*path.iterdir(), path, path.parent]:
+        fd = os.open(entry, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    shutil.rmtree(_previous(path), ignore_errors=True)
+
+
+def _previous(path: Path) -> Path:
+    return path.with_name(path.name + ".previous")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _plain(value: Any) -> Any:
@@ -75,12 +136,22 @@ def _plain(value: Any) -> Any:
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
-    """Read and verify a checkpoint folder; FormatError naming the damage otherwise."""
+    """Read and verify a checkpoint folder; FormatError naming the damage otherwise (and the
+    older checkpoint PATH.previous, left by a save that a crash cut short, if there is one)."""
+    try:
+        return _load(Path(path))
+    except FormatError as exc:
+        previous = _previous(Path(path))
+        if (previous / "meta.json").is_file():
+            raise FormatError(f"{exc}; the checkpoint before it is in {previous}") from None
+        raise
+
+
+def _load(path: Path) -> Checkpoint:
     from ..text.vocab import Vocab
     from ..util.npyfile import crc32_of
     from ..util.wordcounts import read_word_counts
 
-    path = Path(path)
     if not path.exists():
         raise WordvecError(f"{path}: no such checkpoint")
     meta = _meta(path)
@@ -99,6 +170,14 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         raise FormatError(f"{path}: damaged checkpoint: vocab.txt does not match its fingerprint")
     return Checkpoint(meta["trainer"], meta["config"], meta["corpus"], vocab, meta["position"], arrays,
                       meta.get("history", []), meta.get("trace", []), path)
+
+
+def is_checkpoint(path: Path) -> bool:
+    """Whether `path` is a checkpoint folder (its meta.json says so)."""
+    try:
+        return json.loads((path / "meta.json").read_text(encoding="utf-8")).get("format") == FORMAT_NAME
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _meta(path: Path) -> dict:
@@ -177,7 +256,8 @@ class Checkpointer:
         self.signal_number: int | None = None
         self.phase = "before"               # before, during, after the checkpointed loop
         self._previous: dict = {}
-        self.saves: list[float] = []        # seconds each save took
+        self.saves: list[float] = []        # seconds each save held training up
+        self._flushing = None               # the thread making the last save durable
 
     def start(self) -> None:
         import threading
@@ -193,6 +273,7 @@ class Checkpointer:
                 signal.signal(signum, self._note_signal)
 
     def stop(self) -> None:
+        self._wait_for_disk()
         self.phase = "after"
         for signum, handler in self._previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
@@ -201,6 +282,25 @@ class Checkpointer:
     def _note_signal(self, signum, frame) -> None:  # noqa: ARG002
         self.signal_number = signum
 
+    def _flush_in_background(self) -> None:
+        """Put the checkpoint on disk while training goes on (the previous one stays until then)."""
+        import threading
+
+        def flush() -> None:
+            try:
+                make_durable(self.path)
+            except OSError as exc:
+                log.warning(f"could not flush the checkpoint {self.path} to disk ({exc.strerror}); "
+                            f"{_previous(self.path)} is kept")
+
+        self._flushing = threading.Thread(target=flush, name="wordvec-checkpoint", daemon=True)
+        self._flushing.start()
+
+    def _wait_for_disk(self) -> None:
+        if self._flushing is not None:
+            self._flushing.join()
+            self._flushing = None
+
     def at_safe_point(self, state: Callable[[], Checkpoint]) -> None:
         """Save if due or interrupted; after an interrupt, stop the run."""
         interrupted = self.signal_number is not None
@@ -208,7 +308,9 @@ class Checkpointer:
             return
         command = self.command
         try:
-            self.saves.append(save_checkpoint(self.path, state(), command))
+            self._wait_for_disk()
+            self.saves.append(save_checkpoint(self.path, state(), command, durable=False))
+            self._flush_in_background()
             saved = f"checkpoint saved to {self.path}; resume with: {command}"
             log.debug(f"checkpoint saved to {self.path} in {self.saves[-1]:.2f} s")
         except (WordvecError, OSError) as exc:     # a full disk: the previous checkpoint is intact

@@ -49,7 +49,9 @@ class Initial:
 def load_initial(path: str | Path) -> Initial:
     """The vectors (and context vectors, and counts) of OLD; a duplicated word keeps its first row."""
     path = Path(path)
-    if (path / "meta.json").is_file() and _is_checkpoint(path):
+    from .checkpoint import is_checkpoint
+
+    if (path / "meta.json").is_file() and is_checkpoint(path):
         return _from_checkpoint(path)
     from ..vectors.formats import load, load_context
 
@@ -65,15 +67,6 @@ def load_initial(path: str | Path) -> Initial:
             vectors -= context        # the folder holds w_in + w_out: training starts from w_in
     counts = kv.counts if kv.counts is not None else np.zeros(len(kv.words), dtype=np.int64)
     return _unique(Initial(list(kv.words), np.asarray(counts, dtype=np.int64), vectors, context, str(path)))
-
-
-def _is_checkpoint(path: Path) -> bool:
-    import json
-
-    try:
-        return json.loads((path / "meta.json").read_text(encoding="utf-8")).get("format") == "wordvec-checkpoint"
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def _from_checkpoint(path: Path) -> Initial:
