@@ -244,7 +244,8 @@ def test_a_save_cut_short_leaves_the_previous_checkpoint(checkpoint, corpus, tmp
     _flip_byte(checkpoint / "w_in.npy")
     code, _, stderr = train("skipgram", corpus, tmp_path / "v.wv", "--resume", checkpoint)
     assert code == 1 and f"the checkpoint before it is in {previous}" in stderr
-    assert train("skipgram", corpus, tmp_path / "v.wv", "--resume", previous, "--checkpoint", checkpoint).code == 0
+    assert train("skipgram", corpus, tmp_path / "v.wv", "--resume", previous, "--checkpoint", checkpoint,
+                 "--checkpoint-every", "0").code == 0
     from wordvec.train.checkpoint import load_checkpoint
 
     assert load_checkpoint(checkpoint).position["epoch"] >= 1 and not previous.exists()
