@@ -621,10 +621,14 @@ def render_checkpoint(res: dict) -> str:
     out = ["## Checkpoints (`scripts/bench.py checkpoint`)", "", machine_markdown(res["machine"]), ""]
     if "save_s" in save:
         best, worst = min(save["save_s"]), max(save["save_s"])
+        flushes = save.get("flush_s", [])
         out += [f"Writing a word2vec checkpoint of {res['rows']:,} × {res['dim']} (both matrices, "
-                f"{save['bytes'] / 2**30:.2f} GiB of vectors, the vocabulary, CRC-32 of every array, fsync, atomic "
-                f"rename), three times in one process: {', '.join(f'{s:.2f} s' for s in save['save_s'])} "
-                f"(goal < 5 s: {_verdict(worst < 5)}); loading and verifying it: {save['load_s']:.2f} s.", ""]
+                f"{save['bytes'] / 2**30:.2f} GiB of vectors, the vocabulary of {res['rows']:,} words, CRC-32 of "
+                f"every array, atomic rename), three times in one process: "
+                f"{', '.join(f'{s:.2f} s' for s in save['save_s'])} (goal < 5 s: {_verdict(worst < 5)}). That "
+                "is the time training waits. Flushing each to disk (fsync of every file, on a second thread "
+                f"while training goes on): {', '.join(f'{s:.1f} s' for s in flushes) or '–'}. Loading and "
+                f"verifying it: {save['load_s']:.2f} s.", ""]
     else:
         out += [f"Checkpoint write failed: `{save.get('error')}`", ""]
     out += [f"Training speed with and without checkpoints: skip-gram on the first {res['tokens']:,} text8-style "
