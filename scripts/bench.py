@@ -515,22 +515,23 @@ CHECKPOINT_SAVE = """
 import json, sys, time
 import numpy as np
 from wordvec.text.vocab import Vocab
-from wordvec.train.checkpoint import Checkpoint, load_checkpoint, make_durable, save_checkpoint
+from wordvec.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint, save_checkpoint
 rows, dim, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 rng = np.random.default_rng(0)
 w_in, w_out = (rng.random((rows, dim), dtype=np.float32) for _ in range(2))
 vocab = Vocab([f"w{i:07d}" for i in range(rows)], np.arange(rows, 0, -1), unique=True)
 state = Checkpoint("word2vec-skipgram", {"dim": dim}, {"fingerprint": "bench"}, vocab, {"epoch": 0},
                    {"w_in": w_in, "w_out": w_out, "rng": np.zeros(2, dtype=np.uint64)})
-saves, flushes = [], []
-for _ in range(3):   # as the Checkpointer saves: training waits for the write, the flush runs beside it
-    saves.append(save_checkpoint(path, state, durable=False))
+written = [save_checkpoint(path, state) for _ in range(2)]   # written and flushed, start to end
+saver = Checkpointer(path, every_minutes=0)                   # as training saves: it waits for the copy only
+for _ in range(3):
+    saver.at_safe_point(lambda: state)
     started = time.perf_counter()
-    make_durable(path)
-    flushes.append(time.perf_counter() - started)
+    saver.stop()
+    written.append(time.perf_counter() - started + saver.saves[-1])
 started = time.perf_counter()
 load_checkpoint(path)
-print(json.dumps({"save_s": saves, "flush_s": flushes, "load_s": time.perf_counter() - started,
+print(json.dumps({"pause_s": saver.saves, "write_s": written, "load_s": time.perf_counter() - started,
                   "bytes": 2 * w_in.nbytes}))
 """
 

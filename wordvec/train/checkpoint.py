@@ -51,9 +51,8 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: st
     The files go to a temporary folder beside PATH, renamed into place when complete; the
     checkpoint it replaces stays as PATH.previous until the new one is on disk (make_durable),
     so whatever happens (an interrupt, a full disk, a crash of the machine) one intact checkpoint
-    remains. durable=False returns before the data is flushed: writing to the page cache takes
-    a second or two where the disk may take ten; the caller then runs make_durable(PATH) (the
-    Checkpointer does so on a second thread while training goes on).
+    remains. durable=False returns before the data is flushed to disk; the caller then runs
+    make_durable(PATH).
     """
     import os
     import shutil
@@ -235,6 +234,24 @@ def corpus_identity(corpus) -> dict[str, Any]:
             "files": (corpus.info or {}).get("files")}
 
 
+def _copy_fits(checkpoint: Checkpoint) -> bool:
+    """Whether a copy of the state's arrays fits in the memory available now, with room to spare."""
+    from ..util.memory import available_bytes
+
+    needed = sum(a.nbytes for a in checkpoint.arrays.values())
+    available = available_bytes()
+    return available is None or needed * 1.5 + (256 << 20) < available
+
+
+def _copied(checkpoint: Checkpoint) -> Checkpoint:
+    """The state with its arrays and lists copied, for a writer that runs while training goes on."""
+    import copy
+
+    return Checkpoint(checkpoint.trainer, checkpoint.config, copy.deepcopy(checkpoint.corpus), checkpoint.vocab,
+                      copy.deepcopy(checkpoint.position), {k: a.copy() for k, a in checkpoint.arrays.items()},
+                      copy.deepcopy(checkpoint.history), copy.deepcopy(checkpoint.trace), checkpoint.path)
+
+
 def resume_command(argv: list[str], path: str | Path) -> str:
     """The command line `argv` (the run's arguments) with --resume PATH, for messages."""
     argv = [str(a) for a in argv]
@@ -282,18 +299,19 @@ class Checkpointer:
     def _note_signal(self, signum, frame) -> None:  # noqa: ARG002
         self.signal_number = signum
 
-    def _flush_in_background(self) -> None:
-        """Put the checkpoint on disk while training goes on (the previous one stays until then)."""
+    def _write_in_background(self, snapshot: Checkpoint) -> None:
+        """Write (and flush) a copied state on a second thread; the previous checkpoint stays
+        until the new one is on disk. A failure is a warning: training goes on."""
         import threading
 
-        def flush() -> None:
+        def write() -> None:
             try:
-                make_durable(self.path)
-            except OSError as exc:
-                log.warning(f"could not flush the checkpoint {self.path} to disk ({exc.strerror}); "
-                            f"{_previous(self.path)} is kept")
+                seconds = save_checkpoint(self.path, snapshot, self.command)
+                log.debug(f"checkpoint written to {self.path} in {seconds:.1f} s")
+            except (WordvecError, OSError) as exc:
+                log.warning(f"could not save the checkpoint ({exc}); training goes on")
 
-        self._flushing = threading.Thread(target=flush, name="wordvec-checkpoint", daemon=True)
+        self._flushing = threading.Thread(target=write, name="wordvec-checkpoint", daemon=True)
         self._flushing.start()
 
     def _wait_for_disk(self) -> None:
@@ -302,17 +320,26 @@ class Checkpointer:
             self._flushing = None
 
     def at_safe_point(self, state: Callable[[], Checkpoint]) -> None:
-        """Save if due or interrupted; after an interrupt, stop the run."""
+        """Save if due or interrupted; after an interrupt, stop the run.
+
+        A periodic save copies the arrays (when memory allows) and writes the copy on a second
+        thread, so training waits only for the copy: a gigabyte-sized model takes seconds to
+        reach the disk. After an interrupt the save is written before the run stops.
+        """
         interrupted = self.signal_number is not None
         if not interrupted and time.monotonic() - self.last < self.every:
             return
         command = self.command
         try:
             self._wait_for_disk()
-            self.saves.append(save_checkpoint(self.path, state(), command, durable=False))
-            self._flush_in_background()
+            started = time.perf_counter()
+            snapshot = state()
+            if not interrupted and _copy_fits(snapshot):
+                self._write_in_background(_copied(snapshot))
+            else:
+                save_checkpoint(self.path, snapshot, command)
+            self.saves.append(time.perf_counter() - started)
             saved = f"checkpoint saved to {self.path}; resume with: {command}"
-            log.debug(f"checkpoint saved to {self.path} in {self.saves[-1]:.2f} s")
         except (WordvecError, OSError) as exc:     # a full disk: the previous checkpoint is intact
             if not interrupted:
                 log.warning(f"could not save the checkpoint ({exc}); training goes on")
