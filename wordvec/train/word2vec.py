@@ -96,6 +96,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, 
 
     config = config.validate()
     _check_inputs(corpus, vocab)
+    identity = corpus_identity(corpus) if checkpointer is not None else {}   # reads every id too
     drop_mapped_pages(corpus.ids)  # the range check read every id
     threads = config.effective_threads
     lr0 = config.effective_lr
