@@ -121,7 +121,6 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, 
     n_chunks = len(bounds) - 1
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
-    identity = corpus_identity(corpus) if checkpointer is not None else {}
 
     mode = kernels.CBOW if config.arch == "cbow" else kernels.SKIPGRAM_EXACT if config.exact else kernels.SKIPGRAM
 
