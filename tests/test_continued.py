@@ -65,3 +65,27 @@ def test_init_from_a_text_file_and_from_a_checkpoint(tmp_path):
     code, _, stderr = run_wordvec("train", "skipgram", new_corpus, "-o", out, "--init", ck, *TINY_LR)
     assert code == 0, stderr
     assert load(out).meta["init"]["context"] and load(out).words[:5] == load(tmp_path / "o.wv").words[:5]
+
+
+def test_a_continued_run_resumes_like_any_other(tmp_path, monkeypatch):
+    """--init with --checkpoint: interrupted and resumed (the same command) gives the vectors of
+    the uninterrupted continued run, bit for bit."""
+    import signal
+
+    from tests.test_checkpoint import interrupt_at
+    from wordvec.train import word2vec as word2vec_module
+
+    old_corpus, new_corpus = _corpora(tmp_path)
+    old = tmp_path / "old.wv"
+    assert run_wordvec("train", "skipgram", old_corpus, "-o", old, "--dim", "8", "--epochs", "1", "--min-count", "3",
+                       "--save-context").code == 0
+    real = word2vec_module.chunk_bounds
+    monkeypatch.setattr(word2vec_module, "chunk_bounds", lambda offsets, chunk: real(offsets, 5000))
+    args = ["train", "skipgram", new_corpus, "--init", old, "--epochs", "2", "--threads", "1", "--min-count", "3"]
+    assert run_wordvec(*args, "-o", tmp_path / "whole.wv").code == 0
+    ck, out = tmp_path / "run.ck", tmp_path / "resumed.wv"
+    with monkeypatch.context() as mp:
+        interrupt_at(mp, 3, signum=signal.SIGTERM)
+        assert run_wordvec(*args, "-o", out, "--checkpoint", ck).code == 143
+    assert run_wordvec(*args, "-o", out, "--resume", ck).code == 0
+    assert np.array_equal(np.asarray(load(out).vectors), np.asarray(load(tmp_path / "whole.wv").vectors))
