@@ -249,3 +249,23 @@ def test_a_save_cut_short_leaves_the_previous_checkpoint(checkpoint, corpus, tmp
     from wordvec.train.checkpoint import load_checkpoint
 
     assert load_checkpoint(checkpoint).position["epoch"] >= 1 and not previous.exists()
+
+
+def test_item2vec_resumes_bit_for_bit(tmp_path, monkeypatch):
+    from wordvec.train import item2vec as item2vec_module
+
+    rng = np.random.default_rng(5)
+    sessions = tmp_path / "sessions.txt"
+    sessions.write_text("".join(" ".join(f"i{g}-{k}" for k in rng.choice(12, 5, replace=False)) + "\n"
+                                for g in rng.integers(0, 6, size=600)))
+    real = item2vec_module.chunk_bounds
+    monkeypatch.setattr(item2vec_module, "chunk_bounds", lambda offsets, chunk: real(offsets, 4000))
+    args = ["train", "item2vec", sessions, "--dim", "8", "--epochs", "3", "--threads", "1", "--seed", "3"]
+    assert run_wordvec(*args, "-o", tmp_path / "whole.wv").code == 0
+    ck, out = tmp_path / "run.ck", tmp_path / "resumed.wv"
+    with monkeypatch.context() as mp:
+        interrupt_at(mp, 4)
+        code, _, stderr = run_wordvec(*args, "-o", out, "--checkpoint", ck)
+    assert code == 130 and "wordvec train item2vec" in stderr and "--resume" in stderr
+    assert run_wordvec(*args, "-o", out, "--resume", ck).code == 0
+    assert np.array_equal(vectors(out), vectors(tmp_path / "whole.wv"))

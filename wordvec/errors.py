@@ -37,3 +37,8 @@ class Interrupted(BaseException):
         super().__init__(message)
         self.signal_number = signal_number
         self.note = note        # what became of the work: where its checkpoint is, how to resume
+
+
+class MissingExtra(WordvecError):
+    """An optional extra (matplotlib for pictures, say) is not installed; the message is the
+    one line that installs it."""

@@ -29,7 +29,7 @@ from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
 ENCODE_MAX_TYPES = 4_000_000            # raw types remembered while encoding before the table is reset
 
@@ -82,7 +82,7 @@ class EncodedCorpus:
             raise ValueError("offsets must start at 0 and end at len(ids)")
         if np.any(np.diff(offsets) <= 0):
             raise ValueError("sentences must not be empty")
-        return cls(ids, offsets, dict(info or {}, tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
+        return cls(ids, offsets, dict(info or {}, kept_tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
 
     @classmethod
     def from_sentences(cls, sentences, vocab: Vocab, info: dict | None = None) -> "EncodedCorpus":
@@ -122,9 +122,10 @@ class EncodedCorpus:
 
 class IdsWriter:
     """ids.npy and offsets.npy of one encoding, fed blocks of a raw stream with the map from its
-    raw types to vocabulary ids (see _kernels/encode.map_stream); sentences cut at max_len."""
+    raw types to vocabulary ids (see _kernels/encode.map_stream); sentences cut at max_len.
+    keep_empty_lines: one (possibly empty) sentence per line (see _encode_to)."""
 
-    def __init__(self, folder: Path, max_len: int):
+    def __init__(self, folder: Path, max_len: int, keep_empty_lines: bool = False):
         self.ids_buf = np.empty(1 << 20, dtype=np.int32)
         self.ends_buf = np.empty(1 << 16, dtype=np.int64)
         self.ids = NpyAppender(folder / "ids.npy", np.int32)
@@ -132,6 +133,7 @@ class IdsWriter:
         self.offsets.append(np.zeros(1, dtype=np.int64))
         self.sentence_len = 0
         self.max_len = max_len
+        self.keep_empty_lines = keep_empty_lines
 
     def write(self, stream: np.ndarray, n: int, map_start: np.ndarray, map_ids: np.ndarray) -> None:
         from .._kernels.encode import map_stream
@@ -140,7 +142,7 @@ class IdsWriter:
         while True:
             pos, ids_used, ends_used, self.sentence_len = map_stream(
                 stream, pos, n, map_start, map_ids, self.ids_buf, 0, self.ids.count, self.ends_buf, 0,
-                self.sentence_len, self.max_len)
+                self.sentence_len, self.max_len, self.keep_empty_lines)
             self.ids.append(self.ids_buf[:ids_used])
             self.offsets.append(self.ends_buf[:ends_used])
             if pos >= n:
@@ -155,13 +157,17 @@ class IdsWriter:
         if self.ids.count == 0:
             raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
         return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-                "raw_tokens": stats.tokens, "tokens": self.ids.count, "sentences": self.offsets.count - 1,
+                "raw_tokens": stats.tokens, "kept_tokens": self.ids.count, "sentences": self.offsets.count - 1,
                 "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
-                "vocab_size": len(vocab)}
+                "vocab_size": len(vocab), "empty_lines_kept": self.keep_empty_lines}
 
 
-def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
-    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
+def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
+               keep_empty_lines: bool = False) -> dict:
+    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics.
+
+    keep_empty_lines: one (possibly empty) sentence per line, so sentence s is line s + 1
+    (plus one empty sentence after a final newline); for item sequences named by line."""
     from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
     normalize = type_normalizer(tokenizer)
@@ -170,7 +176,7 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     map_start = np.zeros(1 << 16, dtype=np.int64)
     map_ids = np.zeros(1 << 16, dtype=np.int32)
     state = {"resolved": 0, "used": 0}
-    writer = IdsWriter(folder, tokenizer.max_sentence_length)
+    writer = IdsWriter(folder, tokenizer.max_sentence_length, keep_empty_lines)
 
     def resolve_new_types() -> None:
         nonlocal map_start, map_ids
@@ -252,15 +258,18 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True, phrases=None) -> EncodedCorpus:
+                  cache: bool = True, keep_empty_lines: bool = False, phrases=None) -> EncodedCorpus:
     """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed.
-    With `phrases` (a PhraseTable), its phrases are joined on the fly first."""
+
+    keep_empty_lines: see _encode_to (the offsets may then hold empty sentences). phrases: a
+    PhraseTable whose phrases are joined on the fly first."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
     cache = cache and cache_usable()
-    key = _files_key(files, tokenizer, vocab.fingerprint() + _phrases_key(phrases)) if cache else None
+    extra = vocab.fingerprint() + (":lines" if keep_empty_lines else "") + _phrases_key(phrases)
+    key = _files_key(files, tokenizer, extra) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
         folder = root / key
@@ -280,7 +289,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
         if phrases is None:
-            info = _encode_to(work, files, vocab, tokenizer)
+            info = _encode_to(work, files, vocab, tokenizer, keep_empty_lines)
         else:
             from .phrase_corpus import encode_joined
 
@@ -383,8 +392,9 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True, phrases=None,
-                   extend: Vocab | None = None) -> tuple[Vocab, EncodedCorpus]:
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True,
+                   keep_empty_lines: bool = False, phrases=None, extend: Vocab | None = None
+                   ) -> tuple[Vocab, EncodedCorpus]:
     """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
     `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word).
     `extend`: continued training; the vocabulary is `extend` followed by the corpus's words
@@ -415,7 +425,8 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             if not len(vocab):
                 raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
                                   f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None, phrases=phrases)
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None,
+                               keep_empty_lines=keep_empty_lines, phrases=phrases)
     finally:
         if spool is not None:
             spool.cleanup()

@@ -68,7 +68,7 @@ def count_joined(files: list[str], tokenizer: TokenizerConfig, table: PhraseTabl
     words = counts.result()
     if not words:
         raise CorpusError(f"{corpus_name(files)}: no words found (empty, or only whitespace and punctuation)")
-    return VocabReport(vocab=Vocab.from_counts(words), tokens=sum(words.values()), distinct=len(words),
+    return VocabReport(vocab=Vocab.from_counts(words), word_tokens=sum(words.values()), distinct=len(words),
                        raw_tokens=stats.tokens, bytes=stats.bytes, files=stats.files, cut_tokens=stats.cut_tokens,
                        seconds=time.perf_counter() - started)
 

@@ -25,7 +25,7 @@ from ..util.progress import log
 
 FORMAT_NAME = "wordvec-checkpoint"
 FORMAT_VERSION = 1
-OUTPUT_ONLY = ("vectors",)  # config fields that change only what is written, never the training
+OUTPUT_ONLY = ("vectors", "users", "recency")  # config fields that change only what is written, not training
 
 
 @dataclass

@@ -16,12 +16,13 @@ import numpy as np
 
 from ..config import GloVeConfig
 from ..errors import FormatError, WordvecError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner, ensure_finite
+from .runner import Runner, ensure_finite, load_kernels
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
 STEP_ENTRIES = 1 << 20  # entries per thread per runner step (about half a second at dim 100)
+UNIT = "entry"          # what the progress bar and the per-step trace count
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _check_cooc(cooc, vocab) -> None:
         raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
-        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab):,} words")
     if not float(np.min(cooc.vals)) > 0:  # also catches NaN
         raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
@@ -120,12 +121,10 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None, 
             arrays = dict(zip(("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc"), state.arrays()))
             return Checkpoint("glove", resolved, identity, vocab, position, arrays, history, trace)
 
-    state, history, trace = fit(cooc, len(vocab), config, release_vals=owned, checkpointer=checkpointer,
-                                resume=resume, snapshot=snapshot)
-    result = _result(state, vocab, corpus, cooc, config, history, trace)
-    result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
-                                "train_seconds": round(time.perf_counter() - counted, 3)}
-    return result
+    state, history, trace, seconds = fit(cooc, len(vocab), config, release_vals=owned, checkpointer=checkpointer,
+                                         resume=resume, snapshot=snapshot)
+    return _result(state, vocab, corpus, cooc, config, history, trace,
+                   stages={"cooccur_seconds": counted - start, **seconds})
 
 
 def data_identity(corpus, cooc) -> dict:
@@ -141,7 +140,8 @@ def data_identity(corpus, cooc) -> dict:
 
 def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, *, checkpointer=None,
         resume=None, snapshot=None):
-    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace).
+    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace,
+    seconds: kernel_load_seconds and train_seconds, the epochs' own time).
 
     Each thread owns a contiguous share of every epoch's positions and walks it in steps of
     STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
@@ -150,13 +150,19 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, 
     per entry while training a co-occurrence the caller does not keep). snapshot(position,
     state, history, trace) makes the Checkpoint the checkpointer saves between steps.
     """
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.glove import entry_targets, glove_slice
+
+    import_seconds = time.perf_counter() - importing
 
     threads = config.effective_threads
     n = cooc.nnz
     rows, cols = _in_memory(cooc.rows, np.int32), _in_memory(cooc.cols, np.int32)
     log_x = np.empty(n, np.float32)
     weight = np.empty(n, np.float32)
+    # empty work (no entries, positions 0..0) loads each kernel and changes nothing
+    load_seconds = import_seconds + load_kernels(lambda: entry_targets(
+        np.empty(0, np.float32), float(config.x_max), float(config.alpha), log_x[:0], weight[:0]))
     entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
                   log_x, weight)
     if release_vals:
@@ -167,15 +173,17 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, 
     else:
         state = GloVeState(*(resume.arrays[k] for k in ("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc")))
         position, history = resume.position, list(resume.history)
+    load_seconds += load_kernels(
+        lambda: glove_slice(rows, cols, log_x, weight, 0, 0, 1, 0, 0, *state.arrays(), config.lr, GRAD_CLIP))
     bits = max(1, (n - 1).bit_length())
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
                                                                         dtype=np.uint64)
     shares = [n * t // threads for t in range(threads + 1)]
     steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
-    log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
-             f"{n:,}", vocab_size, config.dim, config.epochs, threads)
-    with Runner(threads, "glove", "entry", config.epochs * n, checkpointer=checkpointer, done=position["done"],
+    log.info("training GloVe: %s entries, %s words, dim %d, %s, %s", f"{n:,}", f"{vocab_size:,}", config.dim,
+             plural(config.epochs, "epoch"), plural(threads, "thread"))
+    with Runner(threads, "glove", UNIT, config.epochs * n, checkpointer=checkpointer, done=position["done"],
                 trace=resume.trace if resume is not None else None) as runner:
         cost = position["cost"]
         for epoch in range(position["epoch"], config.epochs):
@@ -197,13 +205,13 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, 
                 at = {"epoch": epoch, "step": step + 1, "cost": cost, "done": runner.done}
                 if step == steps - 1:
                     seconds = time.perf_counter() - epoch_started
+                    # the cost as glove.c reports it: mean of 0.5 * f * diff^2
                     history.append({"epoch": epoch + 1, "cost": cost / n, "seconds": round(seconds, 3)})
                     log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost / n, seconds)
                     at, cost = {"epoch": epoch + 1, "step": 0, "cost": 0.0, "done": runner.done}, 0.0
                 if snapshot is not None:
                     runner.safe_point(lambda: snapshot(at, state, history, runner.trace))
-    log.info("GloVe done: final cost %.5f", history[-1]["cost"])
-    return state, history, runner.trace
+    return state, history, runner.trace, {"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds}
 
 
 def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
@@ -214,13 +222,13 @@ def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
 
 
 def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict],
-            trace: list[dict]) -> TrainResult:
+            trace: list[dict], stages: dict) -> TrainResult:
     vectors = state.w + state.c if config.vectors == "in+out" else state.w
     resolved = dataclasses.replace(config, threads=config.effective_threads)
     corpus_info = getattr(corpus, "info", None) or cooc.meta.get("corpus") or {}
     counting = {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")}
     return build_result("glove", vectors, state.c, vocab, resolved, corpus_info, history, trace,
-                        cooccurrence=counting)
+                        trace_unit=UNIT, cooccurrence=counting, stages=stages)
 
 
 def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:

@@ -24,8 +24,9 @@ from ..config import canonical_format
 from ..errors import FormatError, WordvecError
 from ..text.inputs import compression_of
 from .keyedvectors import KeyedVectors
+from .recognise import VOCABULARY, foreign
 from ..util.memory import check_fits
-from ..util.progress import log
+from ..util.progress import log, plural
 from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
 
 NATIVE_FORMAT = "wordvec-vectors"
@@ -85,6 +86,10 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
+    what = foreign(head)
+    if what is not None:
+        hint = "; pass --format if these really are vectors" if what == VOCABULARY else ""
+        raise FormatError(f"{path}: {what}, not word vectors{hint}")
     first, _, rest = head.removeprefix(_BOM).partition(b"\n")
     header = _header(first)
     if header is not None:
@@ -95,7 +100,7 @@ def sniff(path: str | os.PathLike) -> str:
     if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
         return "glove"
     raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
-                      "text/binary or GloVe text); pass format=... (--format) if you know it")
+                      "text/binary or GloVe text); pass --format if you know it")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
     if path.is_file() and path.name == "meta.json":
         path = path.parent
     if limit is not None and limit < 1:
-        raise WordvecError(f"limit must be at least 1, not {limit}")
+        raise WordvecError(f"--limit must be at least 1, not {limit}")
     fmt = canonical_format(format) or sniff(path)
     if fmt == "native":
         kv = _load_native(path, limit, mmap)
@@ -134,9 +139,9 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
             bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    where = f"{plural(len(bad), 'row')} {'contains' if len(bad) == 1 else 'contain'} NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
     if not allow:
-        raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
+        raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
 
 
@@ -156,10 +161,42 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
                           f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
     words, counts = read_word_counts(path / "vocab.txt", limit)
     if len(words) != (count if limit is None else min(limit, count)):
-        raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
+        raise FormatError(f"{path / 'vocab.txt'} has {len(words):,} words for {count:,} vector rows")
     if limit is not None:
         vectors = vectors[:limit]
-    return KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+    kv = KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+    if (path / "users.npy").exists() and limit is None:
+        kv.users = _load_users(path, use_mmap, kv)
+    return kv
+
+
+def _load_npy(file: Path, use_mmap: bool, dtype, ndim: int) -> np.ndarray:
+    """A .npy array of the expected dtype and rank, or FormatError naming the damaged file."""
+    try:
+        array = np.load(file, mmap_mode="r" if use_mmap else None, allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise FormatError(f"{file}: cannot read it ({reason}); the folder is damaged") from None
+    if array.dtype != dtype or array.ndim != ndim:
+        raise FormatError(f"{file}: expected a {ndim}-D {np.dtype(dtype).name} array, found {array.dtype} "
+                          f"with shape {array.shape}")
+    return array
+
+
+def _load_users(path: Path, use_mmap: bool, items: KeyedVectors):
+    """users.npy, users.txt and the histories (user_items.npy, user_offsets.npy) of a native folder."""
+    from .users import UserVectors
+
+    vectors = _load_npy(path / "users.npy", use_mmap, np.float32, 2)
+    users, _ = read_word_counts(path / "users.txt")
+    ids = _load_npy(path / "user_items.npy", use_mmap, np.int32, 1)
+    offsets = _load_npy(path / "user_offsets.npy", False, np.int64, 1)
+    if vectors.shape != (len(users), items.dim):
+        raise FormatError(f"{path}: users.npy is {vectors.shape[0]} × {vectors.shape[1]} for {len(users)} users "
+                          f"of dim {items.dim}; the folder is damaged")
+    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(items)):
+        raise FormatError(f"{path / 'user_items.npy'}: item rows outside 0..{len(items) - 1}; the folder is damaged")
+    return UserVectors(vectors, users, ids, offsets, (items.meta.get("users") or {}))
 
 
 def read_native_meta(path: Path) -> dict:
@@ -199,6 +236,25 @@ def _map_file(path: Path):
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def binary_records(buf, pos: int, n: int, dim: int) -> tuple[list[bytes], list[int], int]:
+    """Up to n word2vec binary records from ``pos``: their words, where their vectors start, and
+    where the last one ends (beyond the buffer when it is truncated)."""
+    size, record = len(buf), 4 * dim
+    find, raw, starts = buf.find, [], []
+    add_word, add_start = raw.append, starts.append
+    for _ in range(n):
+        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
+        if pos < size and buf[pos] == 10:
+            pos += 1
+        space = find(b" ", pos, pos + 4096)
+        if space < 0:
+            break
+        add_word(buf[pos:space])
+        add_start(space + 1)
+        pos = space + 1 + record
+    return raw, starts, pos
+
+
 def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
     buf = _map_file(path)
@@ -210,27 +266,16 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     if count == 0:
         raise FormatError(f"{path}: the header announces 0 vectors")
     n = count if limit is None else min(limit, count)
-    size, record, pos = len(buf), 4 * dim, end + 1
-    find, raw, starts = buf.find, [], []
-    add_word, add_start = raw.append, starts.append
-    for i in range(n):
-        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
-        if pos < size and buf[pos] == 10:
-            pos += 1
-        space = find(b" ", pos, pos + 4096)
-        if space < 0:
-            break
-        add_word(buf[pos:space])
-        add_start(space + 1)
-        pos = space + 1 + record
+    size = len(buf)
+    raw, starts, pos = binary_records(buf, end + 1, n, dim)
     if len(starts) < n or pos > size:
         rows = len(starts) - (pos > size)
-        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file ends after {rows:,}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
     check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
-        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+        raise FormatError(f"{path}: more data follows the {count:,} rows the header announces; "
                           "the header count disagrees with the file")
     vectors = np.empty((n, dim), dtype=np.float32)
     # Gather rows through four strided views, one per byte alignment of the row starts: a
@@ -317,7 +362,7 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
     if not raw:
         raise FormatError(f"{path}: no vectors found")
     if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
-        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file has {len(raw):,}; "
                           "fix the first line or pass --format glove to ignore it")
     vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     return KeyedVectors(vectors, decode_words(raw, path))
@@ -342,6 +387,9 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     if fmt == "native":
         _save_native(kv, path, context)
         return
+    if kv.users is not None:
+        log.warning("%s: the %s format holds items only; the %d user vectors are not written (use native)",
+                    path, fmt, len(kv.users))
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
@@ -359,13 +407,13 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
 
 
-def _write_npy(path: Path, matrix: np.ndarray) -> None:
-    """A float32 .npy file written through Python's file object, block by block.
+def _write_npy(path: Path, matrix: np.ndarray, dtype=np.float32) -> None:
+    """A .npy file (float32 unless told) written through Python's file object, block by block.
 
     Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
     at close is not reported, so a full disk could leave a silently truncated file.
     """
-    matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+    matrix = np.ascontiguousarray(matrix, dtype=dtype)
     with open(path, "wb") as f:
         np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
         step = _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
@@ -381,6 +429,13 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
         if context.shape != kv.vectors.shape:
             raise WordvecError(f"context vectors have shape {context.shape}, expected {kv.vectors.shape}")
     meta = {k: v for k, v in kv.meta.items()}
+    if kv.users is not None:
+        _check_words(kv.users, "native")
+        if kv.users.dim != kv.dim:
+            raise WordvecError(f"user vectors have {kv.users.dim} dims, the items {kv.dim}")
+        meta["users"] = dict(kv.users.meta, users=len(kv.users))
+    else:
+        meta.pop("users", None)
     meta.update({"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "dim": kv.dim, "count": len(kv),
                  "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
                  "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
@@ -391,6 +446,17 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
             _write_npy(tmp / "context.npy", context)
         with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
+        if kv.users is not None:
+            _save_users(tmp, kv.users)
         with open(tmp / "meta.json", "w", encoding="utf-8") as f:
             json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
             f.write("\n")
+
+
+def _save_users(folder: Path, users) -> None:
+    """users.npy, users.txt ("user history-length" lines) and the histories, into the folder being written."""
+    _write_npy(folder / "users.npy", users.vectors)
+    with open(folder / "users.txt", "w", encoding="utf-8", newline="\n") as f:
+        f.write("".join(f"{u} {int(c)}\n" for u, c in zip(users.words, users.counts.tolist())))
+    _write_npy(folder / "user_items.npy", users.history_ids, np.int32)
+    _write_npy(folder / "user_offsets.npy", users.history_offsets, np.int64)
