@@ -264,6 +264,58 @@ class GloVeConfig(_Config):
         return self
 
 
+SCORINGS = ("word2phrase", "npmi")
+DEFAULT_THRESHOLDS = {"word2phrase": 100.0, "npmi": 0.5}
+# gensim's ENGLISH_CONNECTOR_WORDS: articles, some prepositions and conjunctions (bank_of_america)
+ENGLISH_CONNECTOR_WORDS = ("a", "an", "the", "for", "of", "with", "without", "at", "from", "to", "in", "on", "by",
+                           "and", "or")
+
+
+@dataclass(frozen=True)
+class PhraseConfig(_Config):
+    """How phrases are learned (`wordvec phrases`): gensim's Phrases with word2phrase.c's score."""
+
+    scoring: str = setting("word2phrase", "word2phrase: (count(ab) - min_count) * N / (count(a) * count(b)), N the "
+                           "number of words, as word2phrase.c (gensim's original_scorer multiplies by its vocabulary "
+                           "size instead); npmi: normalised PMI in [-1, 1], as gensim's npmi_scorer.",
+                           choices=SCORINGS)
+    threshold: float | None = setting(None, "Join a pair when its score is above this.",
+                                      default_text="100 for word2phrase, 0.5 for npmi")
+    min_count: int = setting(5, "Pairs seen fewer times never join (word2phrase: nor words seen fewer times).")
+    passes: int = setting(1, "Rounds of learning; round k joins round k-1's tokens, so 2 finds phrases of up to "
+                          "4 words.")
+    connector_words: str | None = setting(None, "Words allowed inside a phrase but never at its ends (bank_of_america): "
+                                   "a comma-separated list, or 'english' for gensim's list (a, an, the, of, ...).",
+                                   default_text="none")
+    max_pairs: int = setting(20_000_000, "Distinct pairs held while counting (16-32 bytes each); past it the "
+                             "rarest are forgotten, as word2vec's ReduceVocab does, with a warning.")
+
+    @property
+    def effective_threshold(self) -> float:
+        return DEFAULT_THRESHOLDS.get(self.scoring, 0.0) if self.threshold is None else float(self.threshold)
+
+    @property
+    def connectors(self) -> tuple[str, ...]:
+        """The connector words: 'english' expanded, duplicates dropped, in the order given."""
+        text = (self.connector_words or "").strip()
+        if text.lower() == "english":
+            return ENGLISH_CONNECTOR_WORDS
+        return tuple(dict.fromkeys(text.replace(",", " ").split()))
+
+    def validate(self) -> "PhraseConfig":
+        import math
+
+        _require(self.scoring in SCORINGS, f"--scoring must be one of {', '.join(SCORINGS)}, not {self.scoring!r}")
+        threshold = self.effective_threshold
+        _require(math.isfinite(threshold), f"--threshold must be a number, not {self.threshold}")
+        _require(self.scoring != "npmi" or -1.0 <= threshold <= 1.0,
+                 f"--threshold must be between -1 and 1 with --scoring npmi, not {threshold}")
+        _require(self.min_count >= 1, f"--min-count must be at least 1, not {self.min_count}")
+        _require(self.passes >= 1, f"--passes must be at least 1, not {self.passes}")
+        _require(self.max_pairs >= 1000, f"--max-pairs must be at least 1000, not {self.max_pairs}")
+        return self
+
+
 @dataclass(frozen=True)
 class InteractionsConfig(_Config):
     """How an interactions input is read (wordvec.text.interactions): a sequences file, or a table."""

@@ -13,6 +13,7 @@ from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
 from .item_commands import recommend, split
+from .phrase_commands import phrases
 from .plot_commands import plot
 from .sweep_commands import COMMANDS as SWEEP_COMMANDS
 from .query_commands import analogy, doesnt_match, similar, similarity, vector
@@ -46,7 +47,7 @@ for _command in (skipgram, cbow, glove, item2vec):
     train.add_command(_command)
 for _command in SWEEP_COMMANDS:
     sweep.add_command(_command)
-for _command in (vocab, cooccur, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
+for _command in (vocab, cooccur, phrases, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
                  convert, info, plot, recommend, split):
     cli.add_command(_command)
 

@@ -10,7 +10,7 @@ import click
 
 from ..config import CooccurConfig, TokenizerConfig, VocabConfig
 from .options import (cache_option, config_options, corpus_argument, force_option, json_option, output_option,
-                      vocab_file_option)
+                      phrases_option, vocab_file_option)
 from .outputs import FOLDER, VOCABULARY_FILE, check_output_of
 from .training import prepare, report
 
@@ -68,6 +68,7 @@ def vocab(**options: Any) -> None:
 @output_option
 @config_options(CooccurConfig, VocabConfig, TokenizerConfig)
 @vocab_file_option
+@phrases_option
 @cache_option
 @force_option
 @json_option

@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from ..config import InteractionsConfig, Item2VecConfig
-from .options import (cache_option, config_options, force_option, format_option, json_option, output_option,
-                      vocab_file_option)
-from .outputs import check_output_of, vectors_output
-from .training import report, timing_line, timings
+from .options import (cache_option, checkpoint_options, config_options, force_option, format_option, json_option,
+                      output_option, vocab_file_option)
+from .outputs import check_checkpoint_of, check_output_of, vectors_output
+from .training import checkpointing, interrupt_notes, report, timing_line, timings
 
 interactions_argument = click.argument("interactions", type=click.Path(allow_dash=True))
 
@@ -42,6 +42,17 @@ def tune_table(tuning: dict) -> list[str]:
     return lines
 
 
+def _tuned_settings(config, checkpoint):
+    """A resumed --tune run keeps the settings its search chose (they are in the checkpoint)."""
+    import dataclasses
+
+    if not config.tune:
+        return config
+    from ..train.tune import SEARCH
+
+    return dataclasses.replace(config, **{name: checkpoint.config[name] for name in SEARCH})
+
+
 @click.command(name="item2vec")
 @interactions_argument
 @output_option
@@ -50,6 +61,7 @@ def tune_table(tuning: dict) -> list[str]:
 @cache_option
 @click.option("--save-context/--no-save-context", "save_context", default=True, show_default=True,
               help="Store the context vectors as context.npy (native format); recommendations score with them.")
+@checkpoint_options
 @format_option
 @force_option
 @json_option
@@ -60,8 +72,11 @@ def item2vec(**options: Any) -> None:
     spaces; a line's user is its line number) or, with --user-col and --item-col, a CSV or TSV
     table of (user, item[, time]) rows. Every item's context is its whole sequence (--window 0).
     """
+    import dataclasses
+
     from ..config import build, canonical_format
     from ..errors import WordvecError
+    from ..train.checkpoint import check_data, corpus_identity
     from ..train.item2vec import train_item2vec
     from ..util.progress import plural
     from ..vectors.formats import save
@@ -70,30 +85,37 @@ def item2vec(**options: Any) -> None:
     fmt = canonical_format(options["format"])
     if config.users and fmt != "native":
         raise WordvecError(f"--users needs --format native (the {fmt} format holds items only)")
+    checkpointer, resume, config = checkpointing(options, "item2vec",
+                                                 dataclasses.replace(config, threads=config.effective_threads),
+                                                 settle=_tuned_settings)
     check_output_of(options, vectors_output(fmt))
-    started = time.perf_counter()
-    interactions = read_input(options)
-    prepared = time.perf_counter()
-    lines = [f"interactions: {interactions.report['interactions']:,} of {interactions.n_users:,} users on "
-             f"{len(interactions.items):,} items (longest sequence {interactions.report['longest_sequence']:,})"]
-    tuning = None
-    if config.tune:
-        from ..train.tune import tune_item2vec
+    check_checkpoint_of(options)
+    with interrupt_notes(checkpointer):
+        started = time.perf_counter()
+        interactions = read_input(options)
+        if resume is not None:
+            check_data(resume, interactions.items, corpus_identity(interactions.corpus))
+        prepared = time.perf_counter()
+        lines = [f"interactions: {interactions.report['interactions']:,} of {interactions.n_users:,} users on "
+                 f"{len(interactions.items):,} items (longest sequence {interactions.report['longest_sequence']:,})"]
+        tuning = None
+        if config.tune and resume is None:
+            from ..train.tune import tune_item2vec
 
-        config, tuning = tune_item2vec(interactions, config)
-        lines += tune_table(tuning)
-    tuned = time.perf_counter()
-    result = train_item2vec(interactions, config)
-    stages = {"prepare_seconds": prepared - started,
-              **({"tune_seconds": tuned - prepared} if tuning is not None else {}), **result.stages}
-    result.kv.meta["stages"] = {k: round(v, 3) for k, v in stages.items()}
-    result.kv.meta["interactions"] = interactions.report
-    if tuning is not None:
-        result.kv.meta["tune"] = tuning
-    context = result.context if options["save_context"] and fmt == "native" else None
-    saving = time.perf_counter()
-    save(result.kv, options["output"], format=fmt, context=context)
-    times = timings({**stages, "save_seconds": time.perf_counter() - saving}, started)
+            config, tuning = tune_item2vec(interactions, config)
+            lines += tune_table(tuning)
+        tuned = time.perf_counter()
+        result = train_item2vec(interactions, config, checkpointer=checkpointer, resume=resume)
+        stages = {"prepare_seconds": prepared - started,
+                  **({"tune_seconds": tuned - prepared} if tuning is not None else {}), **result.stages}
+        result.kv.meta["stages"] = {k: round(v, 3) for k, v in stages.items()}
+        result.kv.meta["interactions"] = interactions.report
+        if tuning is not None:
+            result.kv.meta["tune"] = tuning
+        context = result.context if options["save_context"] and fmt == "native" else None
+        saving = time.perf_counter()
+        save(result.kv, options["output"], format=fmt, context=context)
+        times = timings({**stages, "save_seconds": time.perf_counter() - saving}, started)
     summary = {"trainer": "item2vec", "output": str(options["output"]), "format": fmt, "items": len(result.kv),
                "users": interactions.n_users, "interactions": interactions.report["interactions"],
                "epochs": config.epochs, "threads": config.effective_threads, **times,

@@ -99,6 +99,15 @@ class EncodedCorpus:
     def n_tokens(self) -> int:
         return int(self.ids.shape[0])
 
+    def fingerprint(self) -> str:
+        """CRC-32s of every id and sentence offset (a gigabyte a second): checkpoints are tied
+        to the exact token stream they were trained on."""
+        from ..util.npyfile import crc32_of
+
+        if "fingerprint" not in self.info:
+            self.info["fingerprint"] = f"{crc32_of(self.ids):08x}{crc32_of(self.offsets):08x}-{self.n_tokens}"
+        return self.info["fingerprint"]
+
     @property
     def n_sentences(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -111,13 +120,54 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
+class IdsWriter:
+    """ids.npy and offsets.npy of one encoding, fed blocks of a raw stream with the map from its
+    raw types to vocabulary ids (see _kernels/encode.map_stream); sentences cut at max_len.
+    keep_empty_lines: one (possibly empty) sentence per line (see _encode_to)."""
+
+    def __init__(self, folder: Path, max_len: int, keep_empty_lines: bool = False):
+        self.ids_buf = np.empty(1 << 20, dtype=np.int32)
+        self.ends_buf = np.empty(1 << 16, dtype=np.int64)
+        self.ids = NpyAppender(folder / "ids.npy", np.int32)
+        self.offsets = NpyAppender(folder / "offsets.npy", np.int64)
+        self.offsets.append(np.zeros(1, dtype=np.int64))
+        self.sentence_len = 0
+        self.max_len = max_len
+        self.keep_empty_lines = keep_empty_lines
+
+    def write(self, stream: np.ndarray, n: int, map_start: np.ndarray, map_ids: np.ndarray) -> None:
+        from .._kernels.encode import map_stream
+
+        pos = 0
+        while True:
+            pos, ids_used, ends_used, self.sentence_len = map_stream(
+                stream, pos, n, map_start, map_ids, self.ids_buf, 0, self.ids.count, self.ends_buf, 0,
+                self.sentence_len, self.max_len, self.keep_empty_lines)
+            self.ids.append(self.ids_buf[:ids_used])
+            self.offsets.append(self.ends_buf[:ends_used])
+            if pos >= n:
+                break
+
+    def close(self) -> None:
+        self.ids.close()
+        self.offsets.close()
+
+    def info(self, files: list[str], stats, tokenizer: TokenizerConfig, vocab: Vocab) -> dict:
+        """What meta.json records about the encoding; a corpus with no known word is an error."""
+        if self.ids.count == 0:
+            raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
+        return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
+                "raw_tokens": stats.tokens, "kept_tokens": self.ids.count, "sentences": self.offsets.count - 1,
+                "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
+                "vocab_size": len(vocab), "empty_lines_kept": self.keep_empty_lines}
+
+
 def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
                keep_empty_lines: bool = False) -> dict:
     """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics.
 
     keep_empty_lines: one (possibly empty) sentence per line, so sentence s is line s + 1
     (plus one empty sentence after a final newline); for item sequences named by line."""
-    from .._kernels.encode import map_stream
     from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
     normalize = type_normalizer(tokenizer)
@@ -125,12 +175,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     table = RawTypeTable()
     map_start = np.zeros(1 << 16, dtype=np.int64)
     map_ids = np.zeros(1 << 16, dtype=np.int32)
-    state = {"resolved": 0, "used": 0, "sentence_len": 0}
-    ids_buf = np.empty(1 << 20, dtype=np.int32)
-    ends_buf = np.empty(1 << 16, dtype=np.int64)
-    ids_file = NpyAppender(folder / "ids.npy", np.int32)
-    offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
-    offsets_file.append(np.zeros(1, dtype=np.int64))
+    state = {"resolved": 0, "used": 0}
+    writer = IdsWriter(folder, tokenizer.max_sentence_length, keep_empty_lines)
 
     def resolve_new_types() -> None:
         nonlocal map_start, map_ids
@@ -159,15 +205,7 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
 
     def on_block(stream: np.ndarray, n: int) -> None:
         resolve_new_types()
-        pos = 0
-        while True:
-            pos, ids_used, ends_used, state["sentence_len"] = map_stream(
-                stream, pos, n, map_start, map_ids, ids_buf, 0, ids_file.count, ends_buf, 0,
-                state["sentence_len"], tokenizer.max_sentence_length, keep_empty_lines)
-            ids_file.append(ids_buf[:ids_used])
-            offsets_file.append(ends_buf[:ends_used])
-            if pos >= n:
-                break
+        writer.write(stream, n, map_start, map_ids)
 
     def after_block() -> None:
         if len(table) > ENCODE_MAX_TYPES:  # bound memory on messy corpora: forget and re-resolve
@@ -178,14 +216,8 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
         stats = scan_with_progress(files, tokenizer, table, "encoding", on_block=on_block,
                                    after_block=after_block)
     finally:
-        ids_file.close()
-        offsets_file.close()
-    if ids_file.count == 0:
-        raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
-    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "kept_tokens": ids_file.count, "sentences": offsets_file.count - 1,
-            "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": len(vocab), "empty_lines_kept": keep_empty_lines}
+        writer.close()
+    return writer.info(files, stats, tokenizer, vocab)
 
 
 def _files_key(files: list[str], tokenizer: TokenizerConfig, extra: str) -> str | None:
@@ -226,16 +258,17 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True, keep_empty_lines: bool = False) -> EncodedCorpus:
+                  cache: bool = True, keep_empty_lines: bool = False, phrases=None) -> EncodedCorpus:
     """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed.
 
-    keep_empty_lines: see _encode_to (the offsets may then hold empty sentences)."""
+    keep_empty_lines: see _encode_to (the offsets may then hold empty sentences). phrases: a
+    PhraseTable whose phrases are joined on the fly first."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
     cache = cache and cache_usable()
-    extra = vocab.fingerprint() + (":lines" if keep_empty_lines else "")
+    extra = vocab.fingerprint() + (":lines" if keep_empty_lines else "") + _phrases_key(phrases)
     key = _files_key(files, tokenizer, extra) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
@@ -255,7 +288,12 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer, keep_empty_lines)
+        if phrases is None:
+            info = _encode_to(work, files, vocab, tokenizer, keep_empty_lines)
+        else:
+            from .phrase_corpus import encode_joined
+
+            info = encode_joined(work, files, vocab, tokenizer, phrases)
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -292,9 +330,15 @@ def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exce
 
 # ----------------------------------------------------------------------------- the whole step
 
-def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool) -> VocabReport:
-    """Full word counts (min_count 1) for the files, from the cache or a counting pass."""
-    key = _files_key(files, tokenizer, "vocab") if cache else None
+def _phrases_key(phrases) -> str:
+    """What a phrase table adds to a cache key (nothing without one)."""
+    return "" if phrases is None else "+phrases:" + phrases.fingerprint()
+
+
+def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool, phrases=None) -> VocabReport:
+    """Full word counts (min_count 1) for the files, from the cache or a counting pass
+    (with a phrase table: the counts of the words and phrases once it is applied)."""
+    key = _files_key(files, tokenizer, "vocab" + _phrases_key(phrases)) if cache else None
     folder = cache_root() / "vocab" / key if key else None
     if folder is not None and (folder / "meta.json").exists():
         try:
@@ -304,7 +348,12 @@ def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bo
             return report
         except (OSError, ValueError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
-    report = build_vocab(files, tokenizer, min_count=1)
+    if phrases is None:
+        report = build_vocab(files, tokenizer, min_count=1)
+    else:
+        from .phrase_corpus import count_joined
+
+        report = count_joined(files, tokenizer, phrases)
     if folder is not None:
         work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
         try:
@@ -344,8 +393,12 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
                    max_vocab: int | None = None, vocab_path=None, cache: bool = True,
-                   keep_empty_lines: bool = False) -> tuple[Vocab, EncodedCorpus]:
-    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
+                   keep_empty_lines: bool = False, phrases=None, extend: Vocab | None = None
+                   ) -> tuple[Vocab, EncodedCorpus]:
+    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
+    `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word).
+    `extend`: continued training; the vocabulary is `extend` followed by the corpus's words
+    that pass min_count, counts summed (Vocab.extended)."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
@@ -357,8 +410,10 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
             report = None
         else:
-            report = _cached_vocab_report(files, tokenizer, cache and spool is None)
-            pruned = report.vocab.prune(min_count, max_vocab)
+            report = _cached_vocab_report(files, tokenizer, cache and spool is None, phrases)
+            if extend is not None:
+                report.vocab = extend.extended(report.vocab, min_count, max_vocab)
+            pruned = report.vocab.prune(min_count, max_vocab) if extend is None else report.vocab
             # Every word of the corpus is freed before encoding and training. The kept words are
             # rebuilt only afterwards: still sharing the small-object arenas of the dropped
             # words they would pin them all (~60 bytes for each word of the corpus).
@@ -371,12 +426,13 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
                 raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
                                   f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
         corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None,
-                               keep_empty_lines=keep_empty_lines)
+                               keep_empty_lines=keep_empty_lines, phrases=phrases)
     finally:
         if spool is not None:
             spool.cleanup()
     corpus.info = dict(corpus.info, vocab_size=len(vocab), min_count=min_count, max_vocab=max_vocab,
                        vocab_file=str(vocab_path) if vocab_path else None,
-                       distinct_words=report.distinct if report else None)
+                       distinct_words=report.distinct if report else None,
+                       phrases=phrases.summary() if phrases is not None else None)
     release_free_memory()
     return vocab, corpus

@@ -144,11 +144,13 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
          on_progress: Callable[[int], None] | None = None,
          after_block: Callable[[], None] | None = None,
          stats: ScanStats | None = None,
-         block_bytes: int | None = None) -> ScanStats:
+         block_bytes: int | None = None,
+         file_end_marker: int | None = None) -> ScanStats:
     """Tokenize every file into `table` (counts per raw type).
 
     With `on_block`, the token stream (type ids, and NEWLINE at each newline) is handed over
-    after every block as (array, length); a file end also ends the sentence. `on_progress`
+    after every block as (array, length); a file end also ends the sentence, marked NEWLINE
+    or `file_end_marker` (for writers that keep the lines of their input). `on_progress`
     receives bytes consumed (compressed bytes for compressed files); `after_block` runs
     between blocks (pruning the table, checking for interrupts).
     """
@@ -207,7 +209,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
                     on_progress(now - last_pos)
                     last_pos = now
             if emit:
-                out[0] = k.NEWLINE
+                out[0] = k.NEWLINE if file_end_marker is None else file_end_marker
                 on_block(out, 1)
         finally:
             opened.close()

@@ -34,9 +34,10 @@ def pair_offsets(offsets: np.ndarray, window: int, max_context: int) -> np.ndarr
     return np.concatenate(([0], np.cumsum(lengths * np.maximum(per_item, 1)))).astype(np.int64)
 
 
-def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
+def train_item2vec(interactions, config: Item2VecConfig, *, checkpointer=None, resume=None) -> TrainResult:
     """Train item vectors on Interactions (wordvec.text.interactions); with config.users the
-    result's KeyedVectors carry user vectors too (kv.users)."""
+    result's KeyedVectors carry user vectors too (kv.users). checkpointer / resume: save the
+    run between steps / continue a saved run, as train_word2vec does."""
     importing = time.perf_counter()  # importing numba and the kernel counts as loading it
     from .._kernels.item2vec import train_items
 
@@ -45,11 +46,17 @@ def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
     vocab, corpus = interactions.items, interactions.corpus
     if len(vocab) == 0 or corpus.n_tokens == 0:
         raise CorpusError("no interactions to train on")
+    from .checkpoint import Checkpoint, corpus_identity
+
     threads = config.effective_threads
+    identity = corpus_identity(corpus) if checkpointer is not None else {}
     ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     w_in, w_out, keep, neg_cum, neg_guide, rng, stats = model_arrays(
-        vocab.counts, config, f"the item2vec model ({len(vocab):,} items x {config.dim} dims)")
+        vocab.counts, config, f"the item2vec model ({len(vocab):,} items x {config.dim} dims)",
+        (resume.arrays["w_in"], resume.arrays["w_out"]) if resume is not None else None,
+        resume.arrays["rng"] if resume is not None else None)
+    resolved = dataclasses.replace(config, threads=threads)
     kept = float(np.dot(keep, vocab.counts) / max(int(vocab.counts.sum()), 1))
     if kept < 0.5:   # the threshold is a share of all interactions: small data loses most of them
         log.warning(f"--sample {config.sample:g} keeps only {kept:.0%} of the interactions an epoch (the data is "
@@ -72,11 +79,17 @@ def train_item2vec(interactions, config: Item2VecConfig) -> TrainResult:
     load_seconds = import_seconds + load_kernels(lambda: train_items(
         config.exact, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum, neg_guide, config.window, config.max_context,
         config.group, config.negative, 0.0, 0.0, rng, 0, stats))
-    with Runner(threads, "item2vec", "item", total) as runner:
-        history = train_epochs(runner, config, offsets, pairs, bounds, run_slice, stats, "items")
+    def snapshot(position: dict, history: list) -> Checkpoint:
+        return Checkpoint("item2vec", resolved.to_dict(), identity, vocab, position,
+                          {"w_in": w_in, "w_out": w_out, "rng": rng}, history, runner.trace)
+
+    with Runner(threads, "item2vec", "item", total, checkpointer=checkpointer,
+                done=resume.position["done"] if resume is not None else 0,
+                trace=resume.trace if resume is not None else None) as runner:
+        history = train_epochs(runner, config, offsets, pairs, bounds, run_slice, stats, "items", resume=resume,
+                               snapshot=snapshot if checkpointer is not None else None)
     drop_mapped_pages(corpus.ids)
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
-    resolved = dataclasses.replace(config, threads=threads)
     result = build_result("item2vec", vectors, w_out, vocab, resolved, getattr(corpus, "info", {}), history,
                           runner.trace, trace_unit=runner.unit,
                           stages={"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds})
