@@ -6,7 +6,7 @@
     scripts/readme_outputs.py --check --small 3000   the same on the first 3,000 lines of the corpus (tests)
 
 What runs, in the README's order, in one scratch folder that holds corpora/ (the bundled Brown
-corpus, or its first N lines with --small):
+corpus, or its first N lines with --small) and scripts/ (the generator of purchase data):
 
 - a ```sh block right after a ``<!-- readme: run -->`` line: executed with bash for the files it
   makes; it shows no output;
@@ -95,6 +95,7 @@ def _transcript(body: list[str]) -> list[Command]:
 def prepare_scratch(small: int | None) -> Path:
     """A scratch folder with corpora/: the bundled corpus, or its first `small` lines."""
     work = Path(tempfile.mkdtemp(prefix="wordvec-readme-"))
+    (work / "scripts").symlink_to(ROOT / "scripts")   # the README's item examples generate their data
     (work / "corpora").mkdir()
     for source in (ROOT / "corpora").iterdir():
         target = work / "corpora" / source.name

@@ -101,3 +101,29 @@ def run_wordvec(*argv, stdin: str | bytes | None = None) -> CliResult:
     finally:
         sys.stdin = old_stdin
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def interactions_generator():
+    """scripts/generate_interactions.py as a module: purchase-like data with planted taste groups
+    (its docstring says how it is calibrated)."""
+    import importlib.util
+
+    if "generate_interactions" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("generate_interactions",
+                                                      ROOT / "scripts" / "generate_interactions.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["generate_interactions"] = module   # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["generate_interactions"]
+
+
+@pytest.fixture(scope="session")
+def purchases(tmp_path_factory) -> Path:
+    """A generated purchases table (user,item,timestamp; 1,000 users, 400 items in 8 taste groups,
+    rows shuffled) with titles.tsv beside it; small enough to train in about a second."""
+    gen = interactions_generator()
+    folder = tmp_path_factory.mktemp("purchases")
+    data = gen.generate(users=1000, items=400, groups=8, seed=7)
+    gen.write_table(data, folder / "purchases.csv")
+    gen.write_titles(data, folder / "titles.tsv")
+    return folder / "purchases.csv"

@@ -10,14 +10,15 @@ import pytest
 
 from tests.reference.texts import hostile_bytes
 from wordvec.config import TokenizerConfig
-from wordvec.text.blocks import BufferPool, ReadStats, buffer_bytes, read_blocks, run_in_order
+from wordvec.text.blocks import BufferPool, buffer_bytes, read_blocks, run_in_order
+from wordvec.text.tokenize import ScanStats
 
 WHITESPACE = b" \t\n\x0b\x0c\r\x00"
 
 
 def _blocks(path, config, block_bytes):
     pool = BufferPool(buffer_bytes(config, block_bytes))
-    stats = ReadStats()
+    stats = ScanStats()
     out = []
     for block in read_blocks([str(path)], config, pool, stats, block_bytes):
         out.append((block.buffer[: block.length].tobytes(), block.skipping, block.file_end))

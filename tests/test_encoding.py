@@ -73,7 +73,8 @@ def test_raw_token_cache_reset_keeps_results(tmp_path, monkeypatch):
 def test_a_full_output_stream_is_grown_and_resumed_without_losing_a_row(tmp_path):
     """The kernel stops when its output is full (at a token or at a line end) and goes on from
     there once Python has grown the stream: tiny streams give the same rows and line ends."""
-    from wordvec.text.blocks import BufferPool, ReadStats, buffer_bytes, read_blocks
+    from wordvec.text.blocks import BufferPool, buffer_bytes, read_blocks
+    from wordvec.text.tokenize import ScanStats
     from wordvec.text.encoding import Encoder
 
     config = TokenizerConfig()
@@ -84,10 +85,33 @@ def test_a_full_output_stream_is_grown_and_resumed_without_losing_a_row(tmp_path
     def streams(stream_size):
         encoder, pool = Encoder(vocab.words, config, stream_size), BufferPool(buffer_bytes(config, 512))
         out = []
-        for block in read_blocks([str(path)], config, pool, ReadStats(), 512):
+        for block in read_blocks([str(path)], config, pool, ScanStats(), 512):
             stream, used, _ = encoder.encode(block)
             out.append(stream[:used].tolist())
             pool.give(block.buffer)
         return out
 
     assert streams(1) == streams(1 << 16)
+
+
+@pytest.mark.parametrize("threads, block_bytes", [(1, 1 << 12), (3, 211)])
+def test_keep_empty_lines_gives_one_sentence_per_line(tmp_path, threads, block_bytes):
+    """Item sequences are named by line: every line, empty or not, is a sentence (cut every
+    max_sentence_length ids), and the file's end ends one more."""
+    config = TokenizerConfig(tokens="raw", lowercase=False, max_sentence_length=7)
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b"a b\n\n\n   \n" + hostile_bytes(13, 1500) + b"\n\nz\n")
+    vocab = build_vocab([path], config, min_count=1).vocab
+    folder = tmp_path / "out"
+    folder.mkdir()
+    encode_files(folder, [str(path)], vocab, config, threads=threads, block_bytes=block_bytes, keep_empty_lines=True)
+    ids, offsets = np.load(folder / "ids.npy"), np.load(folder / "offsets.npy")
+    got = [ids[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
+    expected = []
+    for line in path.read_bytes().split(b"\n"):
+        rows = [vocab.index[w] for words in iter_sentences(line, config) for w in words if w in vocab.index]
+        while len(rows) >= 7:
+            expected.append(rows[:7])
+            rows = rows[7:]
+        expected.append(rows)
+    assert got == expected

@@ -103,3 +103,16 @@ def test_reduce_vocab_keeps_frequent_words_exact(tmp_path, caplog):
 def test_vocabulary_left_empty_by_min_count(brown_small):
     with pytest.raises(CorpusError, match="--min-count"):
         build_vocab([brown_small], min_count=10**9)
+
+
+def test_extended_vocabulary_for_continued_training():
+    """Worked by hand: old rows stay first and in order, counts add up, new words that pass
+    min_count follow (most frequent first, ties by word), max_size caps only the new words."""
+    old = Vocab(["the", "cat", "sat"], [10, 5, 0], unique=True)     # 'sat' from a file without counts
+    new = Vocab.from_counts({"the": 7, "dog": 4, "sat": 1, "mat": 2, "ant": 4, "zebra": 1})
+    merged = old.extended(new, min_count=2)
+    assert merged.words == ["the", "cat", "sat", "ant", "dog", "mat"]
+    assert merged.counts.tolist() == [17, 5, 1, 4, 4, 2]
+    capped = old.extended(new, min_count=2, max_size=4)
+    assert capped.words == ["the", "cat", "sat", "ant"] and capped.counts.tolist() == [17, 5, 1, 4]
+    assert old.extended(new, min_count=2, max_size=2).words == ["the", "cat", "sat"]

@@ -33,9 +33,10 @@ class Interrupted(BaseException):
     ``finally`` and ``except BaseException`` cleanup still runs.
     """
 
-    def __init__(self, message: str, signal_number: int = 2):
+    def __init__(self, message: str, signal_number: int = 2, note: str | None = None):
         super().__init__(message)
         self.signal_number = signal_number
+        self.note = note        # what became of the work: where its checkpoint is, how to resume
 
 
 class MissingExtra(WordvecError):

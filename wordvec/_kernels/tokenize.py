@@ -1,30 +1,43 @@
-"""Byte-level tokenizer kernels: split a block of UTF-8 text on ASCII whitespace, then count the
-tokens (`count_block`) or turn them into vocabulary rows (`encode_block`).
+"""Byte-level tokenizer kernels: split a UTF-8 block on ASCII whitespace and intern each token.
 
-A block is cut by Python so that no token crosses its end (wordvec.text.blocks), except inside
-an over-long token, whose tail the next block skips (`skipping`). Per byte, `cls` says 0 (token
-byte), 1 (whitespace) or 2 (newline). A token is cut to max_token_bytes at a UTF-8 character
-boundary.
+The table interns raw token bytes (before lowercasing or punctuation stripping, which Python
+applies once per distinct type rather than once per token). Layout, all owned by Python:
 
-Normalisation happens here for ASCII tokens, the common case: `strip` marks the ASCII
-punctuation removed from token edges (words mode; all False in raw mode) and `fold` maps bytes
-(A-Z to a-z when lowercasing). A token holding any byte >= 0x80 is kept raw: its Unicode
-normalisation runs in Python once per distinct raw token. In a counting table the two kinds
-never collide: normalised ASCII words have no byte >= 0x80, raw tokens have one.
+  slots   uint64[S]  open addressing, S a power of two; 0 = empty, else the hash's upper 32 bits
+                     packed with type id + 1 in the lower 32, so most probes touch one word
+  starts  int64[T]   offset of each type's bytes in `arena`
+  lengths int32[T]   byte length of each type
+  counts  int64[T]   occurrences
+  arena   uint8[A]   the bytes of all types, back to back
+  sizes   int64[2]   [number of types, arena bytes used]
+
+Kernels stop early with a status when a structure is full; Python grows it and calls again
+from the returned position, so no kernel ever allocates.
 """
 
 import numpy as np
+from numba import njit
 
-from .bytetable import OK, find_hashed, hash_bytes, intern
-from .jit import inline, kernel
-from .prefetch import prefetch_item
+OK = 0
+NEED_SLOTS = 1   # load factor above 1/2: double `slots`
+NEED_TYPES = 2   # per-type arrays full
+NEED_ARENA = 3   # arena full
 
-NEWLINE = -1        # marker in an encoded stream: a newline (sentence end)
-NEED_OUT = 4        # the output stream is full
-SPACE, BREAK = 1, 2
+NEWLINE = -1     # marker emitted into the token stream at each newline
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_HIGH = np.uint64(0xFFFFFFFF00000000)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
-@inline
+@njit(inline="always", nogil=True, cache=True)
+def _is_space(b):
+    # space, \t \n \v \f \r, and NUL (binary junk inside text is treated as a separator)
+    return b == 32 or (9 <= b <= 13) or b == 0
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _utf8_cut(buf, start, length):
     """Shorten `length` so the token does not end inside a multi-byte UTF-8 character."""
     end = start + length
@@ -46,229 +59,168 @@ def _utf8_cut(buf, start, length):
     return length
 
 
-@inline
-def _token(buf, i, end, cap, cls):
-    """(length, overlong, ascii) of the token starting at i (a token byte)."""
-    j = i
-    limit = min(i + cap, end)
-    high = 0
-    while j < limit and cls[buf[j]] == 0:
-        high |= buf[j]
-        j += 1
-    length = j - i
-    overlong = j == i + cap and j < end and cls[buf[j]] == 0
-    if overlong and high >= 0x80:
-        cut = _utf8_cut(buf, i, length)
-        if cut > 0:
-            length = cut
-            high = 0
-            for k in range(i, i + length):
-                high |= buf[k]
-    return length, overlong, high < 0x80
+@njit(inline="always", nogil=True, cache=True)
+def _hash(buf, start, length):
+    """FNV-1a over the bytes, with a final shift-xor so the low bits (the slot) are well mixed."""
+    h = _FNV_OFFSET
+    for i in range(start, start + length):
+        h = (h ^ np.uint64(buf[i])) * _FNV_PRIME
+    return h ^ (h >> np.uint64(29))
 
 
-@inline
-def _skip_to_token(buf, i, end, skipping, cls):
-    """Advance over whitespace, and over the rest of an over-long token being skipped.
-    Returns (start of the next token or `end`, skipping, whether a newline was passed)."""
-    newline = False
-    while i < end:
-        c = cls[buf[i]]
-        if c != 0:
-            skipping = False
-            newline |= c == BREAK
-        elif not skipping:
+@njit(nogil=True, cache=True)
+def intern_token(buf, start, length, slots, starts, lengths, counts, arena, sizes):
+    """Type id of buf[start:start+length], adding it if new; a negative status if a structure is full."""
+    return _intern_hashed(buf, start, length, _hash(buf, start, length), slots, starts, lengths, counts, arena, sizes)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _intern_hashed(buf, start, length, h, slots, starts, lengths, counts, arena, sizes):
+    """intern_token with the token's _hash already known (scan_block computes it while it looks
+    for the token's end, so each byte is read once)."""
+    tag = h & _HIGH
+    mask = np.uint64(slots.shape[0] - 1)
+    pos = h & mask
+    while True:
+        entry = slots[pos]
+        if entry == 0:
             break
-        i += 1
-    return i, skipping, newline
+        if (entry & _HIGH) == tag:
+            t = np.int64(entry & _LOW) - 1
+            if lengths[t] == length:
+                s = starts[t]
+                same = True
+                for i in range(length):
+                    if arena[s + i] != buf[start + i]:
+                        same = False
+                        break
+                if same:
+                    return t
+        pos = (pos + np.uint64(1)) & mask
+    # a new type
+    n = sizes[0]
+    if 2 * (n + 1) > slots.shape[0]:
+        return -NEED_SLOTS
+    if n >= starts.shape[0]:
+        return -NEED_TYPES
+    used = sizes[1]
+    if used + length > arena.shape[0]:
+        return -NEED_ARENA
+    for i in range(length):
+        arena[used + i] = buf[start + i]
+    starts[n] = used
+    lengths[n] = length
+    counts[n] = 0
+    slots[pos] = tag | np.uint64(n + 1)
+    sizes[0] = n + 1
+    sizes[1] = used + length
+    return n
 
 
-@inline
-def _line_end(out, used):
-    """`used` after writing NEWLINE at out[used] (nothing for a line end right after another),
-    or -1 when `out` is full."""
-    if used > 0 and out[used - 1] == NEWLINE:
-        return used
-    if used >= out.shape[0]:
-        return -1
-    out[used] = NEWLINE
-    return used + 1
+@njit(nogil=True, cache=True)
+def scan_block(buf, begin, end, final, skipping, max_token_bytes,
+               slots, starts, lengths, counts, arena, sizes,
+               emit, out, out_used):
+    """Tokenize buf[begin:end]; count every token and, if `emit`, append type ids and NEWLINE
+    markers to `out`.
 
-
-@inline
-def _key(buf, i, end, cap, cls, fold, strip):
-    """(length, overlong, ascii, start, length, hash) of the token at i: for an ASCII token, where
-    its word lies once stripped and the hash of its folded bytes (0 when nothing is left)."""
-    length, overlong, ascii = _token(buf, i, end, cap, cls)
-    a, n = i, length
-    h = np.uint64(0)
-    if ascii:
-        a, n = _stripped(buf, i, length, strip)
-        if n > 0:
-            h = hash_bytes(buf, a, n, fold)
-    return length, overlong, ascii, a, n, h
-
-
-@inline
-def _stripped(buf, i, length, strip):
-    """(start, length) of the token without the ASCII punctuation at its edges."""
-    a = i
-    b = i + length
-    while a < b and strip[buf[a]]:
-        a += 1
-    while b > a and strip[buf[b - 1]]:
-        b -= 1
-    return a, b - a
-
-
-@kernel
-def count_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
-                slots, bounds, values, arena, sizes):
-    """Count the tokens of buf[begin:end] into the table (ASCII ones normalised, others raw).
-
-    Returns (position, status, skipping, tokens, cut): a status other than OK means a structure
-    filled up at `position` (the token there is not counted yet); `cut` counts tokens shortened
-    to `cap` bytes.
+    Returns (position, status, skipping, out_used, tokens, cut): scanning stopped at `position`
+    (the start of an unfinished last token when not `final`, or where a structure filled up);
+    `skipping` is True inside an over-long token whose kept prefix was already counted; `cut`
+    counts tokens shortened to max_token_bytes.
     """
     i = begin
     tokens = 0
     cut = 0
-    while True:
-        i, skipping, _ = _skip_to_token(buf, i, end, skipping, cls)
-        if i >= end:
-            break
-        length, overlong, ascii = _token(buf, i, end, cap, cls)
-        if ascii:
-            a, n = _stripped(buf, i, length, strip)
-            if n > 0:  # else punctuation only: a token without a word
-                t = intern(buf, a, n, fold, slots, bounds, values, arena, sizes)
-                if t < 0:
-                    return i, -t, skipping, tokens, cut
-                values[t] += 1
-        else:
-            t = intern(buf, i, length, identity, slots, bounds, values, arena, sizes)
-            if t < 0:
-                return i, -t, skipping, tokens, cut
-            values[t] += 1
+    while i < end:
+        b = buf[i]
+        if _is_space(b):
+            if b == 10:
+                if emit:
+                    if out_used >= out.shape[0]:
+                        return i, OK, skipping, out_used, tokens, cut
+                    out[out_used] = NEWLINE
+                    out_used += 1
+                skipping = False
+            elif skipping:
+                skipping = False
+            i += 1
+            continue
+        if skipping:
+            i += 1
+            continue
+        # find the end of this token, hashing its bytes on the way (FNV-1a, as _hash)
+        j = i
+        limit = i + max_token_bytes
+        h = _FNV_OFFSET
+        while j < end and j < limit:
+            c = buf[j]
+            if _is_space(c):
+                break
+            h = (h ^ np.uint64(c)) * _FNV_PRIME
+            j += 1
+        overlong = j == limit and j < end and not _is_space(buf[j])
+        if j == end and not final and not overlong:
+            return i, OK, skipping, out_used, tokens, cut  # unfinished: Python carries it over
+        length = j - i
+        h = h ^ (h >> np.uint64(29))
+        if overlong:
+            length = _utf8_cut(buf, i, length)
+            if length == 0:
+                length = j - i
+            h = _hash(buf, i, length)
+        if emit and out_used >= out.shape[0]:
+            return i, OK, skipping, out_used, tokens, cut
+        t = _intern_hashed(buf, i, length, h, slots, starts, lengths, counts, arena, sizes)
+        if t < 0:
+            return i, -t, skipping, out_used, tokens, cut
+        counts[t] += 1
         tokens += 1
+        if emit:
+            out[out_used] = t
+            out_used += 1
         if overlong:
             cut += 1
-            skipping = True  # the rest of the token, up to the next whitespace, is skipped
-        i += length
-    return end, OK, skipping, tokens, cut
+            skipping = True
+        i = j
+    return i, OK, skipping, out_used, tokens, cut
 
 
-@kernel
-def encode_block(buf, begin, end, skipping, cap, cls, fold, strip, identity,
-                 v_slots, v_bounds, v_arena, v_sizes,
-                 r_slots, r_bounds, r_values, r_arena, r_sizes, resolved, map_start, map_ids,
-                 out, used):
-    """Write the vocabulary rows of the tokens of buf[begin:end] to `out` from index `used`.
+@njit(nogil=True, cache=True)
+def rehash(slots, starts, lengths, arena, n_types):
+    """Refill an emptied or resized `slots` from the stored types (hashes are recomputed)."""
+    mask = np.uint64(slots.shape[0] - 1)
+    slots[:] = 0
+    for t in range(n_types):
+        h = _hash(arena, starts[t], lengths[t])
+        pos = h & mask
+        while slots[pos] != 0:
+            pos = (pos + np.uint64(1)) & mask
+        slots[pos] = (h & _HIGH) | np.uint64(t + 1)
 
-    ASCII tokens are normalised and looked up in the vocabulary table (v_*); out-of-vocabulary
-    ones vanish. A raw token is interned in the thread's raw table (r_*): if Python already
-    resolved it (id < resolved), its rows map_ids[map_start[t]:map_start[t+1]] are copied, else
-    the marker -(2 + id) is written for Python to resolve and `expand_markers` to replace. A
-    newline writes NEWLINE (once for a run of empty lines).
 
-    Returns (position, status, skipping, used, tokens, markers).
+@njit(nogil=True, cache=True)
+def compact(keep, starts, lengths, counts, arena, sizes):
+    """Drop the types where keep is False (word2vec's ReduceVocab), packing arrays and arena in place.
 
-    The next token is found, hashed and its vocabulary slot prefetched before the current one
-    is looked up, so the (often missed) slot load overlaps the current token's work.
+    Returns the old→new id map (-1 for dropped). `slots` must be rebuilt with rehash afterwards.
     """
-    tokens = 0
-    markers = 0
-    capacity = out.shape[0]
-    mask = np.uint64(v_sizes[2] - 1)
-    i, next_skipping, newline = _skip_to_token(buf, begin, end, skipping, cls)
-    marked = _line_end(out, used) if newline else used
-    if marked < 0:
-        return begin, NEED_OUT, skipping, used, tokens, markers
-    used = marked
-    skipping = next_skipping
-    if i >= end:
-        return end, OK, skipping, used, tokens, markers
-    length, overlong, ascii, a, n, h = _key(buf, i, end, cap, cls, fold, strip)
-    while True:
-        after = i + length  # the next token, hashed now, its slot loading while this one is looked up
-        j, next_skipping, newline = _skip_to_token(buf, after, end, overlong, cls)
-        if j < end:
-            next_length, next_overlong, next_ascii, next_a, next_n, next_h = _key(buf, j, end, cap, cls, fold, strip)
-            if next_ascii and next_n > 0:
-                prefetch_item(v_slots, next_h & mask)
-        if used >= capacity:
-            return i, NEED_OUT, False, used, tokens, markers
-        if ascii:
-            if n > 0:
-                row = find_hashed(buf, a, n, h, fold, v_slots, v_bounds, v_arena, v_sizes)
-                if row >= 0:
-                    out[used] = row
-                    used += 1
-        else:
-            t = intern(buf, i, length, identity, r_slots, r_bounds, r_values, r_arena, r_sizes)
-            if t < 0:
-                return i, -t, False, used, tokens, markers
-            if t < resolved:
-                first = map_start[t]
-                stop = map_start[t + 1]
-                if used + (stop - first) > capacity:
-                    return i, NEED_OUT, False, used, tokens, markers
-                for k in range(first, stop):
-                    out[used] = map_ids[k]
-                    used += 1
-            else:
-                out[used] = -2 - t
-                used += 1
-                markers += 1
-        tokens += 1
-        marked = _line_end(out, used) if newline else used
-        if marked < 0:
-            return after, NEED_OUT, overlong, used, tokens, markers
-        used = marked
-        if j >= end:
-            return end, OK, next_skipping, used, tokens, markers
-        i, length, overlong, ascii, a, n, h = j, next_length, next_overlong, next_ascii, next_a, next_n, next_h
-
-
-@kernel
-def expand_markers(stream, n, map_start, map_ids, out):
-    """Copy stream[:n] to `out`, replacing each marker -(2 + t) by the rows of raw token t.
-    Returns the entries written (out is sized by the caller from the map)."""
-    m = 0
-    for i in range(n):
-        v = stream[i]
-        if v <= -2:
-            t = -2 - v
-            for k in range(map_start[t], map_start[t + 1]):
-                out[m] = map_ids[k]
-                m += 1
-        else:
-            out[m] = v
-            m += 1
-    return m
-
-
-@kernel
-def marker_growth(stream, n, map_start):
-    """How many more entries expanding the markers of stream[:n] writes (may be negative)."""
-    extra = 0
-    for i in range(n):
-        v = stream[i]
-        if v <= -2:
-            t = -2 - v
-            extra += map_start[t + 1] - map_start[t] - 1
-    return extra
-
-
-@kernel
-def last_break(buf, begin, end, cls):
-    """Position just after the last newline in buf[begin:end], else after the last whitespace,
-    else -1: where a block can end without cutting a token (whole lines when there are lines)."""
-    space = -1
-    for i in range(end - 1, begin - 1, -1):
-        c = cls[buf[i]]
-        if c == BREAK:
-            return i + 1
-        if c == SPACE and space < 0:
-            space = i + 1
-    return space
+    n = sizes[0]
+    remap = np.full(n, -1, dtype=np.int64)
+    new = 0
+    used = 0
+    for t in range(n):
+        if keep[t]:
+            s = starts[t]
+            ln = lengths[t]
+            for k in range(ln):
+                arena[used + k] = arena[s + k]
+            starts[new] = used
+            lengths[new] = ln
+            counts[new] = counts[t]
+            remap[t] = new
+            used += ln
+            new += 1
+    sizes[0] = new
+    sizes[1] = used
+    return remap

@@ -12,10 +12,13 @@ import click
 from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
+from .item_commands import recommend, split
+from .phrase_commands import phrases
 from .plot_commands import plot
 from .sweep_commands import COMMANDS as SWEEP_COMMANDS
 from .query_commands import analogy, doesnt_match, similar, similarity, vector
 from .train_glove import glove
+from .train_item2vec import item2vec
 from .train_word2vec import cbow, skipgram
 from .vectors_commands import convert, evaluate, info
 
@@ -25,13 +28,14 @@ from .vectors_commands import convert, evaluate, info
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
 def cli(quiet: bool, verbose: bool) -> None:
-    """Train word embeddings (word2vec skip-gram/CBOW, GloVe), query them and draw them."""
+    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and item embeddings (item2vec), query them
+    and draw them."""
     exits.configure_logging(quiet, verbose)
 
 
 @click.group()
 def train() -> None:
-    """Train vectors: skipgram, cbow or glove."""
+    """Train vectors: skipgram, cbow, glove or item2vec."""
 
 
 @click.group()
@@ -39,12 +43,12 @@ def sweep() -> None:
     """Train one model per value of a setting (--dim 25,50,100...) and compare quality and cost."""
 
 
-for _command in (skipgram, cbow, glove):
+for _command in (skipgram, cbow, glove, item2vec):
     train.add_command(_command)
 for _command in SWEEP_COMMANDS:
     sweep.add_command(_command)
-for _command in (vocab, cooccur, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
-                 convert, info, plot):
+for _command in (vocab, cooccur, phrases, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
+                 convert, info, plot, recommend, split):
     cli.add_command(_command)
 
 

@@ -10,7 +10,7 @@ import click
 
 from ..config import CooccurConfig, TokenizerConfig, VocabConfig
 from .options import (cache_option, config_options, corpus_argument, dask_options, force_option, json_option,
-                      output_option, vocab_file_option)
+                      output_option, phrases_option, vocab_file_option)
 from .outputs import FOLDER, VOCABULARY_FILE, check_output_of
 from .training import cluster, prepare, report
 
@@ -73,6 +73,7 @@ def vocab(**options: Any) -> None:
 @output_option
 @config_options(CooccurConfig, VocabConfig, TokenizerConfig)
 @vocab_file_option
+@phrases_option
 @cache_option
 @force_option
 @dask_options
@@ -91,7 +92,7 @@ def cooccur(**options: Any) -> None:
     log.info("co-occurrence budget: %s", human_bytes(budget_bytes(config.memory)))
     start = time.perf_counter()
     with cluster(options) as session:
-        vocabulary, encoded = prepare(options, session)
+        vocabulary, encoded = prepare(options, session=session)
         result = (session.cooccurrences(encoded, vocabulary, config, output) if session is not None else
                   count_cooccurrences(encoded, vocabulary, config, output=output, tmp_dir=Path(output).parent))
     seconds = time.perf_counter() - start

@@ -132,3 +132,18 @@ def as_flags(config_class: type, values: dict[str, Any]) -> str:
         elif value is not None:
             parts.append(f"{dashed} {value:g}" if isinstance(value, float) else f"{dashed} {value}")
     return " ".join(parts)
+
+phrases_option = click.option("--phrases", "phrases", type=click.Path(dir_okay=False), default=None,
+                              help="Join the phrases of this table (from `wordvec phrases --save-table`) on the fly, "
+                                   "before counting and training: new_york becomes one word.")
+
+checkpoint_options = _stack([
+    click.option("--checkpoint", "checkpoint", type=click.Path(file_okay=False), default=None,
+                 help="Save the whole training state to this folder every --checkpoint-every minutes and when "
+                      "interrupted (Ctrl-C, SIGTERM), to continue later with --resume."),
+    click.option("--checkpoint-every", "checkpoint_every", type=click.FloatRange(min=0), default=10.0,
+                 show_default=True, help="Minutes between checkpoints."),
+    click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,
+                 help="Continue the run saved in this checkpoint (same corpus and settings; it goes on saving there "
+                      "unless --checkpoint names another folder)."),
+])

@@ -43,7 +43,10 @@ VOCABULARY_FILE = Output(folder=False, kind=VOCABULARY, kind_of=kind_of)
 def inputs_of(options: dict[str, Any]) -> list[tuple[str, object]]:
     """The command's inputs as (what, path) pairs, for check_output."""
     pairs: list[tuple[str, object]] = [("corpus", c) for c in options.get("corpus") or ()]
-    return pairs + [("--vocab file", options.get("vocab")), ("--cooc folder", options.get("cooc"))]
+    pairs.append(("interactions", options.get("interactions")))
+    return pairs + [("--vocab file", options.get("vocab")), ("--cooc folder", options.get("cooc")),
+                    ("--phrases table", options.get("phrases")), ("--init vectors", options.get("init")),
+                    ("--resume checkpoint", options.get("resume"))]
 
 
 def check_output_of(options: dict[str, Any], writes: Output, target: str = "output",
@@ -54,3 +57,15 @@ def check_output_of(options: dict[str, Any], writes: Output, target: str = "outp
 
     check_output(options[target], inputs_of(options) if inputs is None else inputs, writes=writes,
                  force=options.get("force", False))
+
+
+def check_checkpoint_of(options: dict[str, Any]) -> None:
+    """The --checkpoint folder (or the --resume one, where saving goes on) must be writable, not an
+    input, not the output, and a checkpoint or empty if it exists."""
+    folder = options.get("checkpoint") or options.get("resume")
+    if folder is None:
+        return
+    from ..util.atomic import check_output
+
+    inputs = [pair for pair in inputs_of(options) if pair[0] != "--resume checkpoint"]
+    check_output(folder, inputs + [("output", options.get("output"))], writes=FOLDER, force=False)

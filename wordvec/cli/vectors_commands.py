@@ -68,10 +68,26 @@ def _print_pairs_table(reports: list[dict]) -> None:
               help="Word pairs use only the N most frequent words (gensim's default).")
 @click.option("--method", "methods", type=click.Choice(("3cosadd", "3cosmul")), multiple=True,
               help="Analogy method(s).  [default: both]")
+@click.option("--next-item", "next_item", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Instead: recommendations, scored on 'history<TAB>held-out item' lines (wordvec split) beside "
+                   "the popularity baseline.")
+@click.option("--k", "k", type=click.IntRange(min=1), multiple=True, default=(10, 20), show_default=True,
+              help="--next-item: cut-offs of hit rate, NDCG and coverage (repeat for several).")
+@click.option("--recency", type=click.FloatRange(min=0), default=None,
+              help="--next-item: recency half-life of the histories.  [default: the vectors' own]")
+@click.option("--cosine", is_flag=True, help="--next-item: score by cosine even when context vectors are stored.")
 @json_option
 def evaluate(**options):
-    """Score VECTORS on analogy questions and word-pair similarity sets."""
+    """Score VECTORS on analogy questions and word-pair similarity sets, or with --next-item on
+    held-out next items."""
     from ..vectors import evaluate as ev
+
+    if options["next_item"] is not None:
+        from .item_commands import next_item_report, print_next_item_table
+
+        report = next_item_report(load_vectors(options), options)
+        click.echo(json.dumps(report, ensure_ascii=False)) if options["json"] else print_next_item_table(report)
+        return
 
     if options["no_analogies"] and options["no_pairs"]:
         raise click.UsageError("--no-analogies and --no-pairs leave nothing to evaluate: drop one")

@@ -86,9 +86,12 @@ class ClusterPasses:
             merger.add(part)
         return merger.result(time.perf_counter() - started)
 
-    def encode(self, folder: Path, files: list[str], vocab, tokenizer: TokenizerConfig) -> dict:
+    def encode(self, folder: Path, files: list[str], vocab, tokenizer: TokenizerConfig,
+               keep_empty_lines: bool = False) -> dict:
         """ids.npy and offsets.npy in `folder`: workers encode partitions to id shards in the work
         folder, the client joins them and cuts the sentences (they may span partitions)."""
+        if keep_empty_lines:  # item sequences named by line: not a preparation --dask offers
+            raise WordvecError("--dask does not keep empty lines (item sequences named by line): drop --dask")
         from ..text.encoding import Sentences
         from ..util.npyfile import NpyAppender, NpyReader
 
@@ -174,12 +177,14 @@ class DaskSession:
         self._connection.__exit__(*exc)
 
     def prepare(self, paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                max_vocab: int | None = None, vocab_path=None, cache: bool = True):
-        """prepare_corpus on the cluster: (Vocab, EncodedCorpus)."""
+                max_vocab: int | None = None, vocab_path=None, cache: bool = True, **options):
+        """prepare_corpus on the cluster: (Vocab, EncodedCorpus). With `phrases` (prepare_corpus's
+        other options pass through) the phrase passes run on the client."""
         from ..text.corpus import prepare_corpus
 
         refuse_stdin(paths)
-        return prepare_corpus(paths, tokenizer, min_count, max_vocab, vocab_path, cache, passes=self.passes)
+        return prepare_corpus(paths, tokenizer, min_count, max_vocab, vocab_path, cache, passes=self.passes,
+                              **options)
 
     def build_vocab(self, paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
                     max_vocab: int | None = None):

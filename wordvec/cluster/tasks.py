@@ -74,7 +74,8 @@ def write_vocab(vocab, folder: Path) -> str:
 def encode_piece(piece: Piece, vocab_folder: str, tokenizer: TokenizerConfig, prefix: str) -> dict:
     """Encode one partition with the vocabulary in `vocab_folder` into PREFIX.ids.npy (int32 rows)
     and PREFIX.breaks.npy (int64: how many rows came before each line end); returns the sizes."""
-    from ..text.blocks import BufferPool, ReadStats, buffer_bytes, read_blocks
+    from ..text.blocks import BufferPool, buffer_bytes, read_blocks
+    from ..text.tokenize import ScanStats
     from ..text.encoding import Encoder
     from ..util.npyfile import NpyAppender
 
@@ -82,7 +83,7 @@ def encode_piece(piece: Piece, vocab_folder: str, tokenizer: TokenizerConfig, pr
 
     size = buffer_bytes(tokenizer)
     encoder = Encoder(load_vocab(vocab_folder).words, tokenizer, size + 2)
-    pool, stats = BufferPool(size), ReadStats()
+    pool, stats = BufferPool(size), ScanStats()
     work = Path(f"{prefix}.{os.getpid()}.tmp")
     ids, breaks = NpyAppender(f"{work}.ids.npy", np.int32), NpyAppender(f"{work}.breaks.npy", np.int64)
     scratch = np.empty(size + 2, np.int64)
@@ -91,7 +92,7 @@ def encode_piece(piece: Piece, vocab_folder: str, tokenizer: TokenizerConfig, pr
             stream, used, tokens = encoder.encode(block)
             pool.give(block.buffer)
             stats.tokens += tokens
-            kept, n_breaks = compact_breaks(stream, used, ids.count, scratch)
+            kept, n_breaks = compact_breaks(stream, used, ids.count, scratch, False)
             ids.append(stream[:kept])
             breaks.append(scratch[:n_breaks])
             encoder.give_stream(stream)

@@ -28,9 +28,11 @@ def train_one(job: dict) -> dict:
     from ..text.vocab import Vocab
     from ..util import rss
     from ..vectors.formats import save
+    from .quality import MEASURES
     from .trainers import TRAINERS
 
     trainer = TRAINERS[job["trainer"]]
+    measure = MEASURES[trainer.quality]
     config = trainer.config(**job["config"]).validate()
     vocab = Vocab.load(job["vocab"])
     corpus = EncodedCorpus(np.load(job["ids"], mmap_mode="r"), np.load(job["offsets"], mmap_mode="r"),
@@ -46,10 +48,10 @@ def train_one(job: dict) -> dict:
     result = train(corpus, vocab, config, **shared)
     seconds = time.perf_counter() - started
     peak = rss.peak_bytes()
-    save(result.kv, job["output"])
+    save(result.kv, job["output"], context=result.context if measure.context else None)
     last = result.history[-1] if result.history else {}
-    words = sum(h.get("words", 0) for h in result.history)  # trainers that read the corpus count its words
-    return {"train_seconds": round(seconds, 3), "words_per_second": round(words / seconds) if words else None,
+    done = sum(h.get(measure.unit, 0) for h in result.history)  # words (items) read; GloVe reads none
+    return {"train_seconds": round(seconds, 3), f"{measure.unit}_per_second": round(done / seconds) if done else None,
             "peak_rss_bytes": peak, "baseline_rss_bytes": baseline, "peak_is_training_only": exact_peak,
             "final_loss": last.get("loss", last.get("cost")), "stages": result.kv.meta.get("stages")}
 
@@ -58,17 +60,21 @@ WARM_UP_TOKENS = 2000
 
 
 def _warm_up(train, corpus, vocab, config) -> None:
-    """One quiet epoch on the corpus's first ~2,000 tokens, so the kernels are loaded before timing."""
+    """One quiet epoch on the corpus's first ~2,000 tokens, so the kernels are loaded before timing
+    (its warnings too: the run itself gives any that matter)."""
     from ..text.corpus import EncodedCorpus
     from ..util.memory import release_free_memory
 
     sentences = max(1, int(np.searchsorted(corpus.offsets, WARM_UP_TOKENS)))
     sentences = min(sentences, len(corpus.offsets) - 1)
     offsets = np.array(corpus.offsets[:sentences + 1])
-    small = EncodedCorpus.from_arrays(np.array(corpus.ids[:offsets[-1]]), offsets)
+    ids = np.array(corpus.ids[:offsets[-1]])
+    for copy, source in ((ids, corpus.ids), (offsets, corpus.offsets)):
+        copy.flags.writeable = source.flags.writeable  # numba compiles read-only arrays apart: load that one
+    small = EncodedCorpus.from_arrays(ids, offsets)
     logger = logging.getLogger("wordvec")
     level = logger.level
-    logger.setLevel(logging.WARNING)
+    logger.setLevel(logging.ERROR)
     try:
         train(small, vocab, dataclasses.replace(config, epochs=1))
     finally:

@@ -1,11 +1,13 @@
 """A sweep: one model per value of one setting, all on one prepared corpus, measured alike.
 
-The corpus is prepared once by the caller and written once into a work folder (vocab.txt,
-ids.npy, offsets.npy), with GloVe's co-occurrences when the swept setting does not change the
-counting. Each value then trains in a fresh process (wordvec.sweep.child, .measure), and the
-parent scores the saved model (wordvec.sweep.quality). Everything is built in a temporary
-folder beside `output` and renamed into place at the end: an interrupted or failed sweep
-leaves nothing, and a finished one is complete (a run that failed is recorded as failed).
+The input is read once by the caller; the trainer's Measure (wordvec.sweep.quality) carves out
+what is held out for scoring (items: the last item of each user), and what every run trains on
+is written once into a work folder (vocab.txt, ids.npy, offsets.npy), with GloVe's
+co-occurrences when the swept setting does not change the counting. Each value then trains in
+a fresh process (wordvec.sweep.child, .measure), and the parent scores the saved model.
+Everything is built in a temporary folder beside `output` and renamed into place at the end:
+an interrupted or failed sweep leaves nothing, and a finished one is complete (a run that
+failed is recorded as failed).
 """
 
 from __future__ import annotations
@@ -50,13 +52,13 @@ def _share(work: Path, trainer: SweepTrainer, vocab, corpus, config, param: str)
     return shared
 
 
-def _measure(trainer: SweepTrainer, config, job: dict, model: Path, keep: bool, quiet: bool, verbose: bool) -> dict:
+def _measure(trainer: SweepTrainer, config, job: dict, model: Path, held_out, keep: bool, quiet: bool,
+             verbose: bool) -> dict:
     """Train one value in its own process and score it.
 
     A failure is recorded and the sweep goes on: a value that diverges (a large --lr) or runs out
     of memory (a large --dim) says something about the setting, and the other values stand.
     """
-    from ..vectors.formats import load
     from .child import run_isolated
 
     try:
@@ -66,7 +68,7 @@ def _measure(trainer: SweepTrainer, config, job: dict, model: Path, keep: bool, 
     except WordvecError as exc:
         log.warning("%s: %s", model.stem, exc)
         return {"status": "failed", "error": str(exc)}
-    quality = MEASURES[trainer.quality][0](load(model))
+    quality = MEASURES[trainer.quality].score(model, held_out)
     size = _folder_bytes(model)
     if not keep:
         shutil.rmtree(model)
@@ -90,22 +92,26 @@ def _machine() -> dict:
     return {"cpus": os.cpu_count(), "load_average": load}
 
 
-def run_sweep(trainer: SweepTrainer, vocab, corpus, settings: dict, param: str, values: list, output, *,
+def run_sweep(trainer: SweepTrainer, data, settings: dict, param: str, values: list, output, *,
               keep_models: bool = True, extra: dict | None = None, quiet: bool = False,
               verbose: bool = False) -> dict:
     """Train `trainer` once per value of `param` (other settings as in `settings`) into the folder
     `output`: the models, sweep.json, sweep.md and, when matplotlib is installed, sweep.png.
 
-    extra: more top-level keys for sweep.json (the preparation time). Returns the
-    record written to sweep.json.
+    data: the input as read, of the kind the trainer's Measure reads: (Vocab, EncodedCorpus) for
+    word trainers, Interactions for items. extra: more top-level keys for sweep.json (the
+    preparation time). Returns the record written to sweep.json.
     """
     from ..util.atomic import atomic_dir
 
     if not values:
         raise WordvecError(f"no values to sweep --{param.replace('_', '-')} over")
     configs = [_resolved(trainer.config(**{**settings, **trainer.fixed, param: v}).validate()) for v in values]
+    measure = MEASURES[trainer.quality]
     chart = _chart_possible()
     started_on = _machine()
+    vocab, corpus, held_out = measure.hold_out(data)
+    described = measure.describe(held_out) if measure.describe else {}
     with atomic_dir(output) as folder:
         work = folder / ".shared"
         work.mkdir()
@@ -114,21 +120,22 @@ def run_sweep(trainer: SweepTrainer, vocab, corpus, settings: dict, param: str, 
         for i, (value, config) in enumerate(zip(values, configs)):
             log.info("%s %s (%d of %d)", param, _label(value), i + 1, len(values))
             model = folder / f"{param}-{_label(value)}.wv"
-            runs.append({"value": value, **_measure(trainer, config, shared, model, keep_models, quiet, verbose)})
+            runs.append({"value": value, **_measure(trainer, config, shared, model, held_out, keep_models, quiet,
+                                                    verbose)})
         shutil.rmtree(work)
         fixed = {k: v for k, v in configs[0].to_dict().items() if k != param}
         record = {"format": FORMAT, "version": VERSION, "trainer": trainer.name, "param": param, "values": values,
-                  "fixed": fixed, **(extra or {}), "corpus": shared["corpus_info"],
-                  "cooccur_seconds": shared["cooccur_seconds"], "machine": started_on, "runs": runs}
+                  "fixed": fixed, **(extra or {}), "corpus": shared["corpus_info"], **described,
+                  "cooccur_seconds": shared["cooccur_seconds"], "machine": started_on, "unit": measure.unit,
+                  "runs": runs}
         with open(folder / "sweep.json", "w", encoding="utf-8") as f:
             json.dump(record, f, indent=2, ensure_ascii=False)
             f.write("\n")
-        columns = MEASURES[trainer.quality][1]
-        (folder / "sweep.md").write_text(markdown_table(record, columns), encoding="utf-8")
+        (folder / "sweep.md").write_text(markdown_table(record, measure.columns), encoding="utf-8")
         if chart:
             from ..plot.sweepchart import plot_sweep
 
-            plot_sweep(record, folder / "sweep.png", columns)
+            plot_sweep(record, folder / "sweep.png", measure.columns, label=measure.label)
     return record
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from ..config import TokenizerConfig
 from ..errors import CorpusError
 from .inputs import BINARY_SNIFF_BYTES, Piece, check_not_binary, open_piece, read_failure
+from .tokenize import ScanStats
 
 BLOCK_BYTES = 1 << 20          # bytes read per block
 
@@ -39,16 +40,6 @@ class Block:
     length: int
     skipping: bool
     file_end: bool             # the last block of its file: a sentence ends after it
-
-
-@dataclass
-class ReadStats:
-    """What a pass over the corpus saw."""
-
-    files: int = 0
-    bytes: int = 0
-    tokens: int = 0
-    cut_tokens: int = 0
 
 
 class BufferPool:
@@ -70,7 +61,7 @@ class BufferPool:
 
 def byte_classes() -> np.ndarray:
     """Per byte: 0 token byte, 1 whitespace (space, \\t \\v \\f \\r, and NUL), 2 newline."""
-    from .._kernels.tokenize import BREAK, SPACE
+    from .._kernels.blocks import BREAK, SPACE
 
     classes = np.zeros(256, np.uint8)
     classes[[32, 9, 11, 12, 13, 0]] = SPACE
@@ -78,13 +69,13 @@ def byte_classes() -> np.ndarray:
     return classes
 
 
-def read_blocks(files: list[str | Piece], config: TokenizerConfig, pool: BufferPool, stats: ReadStats,
+def read_blocks(files: list[str | Piece], config: TokenizerConfig, pool: BufferPool, stats: ScanStats,
                 block_bytes: int | None = None,
                 on_progress: Callable[[int], None] | None = None) -> Iterator[Block]:
     """Yield the blocks of every file (or piece of a file) in order. The consumer gives each
     block's buffer back to `pool` when done with it; `stats` counts files and bytes;
     `on_progress` receives bytes consumed (compressed bytes for compressed files)."""
-    from .._kernels.tokenize import last_break
+    from .._kernels.blocks import last_break
 
     block_bytes = block_bytes or BLOCK_BYTES
     cap = config.max_token_bytes

@@ -23,8 +23,9 @@ import numpy as np
 
 from ..config import TokenizerConfig, default_threads
 from ..util.progress import log
-from .blocks import Block, BufferPool, ReadStats, buffer_bytes, byte_classes, read_blocks, run_in_order
+from .blocks import Block, BufferPool, buffer_bytes, byte_classes, read_blocks, run_in_order
 from .bytetable import ByteTable, group_by_shard, pack, unpack
+from .tokenize import ScanStats
 
 DEFAULT_MAX_TYPES = 8_000_000  # distinct strings held while counting (~40 bytes each) before pruning
 SHARD_BITS = 4                 # the corpus table is 16 tables by hash, so threads merge at once
@@ -228,7 +229,7 @@ class _Counter:
         self.config = config
         self.shard_max = max(1, max_types >> SHARD_BITS)
         self.shards = [_Shard(self.shard_max) for _ in range(1 << SHARD_BITS)]
-        self.stats = ReadStats()
+        self.stats = ScanStats()
         self.fold, self.strip, self.identity = kernel_tables(config)
         self.classes = byte_classes()
         self._local = threading.local()
@@ -243,7 +244,7 @@ class _Counter:
     def scan(self, block: Block, table: ByteTable) -> tuple[int, int]:
         """Count the block's tokens into `table`; returns (tokens, cut tokens)."""
         from .._kernels.bytetable import OK
-        from .._kernels.tokenize import count_block
+        from .._kernels.blocks import count_block
 
         pos, skipping, tokens, cut = 0, block.skipping, 0, 0
         while True:

@@ -44,8 +44,10 @@ class _RawCache:
 class Encoder:
     """Shared read-only state of an encoding pass and the per-block work."""
 
-    def __init__(self, words: list[str], tokenizer: TokenizerConfig, stream_size: int):
-        """words: the vocabulary, in row order."""
+    def __init__(self, words: list[str], tokenizer: TokenizerConfig, stream_size: int,
+                 keep_empty_lines: bool = False):
+        """words: the vocabulary, in row order. keep_empty_lines: every line end (and every
+        file end) is marked, so that each line, even empty, becomes a sentence."""
         from .tokenize import type_normalizer
 
         self.config = tokenizer
@@ -54,6 +56,7 @@ class Encoder:
         self.classes = byte_classes()
         self.normalize = type_normalizer(tokenizer)
         self.stream_size = stream_size
+        self.keep_empty_lines = keep_empty_lines
         self._local = threading.local()
         self._streams: list[np.ndarray] = []
         self._lock = threading.Lock()
@@ -79,7 +82,7 @@ class Encoder:
     def encode(self, block: Block) -> tuple[np.ndarray, int, int]:
         """(stream, entries, raw tokens) of one block: rows and NEWLINE markers."""
         from .._kernels.bytetable import OK
-        from .._kernels.tokenize import NEED_OUT, NEWLINE, encode_block, expand_markers, marker_growth
+        from .._kernels.blocks import NEED_OUT, NEWLINE, encode_block, expand_markers, marker_growth
 
         cache = self._cache()
         vocab = self.vocab_table
@@ -89,7 +92,8 @@ class Encoder:
             pos, status, skipping, used, n, m = encode_block(
                 block.buffer, pos, block.length, skipping, self.config.max_token_bytes, self.classes,
                 self.fold, self.strip, self.identity, vocab.slots, vocab.bounds, vocab.arena, vocab.sizes,
-                *cache.table.arrays(), cache.resolved, cache.map_start, cache.map_ids, stream, used)
+                *cache.table.arrays(), cache.resolved, cache.map_start, cache.map_ids, stream, used,
+                self.keep_empty_lines)
             tokens += n
             markers += m
             if status == OK:
@@ -104,7 +108,8 @@ class Encoder:
             used = expand_markers(stream, used, cache.map_start, cache.map_ids, out)
             self.give_stream(stream)
             stream = out
-        if block.file_end and (used == 0 or stream[used - 1] != NEWLINE):  # a file's end ends its sentence
+        if block.file_end and (self.keep_empty_lines or used == 0 or stream[used - 1] != NEWLINE):  # a file's end
+            # ends its sentence
             if used >= stream.shape[0]:
                 stream = _grown(stream, used)
             stream[used] = NEWLINE
@@ -138,10 +143,11 @@ class Encoder:
 
 class Sentences:
     """Cuts encoded streams, in corpus order, into ids and sentence ends (the unfinished sentence
-    carries from one stream to the next)."""
+    carries from one stream to the next; with keep_empty, every line end ends one)."""
 
-    def __init__(self, max_len: int):
+    def __init__(self, max_len: int, keep_empty: bool = False):
         self.max_len = max_len
+        self.keep_empty = keep_empty
         self.sentence_len = 0
         self._breaks = np.empty(0, np.int64)
         self._ends = np.empty(0, np.int64)
@@ -153,7 +159,7 @@ class Sentences:
 
         if self._breaks.shape[0] < used:
             self._breaks = np.empty(used, np.int64)
-        kept, n_breaks = compact_breaks(stream, used, base, self._breaks)
+        kept, n_breaks = compact_breaks(stream, used, base, self._breaks, self.keep_empty)
         return kept, self.ends(self._breaks, n_breaks, base, base + kept)
 
     def ends(self, breaks: np.ndarray, n_breaks: int, start: int, stop: int) -> np.ndarray:
@@ -165,7 +171,7 @@ class Sentences:
         if self._ends.shape[0] < room:
             self._ends = np.empty(room, np.int64)
         n, self.sentence_len = sentence_ends(breaks, n_breaks, start, stop, self.sentence_len, self.max_len,
-                                             self._ends)
+                                             self.keep_empty, self._ends)
         return self._ends[:n]
 
 
@@ -176,20 +182,22 @@ def _grown(array: np.ndarray, used: int, at_least: int = 0) -> np.ndarray:
 
 
 def encode_files(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig, *,
-                 threads: int | None = None, block_bytes: int | None = None) -> dict:
-    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .blocks import ReadStats
+                 threads: int | None = None, block_bytes: int | None = None, keep_empty_lines: bool = False) -> dict:
+    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics.
+    keep_empty_lines: one (possibly empty) sentence per line, so sentence s is line s + 1 (plus
+    one empty sentence after a final newline); for item sequences named by line."""
+    from .tokenize import ScanStats
     from .tokenize import progress_reporter
 
     threads = threads or default_threads()
     size = buffer_bytes(tokenizer, block_bytes)
-    encoder = Encoder(vocab.words, tokenizer, size + 2)
+    encoder = Encoder(vocab.words, tokenizer, size + 2, keep_empty_lines)
     pool = BufferPool(size)
-    stats = ReadStats()
+    stats = ScanStats()
     ids_file = NpyAppender(folder / "ids.npy", np.int32)
     offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
     offsets_file.append(np.zeros(1, dtype=np.int64))
-    sentences = Sentences(tokenizer.max_sentence_length)
+    sentences = Sentences(tokenizer.max_sentence_length, keep_empty_lines)
 
     def consume(block: Block, result) -> None:
         pool.give(block.buffer)

@@ -32,6 +32,7 @@ class Vocab:
         if len(self.words) != len(self.counts):
             raise ValueError("words and counts differ in length")
         self._index: dict[str, int] | None = None
+        self._fingerprint: str | None = None
         if not unique and len(self.index) != len(self.words):  # unique=True: the caller guarantees it
             raise ValueError("duplicate words in vocabulary")
 
@@ -82,11 +83,14 @@ class Vocab:
         return int(self.counts.sum())
 
     def fingerprint(self) -> str:
-        """A hash of the words and counts in order: co-occurrence folders and caches are tied to it."""
-        digest = hashlib.sha256()
-        for word, count in zip(self.words, self.counts.tolist()):
-            digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()[:32]
+        """A hash of the words and counts in order: co-occurrence folders, caches and checkpoints
+        are tied to it. Computed once (a Vocab is not changed after it is built)."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for word, count in zip(self.words, self.counts.tolist()):
+                digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
+            self._fingerprint = digest.hexdigest()[:32]
+        return self._fingerprint
 
     def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A new Vocab with the same rules as from_counts applied to this one."""
@@ -97,6 +101,25 @@ class Vocab:
         if max_size is not None:
             rows = rows[:max_size]
         return Vocab([self.words[i] for i in rows.tolist()], self.counts[rows], unique=True)
+
+    def extended(self, counts: "Vocab", min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """This vocabulary, rows unchanged, followed by the words of `counts` seen at least
+        `min_count` times that it lacks (most frequent first, then by word), every word's count
+        being the sum of both: the vocabulary of continued training (--init). `max_size` caps
+        the total; this vocabulary's own words always stay.
+
+        Example: [the 10, cat 5] extended by {the: 7, dog: 4, ant: 4, mat: 1}, min_count 2
+        -> [the 17, cat 5, ant 4, dog 4].
+        """
+        index, theirs = counts.index, counts.counts
+        summed = self.counts + np.fromiter((theirs[index[w]] if w in index else 0 for w in self.words),
+                                           dtype=np.int64, count=len(self))
+        known = self.index
+        added = [w for w in counts.prune(min_count).words if w not in known]
+        if max_size is not None:
+            added = added[: max(0, max_size - len(self))]
+        new = np.fromiter((theirs[index[w]] for w in added), dtype=np.int64, count=len(added))
+        return Vocab(self.words + added, np.concatenate([summed, new]), unique=True)
 
     def _canonical(self) -> bool:
         """Whether rows are ordered by descending count, then by word."""

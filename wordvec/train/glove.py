@@ -78,16 +78,18 @@ def _check_cooc(cooc, vocab) -> None:
         raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
 
-def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) -> TrainResult:
+def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None, checkpointer=None,
+                resume=None) -> TrainResult:
     """Count co-occurrences (unless `cooc` is given: a Cooccurrence or a folder) and train GloVe.
 
     `corpus` is an EncodedCorpus (only needed when counting; may be None with `cooc`).
+    checkpointer / resume: save the run between steps / continue a saved run (train/checkpoint.py;
+    a resumed run counts the co-occurrences again, which gives the same ones).
     Raises TrainingDiverged, before anything is written, if the cost becomes NaN or infinite.
     """
     from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
 
     config = config.validate()
-    threads = config.effective_threads
     start = time.perf_counter()
     owned = cooc is None
     if cooc is None:
@@ -103,12 +105,41 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
                f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
                "lower --max-vocab, raise --min-count or lower --dim")
     counted = time.perf_counter()
-    state, history, trace, seconds = fit(cooc, len(vocab), config, release_vals=owned)
+    snapshot = None
+    if checkpointer is not None or resume is not None:
+        identity = data_identity(corpus, cooc)
+        if resume is not None and resume.corpus.get("cooccurrence") != identity["cooccurrence"]:
+            raise WordvecError(f"{resume.path}: the checkpoint was trained on other co-occurrences "
+                               f"({resume.corpus.get('nnz', 0):,} non-zeros; these have {cooc.nnz:,}, or differ "
+                               "in content): resume with the same corpus, --cooc folder and counting settings")
+    if checkpointer is not None:
+        from .checkpoint import Checkpoint
+
+        resolved = dataclasses.replace(config, threads=config.effective_threads).to_dict()
+
+        def snapshot(position: dict, state: GloVeState, history: list, trace: list) -> Checkpoint:
+            arrays = dict(zip(("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc"), state.arrays()))
+            return Checkpoint("glove", resolved, identity, vocab, position, arrays, history, trace)
+
+    state, history, trace, seconds = fit(cooc, len(vocab), config, release_vals=owned, checkpointer=checkpointer,
+                                         resume=resume, snapshot=snapshot)
     return _result(state, vocab, corpus, cooc, config, history, trace,
                    stages={"cooccur_seconds": counted - start, **seconds})
 
 
-def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
+def data_identity(corpus, cooc) -> dict:
+    """What a GloVe checkpoint records of its data: the corpus (when counted from one) and the
+    co-occurrences themselves (CRC-32 of every entry)."""
+    from ..util.npyfile import crc32_of
+    from .checkpoint import corpus_identity
+
+    identity = corpus_identity(corpus) if corpus is not None else {}
+    sums = "".join(f"{crc32_of(a):08x}" for a in (cooc.rows, cooc.cols, cooc.vals))
+    return dict(identity, cooccurrence=f"{cooc.nnz}:{sums}", nnz=cooc.nnz)
+
+
+def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, *, checkpointer=None,
+        resume=None, snapshot=None):
     """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace,
     seconds: kernel_load_seconds and train_seconds, the epochs' own time).
 
@@ -116,7 +147,8 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
     visits the positions in the same order however the steps fall, so a seed repeats exactly.
     With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
-    per entry while training a co-occurrence the caller does not keep).
+    per entry while training a co-occurrence the caller does not keep). snapshot(position,
+    state, history, trace) makes the Checkpoint the checkpointer saves between steps.
     """
     importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.glove import entry_targets, glove_slice
@@ -135,7 +167,12 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
                   log_x, weight)
     if release_vals:
         cooc.vals = None
-    state = GloVeState.initial(vocab_size, config.dim, config.seed)
+    if resume is None:
+        state = GloVeState.initial(vocab_size, config.dim, config.seed)
+        position, history = {"epoch": 0, "step": 0, "cost": 0.0, "done": 0}, []
+    else:
+        state = GloVeState(*(resume.arrays[k] for k in ("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc")))
+        position, history = resume.position, list(resume.history)
     load_seconds += load_kernels(
         lambda: glove_slice(rows, cols, log_x, weight, 0, 0, 1, 0, 0, *state.arrays(), config.lr, GRAD_CLIP))
     bits = max(1, (n - 1).bit_length())
@@ -146,12 +183,13 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
     log.info("training GloVe: %s entries, %s words, dim %d, %s, %s", f"{n:,}", f"{vocab_size:,}", config.dim,
              plural(config.epochs, "epoch"), plural(threads, "thread"))
-    history: list[dict] = []
-    with Runner(threads, "glove", UNIT, config.epochs * n) as runner:
-        for epoch in range(config.epochs):
+    with Runner(threads, "glove", UNIT, config.epochs * n, checkpointer=checkpointer, done=position["done"],
+                trace=resume.trace if resume is not None else None) as runner:
+        cost = position["cost"]
+        for epoch in range(position["epoch"], config.epochs):
             key1, key2 = (int(k) for k in epoch_keys[epoch])
-            cost = 0.0
-            for step in range(steps):
+            epoch_started = time.perf_counter()
+            for step in range(position["step"] if epoch == position["epoch"] else 0, steps):
                 def run(t: int, step: int = step) -> float:
                     size = shares[t + 1] - shares[t]
                     first = shares[t] + size * step // steps
@@ -164,10 +202,15 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
                                          f"try a lower --lr than {config.lr}; nothing was written")
                 cost += step_cost
                 runner.record(cost=cost / max(1, n * (step + 1) // steps))
-            cost /= n  # as glove.c reports it: mean of 0.5 * f * diff^2
-            seconds = runner.seconds - sum(h["seconds"] for h in history)
-            history.append({"epoch": epoch + 1, "cost": cost, "seconds": round(seconds, 3)})
-            log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost, seconds)
+                at = {"epoch": epoch, "step": step + 1, "cost": cost, "done": runner.done}
+                if step == steps - 1:
+                    seconds = time.perf_counter() - epoch_started
+                    # the cost as glove.c reports it: mean of 0.5 * f * diff^2
+                    history.append({"epoch": epoch + 1, "cost": cost / n, "seconds": round(seconds, 3)})
+                    log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost / n, seconds)
+                    at, cost = {"epoch": epoch + 1, "step": 0, "cost": 0.0, "done": runner.done}, 0.0
+                if snapshot is not None:
+                    runner.safe_point(lambda: snapshot(at, state, history, runner.trace))
     return state, history, runner.trace, {"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds}
 
 

@@ -80,33 +80,111 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
-def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
-    """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
-    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
+def model_arrays(counts: np.ndarray, config, what: str, weights: tuple | None = None,
+                 rng: np.ndarray | None = None) -> tuple:
+    """What a skip-gram-family kernel reads and writes, from the counts and a config with dim,
+    seed, init_width, sample, ns_exponent and threads: (w_in, w_out, keep probabilities,
+    negative table and guide, per-thread RNG states, per-thread stats [loss, predictions, units]).
+    `what` names the model in the memory guard's message. weights: (w_in, w_out) to start from
+    instead of a fresh start (continued training, a resumed run); rng: a resumed run's states."""
     from .._kernels.rng import thread_seeds
-    from .._kernels import word2vec as kernels
     from ..util.memory import check_fits
 
+    counts = np.asarray(counts, dtype=np.int64)
+    if weights is None:
+        check_fits(2 * len(counts) * config.dim * 4, what, "lower --max-vocab, raise --min-count or lower --dim")
+        w_in, w_out = init_weights(len(counts), config.dim, config.seed, config.init_width)
+    else:
+        w_in, w_out = weights
+    keep = keep_probabilities(counts, config.sample)
+    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
+    threads = config.effective_threads
+    rng = thread_seeds(config.seed, threads) if rng is None else rng
+    return w_in, w_out, keep, neg_cum, neg_guide, rng, np.zeros((threads, 3))
+
+
+def train_epochs(runner: Runner, config, offsets: np.ndarray, costs: np.ndarray, bounds: np.ndarray,
+                 run_slice, stats: np.ndarray, unit: str, after_step=None, *, resume=None,
+                 snapshot=None) -> list[dict]:
+    """The epoch and step loop of the skip-gram-family trainers; returns the per-epoch history.
+
+    Step c trains sequences [bounds[c], bounds[c+1]), cut into one slice per thread of about
+    equal cost (`costs`: cumulative cost before each sequence; the offsets themselves when
+    every item costs the same). The learning rate decays linearly over the items of all epochs
+    (`offsets`); run_slice(t, slices, lr_a, lr_b) runs thread t's kernel call, which adds
+    (loss, predictions, items) to stats[t]. resume: a Checkpoint whose position and history the
+    loop goes on from (its Runner starts at the units done); snapshot(position, history): the
+    Checkpoint of the run after a step, saved by runner.safe_point when due.
+    """
+    total = config.epochs * int(offsets[-1])
+    lr0, threads = config.effective_lr, runner.threads
+    n_steps = len(bounds) - 1
+    position = resume.position if resume is not None else {"epoch": 0, "chunk": 0, "epoch_stats": [0.0] * 3}
+    history: list[dict] = list(resume.history) if resume is not None else []
+    epoch_stats = np.array(position["epoch_stats"], dtype=np.float64)
+    for epoch in range(position["epoch"], config.epochs):
+        epoch_start = time.perf_counter()
+        for c in range(position["chunk"] if epoch == position["epoch"] else 0, n_steps):
+            s0, s1 = int(bounds[c]), int(bounds[c + 1])
+            units = int(offsets[s1] - offsets[s0])
+            lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total)
+            lr_b = linear_lr(lr0, config.min_lr_ratio, (runner.done + units) / total)
+            stats[:] = 0.0
+            slices = split_slices(costs, s0, s1, threads)
+            runner.step(lambda t: run_slice(t, slices, lr_a, lr_b), units)
+            if after_step is not None:
+                after_step()
+            step = stats.sum(axis=0)
+            epoch_stats += step
+            loss = step[0] / max(step[1], 1.0)
+            ensure_finite(loss, f"training diverged (loss is {loss}) in epoch {epoch + 1}: lower --lr (now {lr0})")
+            runner.record(loss=loss, lr=lr_b)
+            at = {"epoch": epoch, "chunk": c + 1, "done": runner.done, "epoch_stats": epoch_stats.tolist()}
+            if c == n_steps - 1:
+                seconds = time.perf_counter() - epoch_start
+                history.append({"epoch": epoch + 1, unit: int(epoch_stats[2]), "predictions": int(epoch_stats[1]),
+                                "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
+                                "seconds": round(seconds, 3),
+                                "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total)})
+                log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+                epoch_stats = np.zeros(3)
+                at = {"epoch": epoch + 1, "chunk": 0, "done": runner.done, "epoch_stats": [0.0] * 3}
+            if snapshot is not None:
+                runner.safe_point(lambda: snapshot(at, history))
+    return history
+
+
+def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, resume=None,
+                   initial: tuple[np.ndarray, np.ndarray] | None = None) -> TrainResult:
+    """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult.
+
+    checkpointer: a train.checkpoint.Checkpointer that saves the run between chunks (and on
+    SIGINT/SIGTERM); resume: a Checkpoint of this run to continue from (checked by the caller);
+    initial: (w_in, w_out) to start from instead of a fresh start (continued training, see
+    train/continued.py); the learning rate schedule starts again from config.lr.
+    """
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
+    from .._kernels import word2vec as kernels
+
     import_seconds = time.perf_counter() - importing
+    from .checkpoint import Checkpoint, corpus_identity
 
     config = config.validate()
     _check_inputs(corpus, vocab)
+    identity = corpus_identity(corpus) if checkpointer is not None else {}   # reads every id too
     drop_mapped_pages(corpus.ids)  # the range check read every id
     threads = config.effective_threads
     lr0 = config.effective_lr
     ids = corpus.ids
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
-    counts = np.asarray(vocab.counts, dtype=np.int64)
-    check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
-               "lower --max-vocab, raise --min-count or lower --dim")
-    w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
-    keep = keep_probabilities(counts, config.sample)
-    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
-    rng = thread_seeds(config.seed, threads)
-    stats = np.zeros((threads, 3), dtype=np.float64)  # per thread: loss sum, predictions, raw words
+    weights = (resume.arrays["w_in"], resume.arrays["w_out"]) if resume is not None else initial
+    w_in, w_out, keep, neg_cum, neg_guide, rng, stats = model_arrays(
+        vocab.counts, config, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)", weights,
+        resume.arrays["rng"] if resume is not None else None)
     bounds = chunk_bounds(offsets, config.chunk_tokens)
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
+    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
 
     mode = kernels.CBOW if config.arch == "cbow" else kernels.SKIPGRAM_EXACT if config.exact else kernels.SKIPGRAM
 
@@ -116,6 +194,10 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
             kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                                 config.negative, lr_a, lr_b, rng, t, stats)
 
+    def snapshot(position: dict, history: list) -> Checkpoint:
+        return Checkpoint("word2vec-" + config.arch, resolved.to_dict(), identity, vocab, position,
+                          {"w_in": w_in, "w_out": w_out, "rng": rng}, history, runner.trace)
+
     log.info("training %s: %s words, %s kept tokens, dim %d, %s, %s%s",
              config.arch, f"{len(vocab):,}", f"{n_tokens:,}", config.dim, plural(config.epochs, "epoch"),
              plural(threads, "thread"), ", exact per-pair updates" if config.exact else "")
@@ -123,34 +205,13 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     load_seconds = import_seconds + load_kernels(lambda: kernels.train_slice(
         mode, w_in, w_out, ids, offsets, 0, 0, keep, neg_cum, neg_guide, config.window, config.negative, 0.0, 0.0,
         rng, 0, stats))
-    history: list[dict] = []
-    with Runner(threads, config.arch, "word", total_words) as runner:
-        for epoch in range(config.epochs):
-            epoch_start = time.perf_counter()
-            epoch_stats = np.zeros(3)
-            for c in range(len(bounds) - 1):
-                s0, s1 = int(bounds[c]), int(bounds[c + 1])
-                chunk_words = int(offsets[s1] - offsets[s0])
-                lr_a = linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)
-                lr_b = linear_lr(lr0, config.min_lr_ratio, (runner.done + chunk_words) / total_words)
-                stats[:] = 0.0
-                slices = split_slices(offsets, s0, s1, threads)
-                runner.step(lambda t: run_slice(t, slices, lr_a, lr_b), chunk_words)
-                drop_mapped_pages(ids)
-                chunk = stats.sum(axis=0)
-                epoch_stats += chunk
-                chunk_loss = chunk[0] / max(chunk[1], 1.0)
-                ensure_finite(chunk_loss, f"training diverged (loss is {chunk_loss}) in epoch {epoch + 1}: "
-                                          f"lower --lr (now {lr0})")
-                runner.record(loss=chunk_loss, lr=lr_b)
-            seconds = time.perf_counter() - epoch_start
-            history.append({"epoch": epoch + 1, "words": int(epoch_stats[2]),
-                            "loss": float(epoch_stats[0] / max(epoch_stats[1], 1.0)),
-                            "seconds": round(seconds, 3),
-                            "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
-            log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
+    with Runner(threads, config.arch, "word", total_words, checkpointer=checkpointer,
+                done=resume.position["done"] if resume is not None else 0,
+                trace=resume.trace if resume is not None else None) as runner:
+        history = train_epochs(runner, config, offsets, offsets, bounds, run_slice, stats, "words",
+                               after_step=lambda: drop_mapped_pages(ids), resume=resume,
+                               snapshot=snapshot if checkpointer is not None else None)
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
-    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
                         history, runner.trace, trace_unit=runner.unit,
                         stages={"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds})

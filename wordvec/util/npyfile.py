@@ -47,6 +47,43 @@ class NpyAppender:
             self.file.close()
 
 
+_PIECE = 1 << 26   # bytes per write and per checksum step
+
+
+def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True) -> int:
+    """Write a C-contiguous array as an ordinary .npy file (flushed to disk unless fsync=False);
+    returns the CRC-32 of its data. Large writes in 64 MiB pieces (np.save was measured up to
+    10x slower on a busy machine for gigabyte arrays) with the checksum computed on the way."""
+    import os
+    import zlib
+
+    array = np.ascontiguousarray(array)
+    crc = 0
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(array))
+        f.flush()
+        data = memoryview(array.reshape(-1)).cast("B")
+        for start in range(0, len(data), _PIECE):
+            piece = data[start: start + _PIECE]
+            crc = zlib.crc32(piece, crc)
+            f.write(piece)
+        f.flush()
+        if fsync:
+            os.fsync(f.fileno())
+    return crc
+
+
+def crc32_of(array: np.ndarray) -> int:
+    """The CRC-32 save_npy computed for the same array."""
+    import zlib
+
+    data = memoryview(np.ascontiguousarray(array).reshape(-1)).cast("B")
+    crc = 0
+    for start in range(0, len(data), _PIECE):
+        crc = zlib.crc32(data[start: start + _PIECE], crc)
+    return crc
+
+
 class NpyReader:
     """Read slices of a 1-D .npy file with plain reads, not a memory map: the pages read do not
     stay in the reader's resident memory (a map's do, until the map is dropped), so a process

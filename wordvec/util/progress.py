@@ -44,6 +44,7 @@ class _NullBar:
     n = 0
 
     def __init__(self, *args: Any, **kwargs: Any):
+        self.n = kwargs.get("initial", 0)
         self.total = kwargs.get("total")
         self.desc = kwargs.get("desc", "")
         self.unit = kwargs.get("unit", "it")

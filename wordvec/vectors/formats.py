@@ -164,7 +164,39 @@ def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
         raise FormatError(f"{path / 'vocab.txt'} has {len(words):,} words for {count:,} vector rows")
     if limit is not None:
         vectors = vectors[:limit]
-    return KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+    kv = KeyedVectors(vectors, words, counts if counts.any() else None, meta)
+    if (path / "users.npy").exists() and limit is None:
+        kv.users = _load_users(path, use_mmap, kv)
+    return kv
+
+
+def _load_npy(file: Path, use_mmap: bool, dtype, ndim: int) -> np.ndarray:
+    """A .npy array of the expected dtype and rank, or FormatError naming the damaged file."""
+    try:
+        array = np.load(file, mmap_mode="r" if use_mmap else None, allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise FormatError(f"{file}: cannot read it ({reason}); the folder is damaged") from None
+    if array.dtype != dtype or array.ndim != ndim:
+        raise FormatError(f"{file}: expected a {ndim}-D {np.dtype(dtype).name} array, found {array.dtype} "
+                          f"with shape {array.shape}")
+    return array
+
+
+def _load_users(path: Path, use_mmap: bool, items: KeyedVectors):
+    """users.npy, users.txt and the histories (user_items.npy, user_offsets.npy) of a native folder."""
+    from .users import UserVectors
+
+    vectors = _load_npy(path / "users.npy", use_mmap, np.float32, 2)
+    users, _ = read_word_counts(path / "users.txt")
+    ids = _load_npy(path / "user_items.npy", use_mmap, np.int32, 1)
+    offsets = _load_npy(path / "user_offsets.npy", False, np.int64, 1)
+    if vectors.shape != (len(users), items.dim):
+        raise FormatError(f"{path}: users.npy is {vectors.shape[0]} × {vectors.shape[1]} for {len(users)} users "
+                          f"of dim {items.dim}; the folder is damaged")
+    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(items)):
+        raise FormatError(f"{path / 'user_items.npy'}: item rows outside 0..{len(items) - 1}; the folder is damaged")
+    return UserVectors(vectors, users, ids, offsets, (items.meta.get("users") or {}))
 
 
 def read_native_meta(path: Path) -> dict:
@@ -355,6 +387,9 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     if fmt == "native":
         _save_native(kv, path, context)
         return
+    if kv.users is not None:
+        log.warning("%s: the %s format holds items only; the %d user vectors are not written (use native)",
+                    path, fmt, len(kv.users))
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
@@ -372,13 +407,13 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
 
 
-def _write_npy(path: Path, matrix: np.ndarray) -> None:
-    """A float32 .npy file written through Python's file object, block by block.
+def _write_npy(path: Path, matrix: np.ndarray, dtype=np.float32) -> None:
+    """A .npy file (float32 unless told) written through Python's file object, block by block.
 
     Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
     at close is not reported, so a full disk could leave a silently truncated file.
     """
-    matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+    matrix = np.ascontiguousarray(matrix, dtype=dtype)
     with open(path, "wb") as f:
         np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
         step = _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
@@ -394,6 +429,13 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
         if context.shape != kv.vectors.shape:
             raise WordvecError(f"context vectors have shape {context.shape}, expected {kv.vectors.shape}")
     meta = {k: v for k, v in kv.meta.items()}
+    if kv.users is not None:
+        _check_words(kv.users, "native")
+        if kv.users.dim != kv.dim:
+            raise WordvecError(f"user vectors have {kv.users.dim} dims, the items {kv.dim}")
+        meta["users"] = dict(kv.users.meta, users=len(kv.users))
+    else:
+        meta.pop("users", None)
     meta.update({"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "dim": kv.dim, "count": len(kv),
                  "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
                  "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
@@ -404,6 +446,17 @@ def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> No
             _write_npy(tmp / "context.npy", context)
         with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
+        if kv.users is not None:
+            _save_users(tmp, kv.users)
         with open(tmp / "meta.json", "w", encoding="utf-8") as f:
             json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
             f.write("\n")
+
+
+def _save_users(folder: Path, users) -> None:
+    """users.npy, users.txt ("user history-length" lines) and the histories, into the folder being written."""
+    _write_npy(folder / "users.npy", users.vectors)
+    with open(folder / "users.txt", "w", encoding="utf-8", newline="\n") as f:
+        f.write("".join(f"{u} {int(c)}\n" for u, c in zip(users.words, users.counts.tolist())))
+    _write_npy(folder / "user_items.npy", users.history_ids, np.int32)
+    _write_npy(folder / "user_offsets.npy", users.history_offsets, np.int64)

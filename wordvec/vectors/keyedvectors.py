@@ -60,6 +60,7 @@ class KeyedVectors:
         self._index: dict[str, int] | None = None
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self.users = None  # UserVectors (wordvec.vectors.users) in the same space, kept apart from the rows
         self._lengths: np.ndarray | None = None  # len() of each word, for typo suggestions
 
     # --- container protocol -------------------------------------------------------------
