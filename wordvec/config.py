@@ -19,11 +19,14 @@ from .errors import WordvecError
 
 TOKEN_MODES = ("words", "raw")
 VECTOR_MODES = ("in", "in+out")
-# Vector file formats, and the other names users reach for (fastText's .vec is word2vec text).
-FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+# Vector file formats, and the other names users reach for (fastText's .vec is word2vec text;
+# its binary model, fasttext-bin, is read but never written).
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove", "fasttext-bin")
+READ_ONLY_FORMATS = ("fasttext-bin",)
 FORMAT_ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
                   "binary": "word2vec-binary", "bin": "word2vec-binary"}
 FORMAT_NAMES = FORMATS + tuple(FORMAT_ALIASES)
+WRITABLE_FORMAT_NAMES = tuple(n for n in FORMAT_NAMES if n not in READ_ONLY_FORMATS)
 
 
 def canonical_format(name: str | None) -> str | None:

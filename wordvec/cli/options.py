@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import click
 
-from ..config import FORMAT_NAMES, fields_of
+from ..config import WRITABLE_FORMAT_NAMES, fields_of
 
 
 def _stack(decorators: list[Callable]) -> Callable:
@@ -79,7 +79,7 @@ vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=Fa
 cache_option = click.option("--cache/--no-cache", "cache", default=True, show_default=True,
                             help="Reuse and store the encoded corpus under $XDG_CACHE_HOME/wordvec.")
 
-format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+format_option = click.option("--format", "format", type=click.Choice(WRITABLE_FORMAT_NAMES, case_sensitive=False),
                              default="native", show_default=True,
                              help="Output format of the vectors (fasttext and vec mean word2vec text).")
 

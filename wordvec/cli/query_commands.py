@@ -13,7 +13,7 @@ from typing import Callable
 
 import click
 
-from ..config import FORMAT_NAMES
+from ..config import FORMAT_NAMES, WRITABLE_FORMAT_NAMES
 from .options import json_option
 
 _TERMS = {"ignore_unknown_options": True}  # lets "king -man +woman" reach the arguments
@@ -305,7 +305,7 @@ def evaluate(**options):
 @click.command()
 @click.argument("source", type=click.Path(exists=True))
 @click.argument("target", type=click.Path())
-@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), required=True,
+@click.option("--to", "to_format", type=click.Choice(WRITABLE_FORMAT_NAMES, case_sensitive=False), required=True,
               help="Output format.")
 @click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
               help="Input format.  [default: sniffed]")
