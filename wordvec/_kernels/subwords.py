@@ -1,0 +1,283 @@
+"""Kernels for composed inputs: fastText's subword skip-gram and CBOW, with negative sampling
+or hierarchical softmax.
+
+A word's input vector is the mean of several rows of w_in: its own row and the rows of its
+character n-grams (fastText, Bojanowski et al. 2017); the gradient for that vector is added
+in full to every one of those rows, as fastText does. Without subwords each word has its own
+row alone, so the same kernels train plain word2vec with hierarchical softmax.
+
+Skip-gram here runs in fastText's direction: the center word's composed vector h predicts
+each word of its window (word2vec's C tool lets each context word predict the center; the
+objective is the same sum over pairs). Composing h costs one read of each of the center's
+rows, and its gradient one write: once per center in the default mode, instead of once per
+(center, context) pair as in fastText.
+
+Shared arguments, beyond those of wordvec/_kernels/word2vec.py (all C-contiguous):
+  w_in          float32 [R, D]   word rows, then n-gram rows (R = V + buckets; R = V without subwords)
+  w_out         float32 [V, D] with negative sampling; [V - 1, D] (inner nodes) with hs
+  in_offsets    int64 [V + 1]    word w's input rows are in_rows[in_offsets[w]:in_offsets[w + 1]]
+  in_rows       int32 [N]        ... its own row first (train/subwords.py builds them)
+  hs            bool             hierarchical softmax instead of negative sampling
+  path_offsets  int64 [V + 1]    with hs: word w's Huffman path is (points, codes)[path_offsets[w]:...]
+  points, codes int32, uint8     inner nodes root first and the branch taken (train/huffman.py);
+                                 with negative sampling these three are empty and neg_cum/neg_guide used
+
+A prediction trains sigmoid(h . w_out[row]) towards a label: 1 for the true word and 0 for a
+negative (negative sampling), or 1 - code at each inner node of the word's path (hs, as the
+C tool). The order of random draws (per sentence: the subsampling coins; per center: its
+window, then, with negative sampling, its negatives: once per center in the default and CBOW
+modes, once per pair with exact=True) is part of the contract: tests/reference/subwords.py
+replays it in numpy.
+"""
+
+import numpy as np
+from numba import njit
+
+from .prefetch import prefetch_row
+from .word2vec import _context, _draw_negative, _logistic, _longest_sentence, _subsample, logistic_tables
+
+_ONE = np.float32(1.0)
+_ZERO = np.float32(0.0)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _longest_path(path_offsets):
+    """The most inner nodes on one word's path (1 when there are no paths: negative sampling)."""
+    longest = 1
+    for w in range(path_offsets.shape[0] - 1):
+        longest = max(longest, path_offsets[w + 1] - path_offsets[w])
+    return longest
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _compose(w_in, in_offsets, in_rows, word, h):
+    """h = mean of the word's input rows."""
+    h[:] = _ZERO
+    first, last = in_offsets[word], in_offsets[word + 1]
+    for r in range(first, last):
+        row = w_in[in_rows[r]]
+        for d in range(h.shape[0]):
+            h[d] += row[d]
+    inv = _ONE / np.float32(last - first)
+    for d in range(h.shape[0]):
+        h[d] *= inv
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _add_to_rows(w_in, in_offsets, in_rows, word, grad):
+    """Add grad to every input row of the word (the full gradient to each, as fastText)."""
+    for r in range(in_offsets[word], in_offsets[word + 1]):
+        row = w_in[in_rows[r]]
+        for d in range(grad.shape[0]):
+            row[d] += grad[d]
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _prefetch_inputs(w_in, in_offsets, in_rows, word):
+    for r in range(in_offsets[word], in_offsets[word + 1]):
+        prefetch_row(w_in, in_rows[r])
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _path_targets(word, path_offsets, points, codes, tgt, lab, wgt, n):
+    """Append the word's Huffman path (inner node, label 1 - code, weight 1) from slot n."""
+    for p in range(path_offsets[word], path_offsets[word + 1]):
+        tgt[n] = points[p]
+        lab[n] = _ONE - np.float32(codes[p])
+        wgt[n] = _ONE
+        n += 1
+    return n
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _word_targets(word, hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t, tgt, lab, wgt):
+    """The predictions for one word: its path (hs), or the word and `negative` draws, a draw
+    equal to the word dropped (as in the C tool). Returns how many."""
+    if hs:
+        return _path_targets(word, path_offsets, points, codes, tgt, lab, wgt, 0)
+    tgt[0], lab[0], wgt[0] = word, _ONE, _ONE
+    n = 1
+    for _ in range(negative):
+        c = _draw_negative(neg_cum, neg_guide, rng, t)
+        if c != word:
+            tgt[n], lab[n], wgt[n] = c, _ZERO, _ONE
+            n += 1
+    return n
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _term(h, out, label, lr, sig, nls):
+    """(lr * (label - sigmoid(h . out)), loss) of one prediction."""
+    dot = _ZERO
+    for d in range(h.shape[0]):
+        dot += h[d] * out[d]
+    f, softplus, x = _logistic(dot, sig, nls)
+    if label > _ZERO:
+        return (_ONE - f) * lr, softplus        # -log sigmoid(x)
+    return -f * lr, softplus + x                # -log sigmoid(-x)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls):
+    """Predictions one after another (the C tool's order): each error uses w_out as the previous
+    ones left it; grad_h gathers the gradient for h from the old rows. Returns the loss."""
+    loss = 0.0
+    for k in range(n_t):
+        out = w_out[tgt[k]]
+        g, term_loss = _term(h, out, lab[k], lr, sig, nls)
+        loss += term_loss
+        for d in range(h.shape[0]):
+            grad_h[d] += g * out[d]
+            out[d] += g * h[d]
+    return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls):
+    """All predictions from the old weights, then applied: each error (times its weight) is
+    computed first, grad_h = sum of error * old row, then every row moves. Returns the loss."""
+    loss = 0.0
+    for k in range(n_t):
+        g, term_loss = _term(h, w_out[tgt[k]], lab[k], lr, sig, nls)
+        errors[k] = g * wgt[k]
+        loss += term_loss * wgt[k]
+    for k in range(n_t):
+        out = w_out[tgt[k]]
+        for d in range(h.shape[0]):
+            grad_h[d] += errors[k] * out[d]
+    for k in range(n_t):
+        out = w_out[tgt[k]]
+        g = errors[k]
+        for d in range(h.shape[0]):
+            out[d] += g * h[d]
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def skipgram_slice(w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+                   hs, path_offsets, points, codes, window, negative, exact, lr_start, lr_end, rng, t, stats):
+    """Skip-gram over sentences [s_begin, s_end): the center's composed vector predicts each
+    word of its window.
+
+    exact=False (default): the center is composed once and all its predictions (every window
+    word, plus one shared set of negatives weighted by the window words they are negatives
+    for; or every window word's path with hs) are computed from the old weights, then applied:
+    the center's rows are read and written once per center. exact=True: fastText's per-pair
+    updates: for each window word, compose, draw fresh negatives, predict in turn, apply.
+    """
+    dim = w_in.shape[1]
+    sig, nls = logistic_tables()
+    max_len = _longest_sentence(offsets, s_begin, s_end)
+    capacity = max_len * _longest_path(path_offsets) if hs else max_len + negative
+    sent = np.empty(max_len, np.int32)
+    ctx = np.empty(max_len, np.int32)
+    tgt = np.empty(capacity, np.int32)
+    lab = np.empty(capacity, np.float32)
+    wgt = np.empty(capacity, np.float32)
+    errors = np.empty(capacity, np.float32)
+    h = np.empty(dim, np.float32)
+    grad_h = np.empty(dim, np.float32)
+    total = max(1, offsets[s_end] - offsets[s_begin])
+    done, loss, preds = 0, 0.0, 0
+    for s in range(s_begin, s_end):
+        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        done += offsets[s + 1] - offsets[s]
+        for i in range(n):
+            if i + 1 < n:  # the next center's rows load while this one computes
+                _prefetch_inputs(w_in, in_offsets, in_rows, sent[i + 1])
+            center = sent[i]
+            n_ctx = _context(sent, n, i, window, rng, t, ctx)
+            if n_ctx == 0:
+                continue
+            preds += n_ctx
+            if exact:
+                for a in range(n_ctx):
+                    _compose(w_in, in_offsets, in_rows, center, h)
+                    n_t = _word_targets(ctx[a], hs, path_offsets, points, codes, negative, neg_cum, neg_guide,
+                                        rng, t, tgt, lab, wgt)
+                    grad_h[:] = _ZERO
+                    loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
+                    _add_to_rows(w_in, in_offsets, in_rows, center, grad_h)
+                continue
+            # every prediction of this center: window words (label 1) and their paths or shared negatives
+            n_t = 0
+            if hs:
+                for a in range(n_ctx):
+                    n_t = _path_targets(ctx[a], path_offsets, points, codes, tgt, lab, wgt, n_t)
+            else:
+                for a in range(n_ctx):
+                    tgt[n_t], lab[n_t], wgt[n_t] = ctx[a], _ONE, _ONE
+                    n_t += 1
+                for _ in range(negative):
+                    c = _draw_negative(neg_cum, neg_guide, rng, t)
+                    # a negative counts once for each window word it differs from
+                    times = n_ctx
+                    for a in range(n_ctx):
+                        if ctx[a] == c:
+                            times -= 1
+                    if times > 0:
+                        tgt[n_t], lab[n_t], wgt[n_t] = c, _ZERO, np.float32(times)
+                        n_t += 1
+            _compose(w_in, in_offsets, in_rows, center, h)
+            grad_h[:] = _ZERO
+            loss += _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls)
+            _add_to_rows(w_in, in_offsets, in_rows, center, grad_h)
+    stats[t, 0] += loss
+    stats[t, 1] += preds
+    stats[t, 2] += done
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def cbow_slice(w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+               hs, path_offsets, points, codes, window, negative, lr_start, lr_end, rng, t, stats):
+    """CBOW over sentences [s_begin, s_end): the mean of every input row of every window word
+    (fastText's bag: longer words bring more rows) predicts the center, then the gradient is
+    added in full to each of those rows."""
+    dim = w_in.shape[1]
+    sig, nls = logistic_tables()
+    max_len = _longest_sentence(offsets, s_begin, s_end)
+    capacity = _longest_path(path_offsets) if hs else negative + 1
+    sent = np.empty(max_len, np.int32)
+    ctx = np.empty(max_len, np.int32)
+    tgt = np.empty(capacity, np.int32)
+    lab = np.empty(capacity, np.float32)
+    wgt = np.empty(capacity, np.float32)
+    h = np.empty(dim, np.float32)
+    grad_h = np.empty(dim, np.float32)
+    total = max(1, offsets[s_end] - offsets[s_begin])
+    done, loss, preds = 0, 0.0, 0
+    for s in range(s_begin, s_end):
+        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        done += offsets[s + 1] - offsets[s]
+        for i in range(n):
+            edge = i + 1 + window  # the word entering the next center's widest window
+            if window > 0 and edge < n:
+                _prefetch_inputs(w_in, in_offsets, in_rows, sent[edge])
+            n_ctx = _context(sent, n, i, window, rng, t, ctx)
+            if n_ctx == 0:
+                continue
+            preds += 1
+            # hidden layer: the mean over the bag of all input rows of the window words
+            h[:] = _ZERO
+            rows = 0
+            for a in range(n_ctx):
+                w = ctx[a]
+                for r in range(in_offsets[w], in_offsets[w + 1]):
+                    row = w_in[in_rows[r]]
+                    for d in range(dim):
+                        h[d] += row[d]
+                rows += in_offsets[w + 1] - in_offsets[w]
+            inv = _ONE / np.float32(rows)
+            for d in range(dim):
+                h[d] *= inv
+            n_t = _word_targets(sent[i], hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t,
+                                tgt, lab, wgt)
+            grad_h[:] = _ZERO
+            loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
+            for a in range(n_ctx):
+                _add_to_rows(w_in, in_offsets, in_rows, ctx[a], grad_h)
+    stats[t, 0] += loss
+    stats[t, 1] += preds
+    stats[t, 2] += done
