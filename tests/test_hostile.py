@@ -196,6 +196,13 @@ FAILURES = [
     Case("negative-negative", TRAIN + ["--negative", "-1"], 1, ["--negative"]),
     Case("sample-negative", TRAIN + ["--sample", "-0.001"], 1, ["--sample"]),
     Case("threads-0", TRAIN + ["--threads", "0"], 1, ["--threads"]),
+    Case("subwords-not-a-range", TRAIN + ["--subwords", "three"], 1, ["--subwords", "MIN-MAX", "3-6"]),
+    Case("subwords-reversed", TRAIN + ["--subwords", "6-3"], 1, ["--subwords", "MIN <= MAX"]),
+    Case("buckets-0", TRAIN + ["--subwords", "3-6", "--buckets", "0"], 1, ["--buckets"]),
+    Case("loss-unknown", TRAIN + ["--loss", "softmax"], 2, ["--loss", "softmax"]),
+    Case("save-context-with-hs", TRAIN + ["--loss", "hs", "--save-context"], 1, ["--save-context", "--loss ns"]),
+    Case("in-plus-out-with-subwords", TRAIN + ["--subwords", "3-6", "--vectors", "in+out"], 1,
+         ["--vectors in+out"]),
     Case("threads-0-cooccur", ["cooccur", "{data}/small.txt", "-o", "{out}/c", "--threads", "0"], 1, ["--threads"]),
     Case("min-count-0", ["vocab", "{data}/small.txt", "-o", "{out}/v.txt", "--min-count", "0"], 1, ["--min-count"]),
     Case("tokens-unknown", ["vocab", "{data}/small.txt", "-o", "{out}/v.txt", "--tokens", "bogus"], 2,
@@ -412,6 +419,8 @@ def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work
 
 @pytest.mark.parametrize("argv, needles", [
     (["train", "skipgram", "{data}/small.txt", "-o", "{out}/m.wv"], ["word2vec model", "--max-vocab", "--dim"]),
+    (["train", "cbow", "{data}/small.txt", "-o", "{out}/m.wv", "--subwords", "3-6"],
+     ["subword model", "2,000,000 n-gram buckets", "--buckets"]),
     (["-q", "cooccur", "{data}/small.txt", "-o", "{out}/c", "--memory", "0.5"], ["co-occurrence counting", "--memory"]),
 ])
 def test_memory_guard_stops_training_that_does_not_fit(argv, needles, data: Path, work: Path):

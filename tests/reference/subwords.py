@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.reference.word2vec import SplitMix64, _context, _kept, draw_negative, neg_log_sigmoid, sigmoid
+from tests.reference.word2vec import SplitMix64, _context, draw_negative, neg_log_sigmoid, sigmoid, subsampled_sentences
 
 
 def _targets(rng, word, hs, paths, negative, cumulative, guide):
@@ -53,12 +53,8 @@ def train_slice(arch, w_in, w_out, input_rows, ids, offsets, s_begin, s_end, kee
     w_in = np.array(w_in, dtype=np.float64)
     w_out = np.array(w_out, dtype=np.float64)
     rng = SplitMix64(state)
-    total = max(1, int(offsets[s_end] - offsets[s_begin]))
-    done, loss, preds = 0, 0.0, 0
-    for s in range(s_begin, s_end):
-        lr = lr_start + (lr_end - lr_start) * (done / total)
-        sent = _kept(rng, ids[offsets[s]:offsets[s + 1]], keep_prob)
-        done += int(offsets[s + 1] - offsets[s])
+    loss, preds = 0.0, 0
+    for lr, sent in subsampled_sentences(rng, ids, offsets, s_begin, s_end, keep_prob, lr_start, lr_end):
         for i, center in enumerate(sent):
             ctx = _context(rng, sent, i, window)
             if not ctx:
@@ -89,4 +85,4 @@ def train_slice(arch, w_in, w_out, input_rows, ids, offsets, s_begin, s_end, kee
             grad_h, term = _together(w_in[rows].mean(axis=0), targets, w_out, lr)
             np.add.at(w_in, rows, grad_h)
             loss += term
-    return w_in, w_out, loss, preds, done, rng.state
+    return w_in, w_out, loss, preds, int(offsets[s_end] - offsets[s_begin]), rng.state

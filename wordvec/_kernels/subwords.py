@@ -25,8 +25,8 @@ Shared arguments, beyond those of wordvec/_kernels/word2vec.py (all C-contiguous
 A prediction trains sigmoid(h . w_out[row]) towards a label: 1 for the true word and 0 for a
 negative (negative sampling), or 1 - code at each inner node of the word's path (hs, as the
 C tool). The order of random draws (per sentence: the subsampling coins; per center: its
-window, then, with negative sampling, its negatives: once per center in the default and CBOW
-modes, once per pair with exact=True) is part of the contract: tests/reference/subwords.py
+window, then, with negative sampling, its negatives: once per center in the SKIPGRAM and CBOW
+modes, once per pair in SKIPGRAM_EXACT) is part of the contract: tests/reference/subwords.py
 replays it in numpy.
 """
 
@@ -34,7 +34,9 @@ import numpy as np
 from numba import njit
 
 from .prefetch import prefetch_row
-from .word2vec import _context, _draw_negative, _logistic, _longest_sentence, _subsample, logistic_tables
+# the same modes, draws, sigmoid table and error as the word2vec kernels
+from .word2vec import (CBOW, SKIPGRAM, SKIPGRAM_EXACT, _context, _draw_negative, _error,  # noqa: F401
+                       _longest_sentence, _subsample, logistic_tables)
 
 _ONE = np.float32(1.0)
 _ZERO = np.float32(0.0)
@@ -106,25 +108,13 @@ def _word_targets(word, hs, path_offsets, points, codes, negative, neg_cum, neg_
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _term(h, out, label, lr, sig, nls):
-    """(lr * (label - sigmoid(h . out)), loss) of one prediction."""
-    dot = _ZERO
-    for d in range(h.shape[0]):
-        dot += h[d] * out[d]
-    f, softplus, x = _logistic(dot, sig, nls)
-    if label > _ZERO:
-        return (_ONE - f) * lr, softplus        # -log sigmoid(x)
-    return -f * lr, softplus + x                # -log sigmoid(-x)
-
-
-@njit(inline="always", nogil=True, cache=True)
 def _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls):
     """Predictions one after another (the C tool's order): each error uses w_out as the previous
     ones left it; grad_h gathers the gradient for h from the old rows. Returns the loss."""
     loss = 0.0
     for k in range(n_t):
         out = w_out[tgt[k]]
-        g, term_loss = _term(h, out, lab[k], lr, sig, nls)
+        g, term_loss = _error(h, out, lab[k] > _ZERO, lr, sig, nls)
         loss += term_loss
         for d in range(h.shape[0]):
             grad_h[d] += g * out[d]
@@ -138,7 +128,7 @@ def _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls
     computed first, grad_h = sum of error * old row, then every row moves. Returns the loss."""
     loss = 0.0
     for k in range(n_t):
-        g, term_loss = _term(h, w_out[tgt[k]], lab[k], lr, sig, nls)
+        g, term_loss = _error(h, w_out[tgt[k]], lab[k] > _ZERO, lr, sig, nls)
         errors[k] = g * wgt[k]
         loss += term_loss * wgt[k]
     for k in range(n_t):
@@ -153,131 +143,140 @@ def _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls
     return loss
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def skipgram_slice(w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
-                   hs, path_offsets, points, codes, window, negative, exact, lr_start, lr_end, rng, t, stats):
-    """Skip-gram over sentences [s_begin, s_end): the center's composed vector predicts each
-    word of its window.
+@njit(inline="always", nogil=True, cache=True)
+def _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative, exact, lr, rng, t, tables, scratch):
+    """Skip-gram on one subsampled sentence; returns (loss, predictions).
 
-    exact=False (default): the center is composed once and all its predictions (every window
-    word, plus one shared set of negatives weighted by the window words they are negatives
-    for; or every window word's path with hs) are computed from the old weights, then applied:
-    the center's rows are read and written once per center. exact=True: fastText's per-pair
-    updates: for each window word, compose, draw fresh negatives, predict in turn, apply.
+    Default: each center is composed once and all its predictions (every window word, plus
+    one shared set of negatives weighted by the window words they are negatives for; or every
+    window word's path with hs) come from the old weights, then are applied, so the center's
+    rows are read and written once per center. exact: fastText's per-pair updates: for every
+    window word, compose the center, draw fresh negatives (or take the word's path), predict
+    in turn, move the center's rows.
+    """
+    in_offsets, in_rows, hs, path_offsets, points, codes = words
+    neg_cum, neg_guide = neg
+    sig, nls = tables
+    ctx, tgt, lab, wgt, errors, h, grad_h = scratch
+    loss, preds = 0.0, 0
+    for i in range(n):
+        if i + 1 < n:  # the next center's rows load while this one computes
+            _prefetch_inputs(w_in, in_offsets, in_rows, sent[i + 1])
+        n_ctx = _context(sent, n, i, window, rng, t, ctx)
+        preds += n_ctx
+        if exact:
+            for a in range(n_ctx):
+                _compose(w_in, in_offsets, in_rows, sent[i], h)
+                n_t = _word_targets(ctx[a], hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng,
+                                    t, tgt, lab, wgt)
+                grad_h[:] = _ZERO
+                loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
+                _add_to_rows(w_in, in_offsets, in_rows, sent[i], grad_h)
+            continue
+        if n_ctx == 0:
+            continue
+        n_t = 0
+        if hs:
+            for a in range(n_ctx):
+                n_t = _path_targets(ctx[a], path_offsets, points, codes, tgt, lab, wgt, n_t)
+        else:
+            for a in range(n_ctx):
+                tgt[n_t], lab[n_t], wgt[n_t] = ctx[a], _ONE, _ONE
+                n_t += 1
+            for _ in range(negative):
+                c = _draw_negative(neg_cum, neg_guide, rng, t)
+                times = n_ctx  # a negative counts once for each window word it differs from
+                for a in range(n_ctx):
+                    if ctx[a] == c:
+                        times -= 1
+                if times > 0:
+                    tgt[n_t], lab[n_t], wgt[n_t] = c, _ZERO, np.float32(times)
+                    n_t += 1
+        _compose(w_in, in_offsets, in_rows, sent[i], h)
+        grad_h[:] = _ZERO
+        loss += _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls)
+        _add_to_rows(w_in, in_offsets, in_rows, sent[i], grad_h)
+    return loss, preds
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _cbow_sentence(sent, n, w_in, w_out, words, neg, window, negative, lr, rng, t, tables, scratch):
+    """CBOW on one subsampled sentence: the mean of every input row of every window word
+    (fastText's bag: longer words bring more rows) predicts the center; the gradient is then
+    added in full to each of those rows. Returns (loss, predictions)."""
+    in_offsets, in_rows, hs, path_offsets, points, codes = words
+    neg_cum, neg_guide = neg
+    sig, nls = tables
+    ctx, tgt, lab, wgt, _, h, grad_h = scratch
+    dim = w_in.shape[1]
+    loss, preds = 0.0, 0
+    for i in range(n):
+        edge = i + 1 + window  # the word entering the next center's widest window
+        if window > 0 and edge < n:
+            _prefetch_inputs(w_in, in_offsets, in_rows, sent[edge])
+        n_ctx = _context(sent, n, i, window, rng, t, ctx)
+        if n_ctx == 0:
+            continue
+        preds += 1
+        # hidden layer: the mean over the bag of all input rows of the window words
+        h[:] = _ZERO
+        rows = 0
+        for a in range(n_ctx):
+            w = ctx[a]
+            for r in range(in_offsets[w], in_offsets[w + 1]):
+                row = w_in[in_rows[r]]
+                for d in range(dim):
+                    h[d] += row[d]
+            rows += in_offsets[w + 1] - in_offsets[w]
+        inv = _ONE / np.float32(rows)
+        for d in range(dim):
+            h[d] *= inv
+        n_t = _word_targets(sent[i], hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t,
+                            tgt, lab, wgt)
+        grad_h[:] = _ZERO
+        loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
+        for a in range(n_ctx):
+            _add_to_rows(w_in, in_offsets, in_rows, ctx[a], grad_h)
+    return loss, preds
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def train_slice(mode, w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
+                hs, path_offsets, points, codes, window, negative, lr_start, lr_end, rng, t, stats):
+    """Train sentences [s_begin, s_end) in one of word2vec's modes (SKIPGRAM, SKIPGRAM_EXACT,
+    CBOW) with composed inputs; adds (loss, predictions, raw words) to stats[t].
+
+    Per sentence: the learning rate interpolated by raw words done, the subsampling coin per
+    token, then the mode's per-sentence update.
     """
     dim = w_in.shape[1]
-    sig, nls = logistic_tables()
     max_len = _longest_sentence(offsets, s_begin, s_end)
-    capacity = max_len * _longest_path(path_offsets) if hs else max_len + negative
+    # predictions per center: every window word's path (hs), or the window words and the negatives
+    if mode == CBOW:
+        capacity = _longest_path(path_offsets) if hs else negative + 1
+    else:
+        capacity = (max_len * _longest_path(path_offsets) if hs else max_len + negative)
+    scratch = (np.empty(max_len, np.int32), np.empty(capacity, np.int32), np.empty(capacity, np.float32),
+               np.empty(capacity, np.float32), np.empty(capacity, np.float32), np.empty(dim, np.float32),
+               np.empty(dim, np.float32))
     sent = np.empty(max_len, np.int32)
-    ctx = np.empty(max_len, np.int32)
-    tgt = np.empty(capacity, np.int32)
-    lab = np.empty(capacity, np.float32)
-    wgt = np.empty(capacity, np.float32)
-    errors = np.empty(capacity, np.float32)
-    h = np.empty(dim, np.float32)
-    grad_h = np.empty(dim, np.float32)
+    words = (in_offsets, in_rows, hs, path_offsets, points, codes)
+    neg = (neg_cum, neg_guide)
+    tables = logistic_tables()
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
         lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
         n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
         done += offsets[s + 1] - offsets[s]
-        for i in range(n):
-            if i + 1 < n:  # the next center's rows load while this one computes
-                _prefetch_inputs(w_in, in_offsets, in_rows, sent[i + 1])
-            center = sent[i]
-            n_ctx = _context(sent, n, i, window, rng, t, ctx)
-            if n_ctx == 0:
-                continue
-            preds += n_ctx
-            if exact:
-                for a in range(n_ctx):
-                    _compose(w_in, in_offsets, in_rows, center, h)
-                    n_t = _word_targets(ctx[a], hs, path_offsets, points, codes, negative, neg_cum, neg_guide,
-                                        rng, t, tgt, lab, wgt)
-                    grad_h[:] = _ZERO
-                    loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
-                    _add_to_rows(w_in, in_offsets, in_rows, center, grad_h)
-                continue
-            # every prediction of this center: window words (label 1) and their paths or shared negatives
-            n_t = 0
-            if hs:
-                for a in range(n_ctx):
-                    n_t = _path_targets(ctx[a], path_offsets, points, codes, tgt, lab, wgt, n_t)
-            else:
-                for a in range(n_ctx):
-                    tgt[n_t], lab[n_t], wgt[n_t] = ctx[a], _ONE, _ONE
-                    n_t += 1
-                for _ in range(negative):
-                    c = _draw_negative(neg_cum, neg_guide, rng, t)
-                    # a negative counts once for each window word it differs from
-                    times = n_ctx
-                    for a in range(n_ctx):
-                        if ctx[a] == c:
-                            times -= 1
-                    if times > 0:
-                        tgt[n_t], lab[n_t], wgt[n_t] = c, _ZERO, np.float32(times)
-                        n_t += 1
-            _compose(w_in, in_offsets, in_rows, center, h)
-            grad_h[:] = _ZERO
-            loss += _predict_together(h, tgt, lab, wgt, n_t, w_out, lr, grad_h, errors, sig, nls)
-            _add_to_rows(w_in, in_offsets, in_rows, center, grad_h)
-    stats[t, 0] += loss
-    stats[t, 1] += preds
-    stats[t, 2] += done
-
-
-@njit(cache=True, nogil=True, fastmath=True)
-def cbow_slice(w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s_end, keep_prob, neg_cum, neg_guide,
-               hs, path_offsets, points, codes, window, negative, lr_start, lr_end, rng, t, stats):
-    """CBOW over sentences [s_begin, s_end): the mean of every input row of every window word
-    (fastText's bag: longer words bring more rows) predicts the center, then the gradient is
-    added in full to each of those rows."""
-    dim = w_in.shape[1]
-    sig, nls = logistic_tables()
-    max_len = _longest_sentence(offsets, s_begin, s_end)
-    capacity = _longest_path(path_offsets) if hs else negative + 1
-    sent = np.empty(max_len, np.int32)
-    ctx = np.empty(max_len, np.int32)
-    tgt = np.empty(capacity, np.int32)
-    lab = np.empty(capacity, np.float32)
-    wgt = np.empty(capacity, np.float32)
-    h = np.empty(dim, np.float32)
-    grad_h = np.empty(dim, np.float32)
-    total = max(1, offsets[s_end] - offsets[s_begin])
-    done, loss, preds = 0, 0.0, 0
-    for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
-        done += offsets[s + 1] - offsets[s]
-        for i in range(n):
-            edge = i + 1 + window  # the word entering the next center's widest window
-            if window > 0 and edge < n:
-                _prefetch_inputs(w_in, in_offsets, in_rows, sent[edge])
-            n_ctx = _context(sent, n, i, window, rng, t, ctx)
-            if n_ctx == 0:
-                continue
-            preds += 1
-            # hidden layer: the mean over the bag of all input rows of the window words
-            h[:] = _ZERO
-            rows = 0
-            for a in range(n_ctx):
-                w = ctx[a]
-                for r in range(in_offsets[w], in_offsets[w + 1]):
-                    row = w_in[in_rows[r]]
-                    for d in range(dim):
-                        h[d] += row[d]
-                rows += in_offsets[w + 1] - in_offsets[w]
-            inv = _ONE / np.float32(rows)
-            for d in range(dim):
-                h[d] *= inv
-            n_t = _word_targets(sent[i], hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t,
-                                tgt, lab, wgt)
-            grad_h[:] = _ZERO
-            loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
-            for a in range(n_ctx):
-                _add_to_rows(w_in, in_offsets, in_rows, ctx[a], grad_h)
+        if mode == CBOW:
+            sentence = _cbow_sentence(sent, n, w_in, w_out, words, neg, window, negative, lr, rng, t, tables,
+                                      scratch)
+        else:
+            sentence = _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative,
+                                          mode == SKIPGRAM_EXACT, lr, rng, t, tables, scratch)
+        loss += sentence[0]
+        preds += sentence[1]
     stats[t, 0] += loss
     stats[t, 1] += preds
     stats[t, 2] += done

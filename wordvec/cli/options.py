@@ -49,7 +49,7 @@ def _option(field: dataclasses.Field, hint: Any) -> Callable:
         return click.option(declaration, name, default=field.default, show_default="/" in declaration,
                             is_flag=True, help=help_text)
     click_type = click.Choice(meta["choices"]) if meta.get("choices") else kind
-    return click.option(dashed, name, type=click_type, default=field.default,
+    return click.option(dashed, name, type=click_type, default=field.default, metavar=meta.get("metavar"),
                         show_default=field.default is not None, help=help_text)
 
 

@@ -249,16 +249,27 @@ def _print_analogy_table(report: dict) -> None:
                f"{total['skipped']:,} skipped for unknown words")
 
 
+def _correlation(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
 def _print_pairs_table(reports: list[dict]) -> None:
+    """One line per file; subword vectors add the figures over all pairs (unseen words composed)."""
     from pathlib import Path
 
     width = max(len(Path(r["file"]).name) for r in reports) + 2
-    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}")
+    composed = all("all_pairs" in r for r in reports)
+    extra = f"{'all pairs':>11}{'composed':>10}{'Spearman':>10}" if composed else ""
+    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}{extra}")
     for r in reports:
-        rho = "–" if r["spearman"] is None else f"{r['spearman']:.4f}"
-        pearson = "–" if r["pearson"] is None else f"{r['pearson']:.4f}"
-        click.echo(f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8}"
-                   f"{_percent(r['skipped_share']):>10}{rho:>10}{pearson:>10}")
+        line = (f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8}"
+                f"{_percent(r['skipped_share']):>10}{_correlation(r['spearman']):>10}{_correlation(r['pearson']):>10}")
+        if composed:
+            every = r["all_pairs"]
+            line += f"{every['pairs']:>11}{every['composed_words']:>10}{_correlation(every['spearman']):>10}"
+        click.echo(line)
+    if composed:
+        click.echo("            all pairs: words outside the vocabulary composed from their character n-grams")
 
 
 @click.command()

@@ -27,6 +27,9 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     if options["save_context"] and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
                            "context vectors)")
+    if options["save_context"] and config.loss == "hs":
+        raise WordvecError("--save-context needs --loss ns (hierarchical softmax's output vectors belong to "
+                           "the inner nodes of its tree, not to words)")
     check_output_of(options)
 
     started = time.perf_counter()
@@ -71,9 +74,11 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
 
 
 _CORPUS_HELP = "CORPUS: files, folders, .gz/.bz2/.xz, or - for stdin; one sentence per line. "
+_LOSS_HELP = ("--loss hs trains hierarchical softmax instead of negative sampling; --subwords 3-6 adds fastText's "
+              "character n-grams, so any word, seen or not, gets a vector. ")
 skipgram = _command("skipgram", "Train skip-gram word2vec vectors (negative sampling) on CORPUS and write them "
-                    "to -o.\n\n" + _CORPUS_HELP + "For items (sessions, baskets, playlists), use --tokens raw and "
+                    "to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items (sessions, baskets, playlists), use --tokens raw and "
                     "--window 0 (the whole line is the context of each item).")
 cbow = _command("cbow", "Train CBOW word2vec vectors (negative sampling; the mean of the context vectors predicts "
-                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + "For items, use --tokens raw and "
+                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items, use --tokens raw and "
                 "--window 0.", exclude=("exact",))

@@ -19,15 +19,19 @@ class TrainResult:
 
 
 def build_result(trainer: str, vectors: np.ndarray, context: np.ndarray | None, vocab, config,
-                 corpus_info: dict, history: list[dict], trace: list[dict], **meta: Any) -> TrainResult:
+                 corpus_info: dict, history: list[dict], trace: list[dict], subwords: Any = None,
+                 **meta: Any) -> TrainResult:
     """A TrainResult whose KeyedVectors carry the metadata saved beside every trained model.
 
     config: the run's config with its defaults resolved (the learning rate and thread count
-    actually used); meta: trainer-specific extra keys (GloVe's co-occurrence settings).
+    actually used); subwords: the n-gram half of a subword model (wordvec.vectors.subwords.Subwords);
+    meta: trainer-specific extra keys (GloVe's co-occurrence settings).
     """
     from ..vectors.keyedvectors import KeyedVectors
 
     info = {"trainer": trainer, "config": config.to_dict(), "corpus": dict(corpus_info or {}), **meta,
             "history": history}
-    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=info)
+    if subwords is not None:
+        info.update(subwords.settings())
+    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=info, subwords=subwords)
     return TrainResult(kv=kv, context=context, history=history, trace=trace)

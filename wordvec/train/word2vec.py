@@ -1,10 +1,13 @@
-"""word2vec driver: skip-gram and CBOW with negative sampling.
+"""word2vec driver: skip-gram and CBOW with negative sampling or hierarchical softmax, with or
+without fastText's subwords.
 
 Python prepares everything the kernels need (weights, subsampling and negative-sampling
 tables, per-thread RNG states), then walks the corpus in chunks of about `chunk_tokens`
 whole sentences. Each chunk is split into `threads` contiguous slices trained concurrently by
 nogil numba kernels (Hogwild on the shared weights). Between chunks Python moves the
 learning-rate schedule, updates the progress bar, checks the loss for NaN and lets Ctrl-C through.
+Plain negative sampling runs on _kernels/word2vec.py; subwords or hierarchical softmax run on
+_kernels/subwords.py, whose inputs are composed from rows that train/subwords.py lists.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ..errors import CorpusError
 from ..util.progress import log
 from .result import TrainResult, build_result
 from .runner import Runner, ensure_finite
+from .subwords import composed_model
 from .tables import keep_probabilities, linear_lr, negative_table
 
 
@@ -39,8 +43,10 @@ def split_slices(offsets: np.ndarray, s_begin: int, s_end: int, parts: int) -> n
     return np.concatenate(([s_begin], np.clip(cuts, s_begin, s_end), [s_end])).astype(np.int64)
 
 
-def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in (-width/dim, width/dim), output vectors zero.
+def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5,
+                 out_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in (-width/dim, width/dim), output vectors zero (out_rows of them:
+    n_words unless given; hierarchical softmax has one per inner node of its tree).
 
     word2vec's C tool uses width 0.5 and gensim 1.0. CBOW especially learns faster from a wider
     start (its hidden layer is a mean, which shrinks the initial signal), so the config default is
@@ -50,7 +56,7 @@ def init_weights(n_words: int, dim: int, seed: int, width: float = 0.5) -> tuple
     w_in = rng.random((n_words, dim), dtype=np.float32)
     w_in -= np.float32(0.5)  # in place: temporaries the size of the model would raise the peak
     w_in *= np.float32(2.0 * width / dim)
-    return w_in, np.zeros((n_words, dim), dtype=np.float32)
+    return w_in, np.zeros((n_words if out_rows is None else out_rows, dim), dtype=np.float32)
 
 
 def drop_mapped_pages(array: np.ndarray) -> None:
@@ -80,11 +86,24 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
+def _check_fits(vocab, config: Word2VecConfig) -> None:
+    """Both matrices (and the n-gram rows) must fit; the message names the options that shrink them."""
+    from ..util.memory import check_fits
+
+    words, dim = len(vocab), config.dim
+    if config.ngram_lengths is None:
+        check_fits(2 * words * dim * 4, f"the word2vec model ({words:,} words x {dim} dims)",
+                   "lower --max-vocab, raise --min-count or lower --dim")
+        return
+    check_fits((2 * words + config.buckets) * dim * 4,
+               f"the subword model ({words:,} words + {config.buckets:,} n-gram buckets x {dim} dims)",
+               "lower --buckets, --max-vocab or --dim")
+
+
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     """Train skip-gram or CBOW (config.arch) on an encoded corpus; returns a TrainResult."""
     from .._kernels.rng import thread_seeds
     from .._kernels import word2vec as kernels
-    from ..util.memory import check_fits
 
     config = config.validate()
     _check_inputs(corpus, vocab)
@@ -94,9 +113,11 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     ids = corpus.ids
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
-    check_fits(2 * len(vocab) * config.dim * 4, f"the word2vec model ({len(vocab):,} words x {config.dim} dims)",
-               "lower --max-vocab, raise --min-count or lower --dim")
-    w_in, w_out = init_weights(len(vocab), config.dim, config.seed, config.init_width)
+    _check_fits(vocab, config)
+    composed = composed_model(vocab, config)   # None for plain negative sampling
+    buckets = config.buckets if config.ngram_lengths else 0
+    w_in, w_out = init_weights(len(vocab) + buckets, config.dim, config.seed, config.init_width,
+                               out_rows=len(vocab) - 1 if config.loss == "hs" else len(vocab))
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
     rng = thread_seeds(config.seed, threads)
@@ -109,13 +130,18 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
 
     def run_slice(t: int, slices: np.ndarray, lr_a: float, lr_b: float) -> None:
         s0, s1 = int(slices[t]), int(slices[t + 1])
-        if s0 < s1:
+        if s0 >= s1:
+            return
+        if composed is None:
             kernels.train_slice(mode, w_in, w_out, ids, offsets, s0, s1, keep, neg_cum, neg_guide, config.window,
                                 config.negative, lr_a, lr_b, rng, t, stats)
+        else:
+            composed.kernel(mode, w_in, w_out, *composed.inputs, ids, offsets, s0, s1, keep, neg_cum, neg_guide,
+                            *composed.tree, config.window, config.negative, lr_a, lr_b, rng, t, stats)
 
-    log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s",
-             config.arch, len(vocab), n_tokens, config.dim, config.epochs, threads,
-             ", exact per-pair updates" if config.exact else "")
+    log.info("training %s: %d words, %d tokens, dim %d, %d epochs, %d threads%s%s", config.arch, len(vocab),
+             n_tokens, config.dim, config.epochs, threads, ", exact per-pair updates" if config.exact else "",
+             composed.description if composed is not None else "")
     history: list[dict] = []
     with Runner(threads, config.arch, "word", total_words) as runner:
         for epoch in range(config.epochs):
@@ -143,7 +169,12 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
                             "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
             log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
     log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
-    vectors = w_in + w_out if config.vectors == "in+out" else w_in
     resolved = dataclasses.replace(config, lr=lr0, threads=threads)
+    if composed is not None:
+        vectors, subwords = composed.word_vectors(w_in)
+        context = None if config.loss == "hs" else w_out   # hs outputs are tree nodes, not words
+        return build_result("word2vec-" + config.arch, vectors, context, vocab, resolved,
+                            getattr(corpus, "info", {}), history, runner.trace, subwords=subwords)
+    vectors = w_in + w_out if config.vectors == "in+out" else w_in
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
                         history, runner.trace)

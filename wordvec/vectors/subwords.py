@@ -183,13 +183,11 @@ def compose_vocabulary(word_rows: np.ndarray, ngram_matrix: np.ndarray, offsets:
         # as many words as fit in one block of gathered n-gram rows (at least one word)
         stop = int(np.searchsorted(offsets, offsets[start] + rows_per_block, side="right")) - 1
         stop = min(max(stop, start + 1), count)
-        gathered = np.asarray(ngram_matrix[ids[offsets[start]:offsets[stop]]], dtype=np.float64)
-        # per-word sums as differences of a running sum (float64, so no cancellation to speak of)
-        running = np.zeros((len(gathered) + 1, dim), dtype=np.float64)
-        np.cumsum(gathered, axis=0, out=running[1:])
-        local = offsets[start:stop + 1] - offsets[start]
-        sums = running[local[1:]] - running[local[:-1]]
-        sums += word_rows[start:stop]
-        out[start:stop] = sums / (1 + per_word[start:stop])[:, None]
+        sums = np.array(word_rows[start:stop], dtype=np.float32)
+        gathered = np.asarray(ngram_matrix[ids[offsets[start]:offsets[stop]]], dtype=np.float32)
+        has = np.nonzero(per_word[start:stop])[0]   # reduceat needs non-empty groups
+        if len(has):
+            sums[has] += np.add.reduceat(gathered, (offsets[start:stop] - offsets[start])[has], axis=0)
+        out[start:stop] = sums / (1 + per_word[start:stop])[:, None].astype(np.float32)
         start = stop
     return out
