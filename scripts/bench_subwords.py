@@ -115,12 +115,30 @@ def ngram_only_pairs(kv, pair_path: Path) -> tuple[float, int]:
     return (ev.spearman(gold[kept], scores) if len(kept) >= 2 else float("nan")), len(kept)
 
 
-def evaluate(path: Path) -> dict:
+# The evaluation runs in its own process: a 0.9 GB model loaded into the harness would count in
+# the peak RSS of every later child (a forked child starts with its parent's resident size).
+EVALUATE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import bench_subwords
+print(json.dumps(bench_subwords.evaluate(sys.argv[2])))
+"""
+
+
+def evaluate_in_child(path: Path, env: dict) -> dict:
+    done = bl.run_process(bl.python_cmd(EVALUATE, Path(__file__).resolve().parent, path), env=env)
+    if not done.ok:
+        return {"ok": False, "error": "evaluation failed: " + done.failure()}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def evaluate(path: str | Path) -> dict:
     """Analogy and pair figures from wordvec's evaluator, plus, for subword models, the figures
     over all pairs (unseen words composed) and the n-grams-only rare-word check."""
     import wordvec
     from wordvec.vectors import evaluate as ev
 
+    path = Path(path)
     record = bl.evaluate_vectors(path, "wordvec")
     kv = wordvec.load(str(path))
     record["vocab"] = len(kv)
@@ -154,7 +172,7 @@ def bench_subwords(args, corpus: Path, n_tokens: int, keep, finish) -> None:
                       ok=run.ok and out.exists(), words_per_s=n_tokens * args.epochs / run.wall,
                       load_after=" ".join(f"{x:.2f}" for x in os.getloadavg()))
         if record["ok"]:
-            record.update(evaluate(out))
+            record.update(evaluate_in_child(out, bl.thread_env(threads)))
             note(f"{slug}: {run.wall:.1f} s, {record['words_per_s']:.0f} w/s, {run.peak_rss_mib:.0f} MiB, "
                     f"analogy {record['analogy_total']:.3f}")
         shutil.rmtree(run_dir, ignore_errors=True)   # models are 0.9 GB each

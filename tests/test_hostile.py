@@ -420,7 +420,7 @@ def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work
 @pytest.mark.parametrize("argv, needles", [
     (["train", "skipgram", "{data}/small.txt", "-o", "{out}/m.wv"], ["word2vec model", "--max-vocab", "--dim"]),
     (["train", "cbow", "{data}/small.txt", "-o", "{out}/m.wv", "--subwords", "3-6"],
-     ["subword model", "2,000,000 n-gram buckets", "--buckets"]),
+     ["subword model", "n-gram rows of 2,000,000 buckets", "--buckets"]),
     (["-q", "cooccur", "{data}/small.txt", "-o", "{out}/c", "--memory", "0.5"], ["co-occurrence counting", "--memory"]),
 ])
 def test_memory_guard_stops_training_that_does_not_fit(argv, needles, data: Path, work: Path):

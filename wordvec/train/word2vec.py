@@ -86,7 +86,7 @@ def _check_inputs(corpus, vocab) -> None:
                           "(or pass --no-cache)")
 
 
-def _check_fits(vocab, config: Word2VecConfig) -> None:
+def _check_fits(vocab, config: Word2VecConfig, ngram_rows: int) -> None:
     """Both matrices (and the n-gram rows) must fit; the message names the options that shrink them."""
     from ..util.memory import check_fits
 
@@ -95,9 +95,9 @@ def _check_fits(vocab, config: Word2VecConfig) -> None:
         check_fits(2 * words * dim * 4, f"the word2vec model ({words:,} words x {dim} dims)",
                    "lower --max-vocab, raise --min-count or lower --dim")
         return
-    check_fits((2 * words + config.buckets) * dim * 4,
-               f"the subword model ({words:,} words + {config.buckets:,} n-gram buckets x {dim} dims)",
-               "lower --buckets, --max-vocab or --dim")
+    check_fits((2 * words + ngram_rows) * dim * 4,
+               f"the subword model ({words:,} words + {ngram_rows:,} n-gram rows of {config.buckets:,} buckets x "
+               f"{dim} dims)", "lower --buckets, --max-vocab or --dim")
 
 
 def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
@@ -113,10 +113,10 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     ids = corpus.ids
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     counts = np.asarray(vocab.counts, dtype=np.int64)
-    _check_fits(vocab, config)
     composed = composed_model(vocab, config)   # None for plain negative sampling
-    buckets = config.buckets if config.ngram_lengths else 0
-    w_in, w_out = init_weights(len(vocab) + buckets, config.dim, config.seed, config.init_width,
+    ngram_rows = composed.ngram_rows if composed is not None else 0
+    _check_fits(vocab, config, ngram_rows)
+    w_in, w_out = init_weights(len(vocab) + ngram_rows, config.dim, config.seed, config.init_width,
                                out_rows=len(vocab) - 1 if config.loss == "hs" else len(vocab))
     keep = keep_probabilities(counts, config.sample)
     neg_cum, neg_guide = negative_table(counts, config.ns_exponent)

@@ -109,11 +109,18 @@ def _write_npy(path: Path, matrix: np.ndarray) -> None:
     at close is not reported, so a full disk could leave a silently truncated file.
     """
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+    step = write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
+    _write_npy_blocks(path, matrix.shape, (matrix[start:start + step] for start in range(0, matrix.shape[0], step)))
+
+
+def _write_npy_blocks(path: Path, shape: tuple[int, ...], blocks) -> None:
+    """A float32 C-order .npy file of ``shape`` from consecutive row blocks."""
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)), "fortran_order": False,
+              "shape": tuple(int(n) for n in shape)}
     with open(path, "wb") as f:
-        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
-        step = write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
-        for start in range(0, matrix.shape[0], step):
-            f.write(memoryview(np.ascontiguousarray(matrix[start:start + step])).cast("B"))
+        np.lib.format.write_array_header_1_0(f, header)
+        for block in blocks:
+            f.write(memoryview(np.ascontiguousarray(block, dtype=np.float32)).cast("B"))
 
 
 def save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
@@ -135,7 +142,8 @@ def save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> Non
         if context is not None:
             _write_npy(tmp / "context.npy", context)
         if kv.subwords is not None:
-            _write_npy(tmp / "ngrams.npy", kv.subwords.ngrams)
+            sub = kv.subwords
+            _write_npy_blocks(tmp / "ngrams.npy", (sub.buckets, sub.dim), sub.blocks(write_rows(sub.dim)))
         with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
             f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
         with open(tmp / "meta.json", "w", encoding="utf-8") as f:

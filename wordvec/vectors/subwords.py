@@ -130,36 +130,60 @@ def fasttext_ids(word: str | bytes, minn: int, maxn: int, buckets: int, nwords: 
 
 
 class Subwords:
-    """The n-gram half of a subword model: settings and the n-gram matrix [buckets, D].
+    """The n-gram half of a subword model: settings and the n-gram rows.
 
     A word outside the vocabulary gets the mean of its n-gram rows (fastText's
     get_word_vector); a vocabulary word's stored vector already is the mean of its word row
-    and n-gram rows, so it is never recomposed. ``ngrams`` may be a read-only memory map.
+    and n-gram rows, so it is never recomposed.
+
+    Dense: ``ngrams`` [buckets, D], one row per bucket (a loaded model; may be a read-only
+    memory map). Compact (a model just trained): ``ngrams`` holds only the rows of buckets some
+    vocabulary word uses, and ``bucket_rows`` [buckets] gives each bucket's row or -1: a bucket
+    no word uses never trained, and is a zero row (as it is in the saved ngrams.npy).
     """
 
-    def __init__(self, ngrams: np.ndarray, minn: int, maxn: int):
-        if ngrams.ndim != 2 or ngrams.shape[0] < 1:
+    def __init__(self, ngrams: np.ndarray, minn: int, maxn: int, bucket_rows: np.ndarray | None = None):
+        if ngrams.ndim != 2 or (bucket_rows is None and ngrams.shape[0] < 1):
             raise ValueError(f"the n-gram matrix must be 2-D with at least one row, not {ngrams.shape}")
         if not 1 <= minn <= maxn:
             raise ValueError(f"n-gram lengths {minn}-{maxn}: need 1 <= MIN <= MAX")
         self.ngrams = ngrams
+        self.bucket_rows = bucket_rows
         self.minn, self.maxn = int(minn), int(maxn)
 
     @property
     def buckets(self) -> int:
-        return int(self.ngrams.shape[0])
+        return int(self.ngrams.shape[0] if self.bucket_rows is None else len(self.bucket_rows))
+
+    @property
+    def dim(self) -> int:
+        return int(self.ngrams.shape[1])
 
     def ids(self, word: str | bytes) -> np.ndarray:
-        """Bucket ids (rows of ``ngrams``) of the word's n-grams, in fastText's order."""
+        """Bucket ids of the word's n-grams, in fastText's order."""
         return ngram_table([word], self.minn, self.maxn, self.buckets)[1]
+
+    def rows(self, buckets: np.ndarray) -> np.ndarray:
+        """The rows of these buckets, float32 [n, D] (zeros for untrained buckets of a compact model)."""
+        if self.bucket_rows is None:
+            return np.asarray(self.ngrams[buckets], dtype=np.float32)
+        found = self.bucket_rows[buckets]
+        out = np.zeros((len(buckets), self.dim), dtype=np.float32)
+        out[found >= 0] = self.ngrams[found[found >= 0]]
+        return out
 
     def compose(self, word: str | bytes) -> np.ndarray | None:
         """Mean of the word's n-gram rows (float32 [D]), or None when it has no n-gram."""
-        rows = self.ids(word)
-        if len(rows) == 0:
+        buckets = self.ids(word)
+        if len(buckets) == 0:
             return None
         # float64 sum, then the mean: within float32 rounding of fastText's running float sum
-        return (np.asarray(self.ngrams[rows], dtype=np.float64).sum(axis=0) / len(rows)).astype(np.float32)
+        return (self.rows(buckets).astype(np.float64).sum(axis=0) / len(buckets)).astype(np.float32)
+
+    def blocks(self, rows_per_block: int):
+        """The dense [buckets, D] matrix, block by block (what ngrams.npy holds), never all at once."""
+        for start in range(0, self.buckets, rows_per_block):
+            yield self.rows(np.arange(start, min(start + rows_per_block, self.buckets)))
 
     def settings(self) -> dict:
         """The meta.json keys that describe this model's subwords (see docs/FORMAT.md)."""
