@@ -14,17 +14,17 @@ from tests.reference.word2vec import SplitMix64, _context, draw_negative, neg_lo
 
 
 def _targets(rng, word, hs, paths, negative, cumulative, guide):
-    """[(out row, label, weight)] of one predicted word: its path, or itself and its negatives."""
+    """[(out row, label)] of one predicted word: its path, or itself and its negatives."""
     if hs:
-        return [(point, 1.0 - code, 1.0) for code, point in zip(*paths[word])]
+        return [(point, 1.0 - code) for code, point in zip(*paths[word])]
     drawn = [draw_negative(rng, cumulative, guide) for _ in range(negative)]
-    return [(word, 1.0, 1.0)] + [(c, 0.0, 1.0) for c in drawn if c != word]
+    return [(word, 1.0)] + [(c, 0.0) for c in drawn if c != word]
 
 
 def _in_turn(h, targets, w_out, lr):
     """Sequential predictions; returns (gradient for h, loss); updates w_out."""
     grad_h, loss = np.zeros_like(h), 0.0
-    for row, label, _ in targets:
+    for row, label in targets:
         dot = float(h @ w_out[row])
         g = (label - sigmoid(dot)) * lr
         loss += neg_log_sigmoid(dot) if label else neg_log_sigmoid(-dot)
@@ -34,13 +34,13 @@ def _in_turn(h, targets, w_out, lr):
 
 
 def _together(h, targets, w_out, lr):
-    """All predictions from the old weights, weighted, then applied; returns (gradient for h, loss)."""
-    rows = [r for r, _, _ in targets]
-    labels = np.array([label for _, label, _ in targets])
-    weights = np.array([w for _, _, w in targets])
+    """All predictions from the old weights, then applied; returns (gradient for h, loss).
+    Repeated rows (the root is on every path) simply add up."""
+    rows = [r for r, _ in targets]
+    labels = np.array([label for _, label in targets])
     dots = w_out[rows] @ h
-    loss = float(np.sum(weights * np.where(labels > 0, neg_log_sigmoid(dots), neg_log_sigmoid(-dots))))
-    errors = (labels - sigmoid(dots)) * lr * weights
+    loss = float(np.sum(np.where(labels > 0, neg_log_sigmoid(dots), neg_log_sigmoid(-dots))))
+    errors = (labels - sigmoid(dots)) * lr
     grad_h = errors @ w_out[rows]
     np.add.at(w_out, rows, errors[:, None] * h[None, :])
     return grad_h, loss
@@ -76,12 +76,7 @@ def train_slice(arch, w_in, w_out, input_rows, ids, offsets, s_begin, s_end, kee
                     np.add.at(w_in, rows, grad_h)
                     loss += term
                 continue
-            if hs:
-                targets = [t for c in ctx for t in _targets(rng, c, hs, paths, negative, cumulative, guide)]
-            else:
-                drawn = [draw_negative(rng, cumulative, guide) for _ in range(negative)]
-                targets = [(c, 1.0, 1.0) for c in ctx]
-                targets += [(n, 0.0, float(sum(c != n for c in ctx))) for n in drawn if any(c != n for c in ctx)]
+            targets = [t for c in ctx for t in _targets(rng, c, hs, paths, negative, cumulative, guide)]
             grad_h, term = _together(w_in[rows].mean(axis=0), targets, w_out, lr)
             np.add.at(w_in, rows, grad_h)
             loss += term

@@ -119,7 +119,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
     w_in, w_out = init_weights(len(vocab) + ngram_rows, config.dim, config.seed, config.init_width,
                                out_rows=len(vocab) - 1 if config.loss == "hs" else len(vocab))
     keep = keep_probabilities(counts, config.sample)
-    neg_cum, neg_guide = negative_table(counts, config.ns_exponent)
+    neg_cum, neg_guide = negative_table(counts, config.effective_ns_exponent)
     rng = thread_seeds(config.seed, threads)
     stats = np.zeros((threads, 3), dtype=np.float64)  # per thread: loss sum, predictions, raw words
     bounds = chunk_bounds(offsets, config.chunk_tokens)
@@ -169,7 +169,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig) -> TrainResult:
                             "lr": linear_lr(lr0, config.min_lr_ratio, runner.done / total_words)})
             log.debug("epoch %d: loss %.4f, %.1f s", epoch + 1, history[-1]["loss"], seconds)
     log.info("trained in %.1f s (%.0f words/s)", runner.seconds, total_words / max(runner.seconds, 1e-9))
-    resolved = dataclasses.replace(config, lr=lr0, threads=threads)
+    resolved = dataclasses.replace(config, lr=lr0, threads=threads, ns_exponent=config.effective_ns_exponent)
     if composed is not None:
         vectors, subwords = composed.word_vectors(w_in)
         context = None if config.loss == "hs" else w_out   # hs outputs are tree nodes, not words
