@@ -3,7 +3,7 @@
 
     scripts/bench.py word2vec [--tokens N] [--seeds 1,2,3] [--threads 2,1] [--write]
     scripts/bench.py subwords [--tokens N] [--seeds 1,2,3] [--parts subwords,hs] [--write]
-    scripts/bench.py vocab | singleline | glove | load | all       (--quick: tiny smoke sizes)
+    scripts/bench.py vocab | singleline | glove | load | items | all   (--quick: tiny smoke sizes)
     scripts/bench.py render word2vec RESULTS.json --write           (re-render saved results)
 
 Each subcommand prints a markdown section; --write replaces that section in docs/BENCHMARKS.md.
@@ -24,10 +24,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_items  # noqa: E402
 import bench_subwords as subwords_bench  # noqa: E402
 import benchlib as bl  # noqa: E402
 import prepare_bench_data as data  # noqa: E402
 
+bl.RENDERERS["items"] = bench_items.render_items
 bl.RENDERERS["subwords"] = subwords_bench.render
 
 DOC = bl.REPO / "docs" / "BENCHMARKS.md"
@@ -465,12 +467,13 @@ def parse_args(argv):
     common.add_argument("--work", default="/tmp/benchdata/runs", help="outputs and raw results [%(default)s]")
     common.add_argument("--ref", default="HEAD", help="git commit of wordvec to benchmark [%(default)s]")
     common.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per process")
+    common.add_argument("--tune-minutes", type=float, default=3.0, help="items: --tune budget [%(default)s]")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("word2vec", "subwords", "vocab", "singleline", "glove", "load", "all"):
+    for name in ("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items", "all"):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
-    render.add_argument("section", choices=("word2vec", "subwords", "vocab", "singleline", "glove", "load"))
+    render.add_argument("section", choices=("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items"))
     render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
@@ -505,11 +508,12 @@ def merge_results(parts: list[dict]) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     commands = {"word2vec": bench_word2vec, "subwords": bench_subwords, "vocab": bench_vocab,
-                "singleline": bench_singleline, "glove": bench_glove, "load": bench_load}
+                "singleline": bench_singleline, "glove": bench_glove, "load": bench_load,
+                "items": lambda a: bench_items.bench_items(a, keep, finish)}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
-        for name in ("vocab", "singleline", "load", "word2vec", "glove"):
+        for name in ("vocab", "singleline", "load", "word2vec", "glove", "items"):
             started = time.perf_counter()
             commands[name](args)
             note(f"{name} done in {time.perf_counter() - started:.0f} s")

@@ -212,7 +212,7 @@ def test_nonfinite_rows_refused_unless_allowed(kv, tmp_path, caplog):
     for fmt in ("native", "word2vec", "word2vec-binary"):
         path = tmp_path / f"bad.{EXTENSIONS[fmt]}"
         save(bad, path, format=fmt)
-        with pytest.raises(FormatError, match=r"2 row\(s\) contain NaN or infinity \(first: row 8, 'w1'\).*--allow-nonfinite"):
+        with pytest.raises(FormatError, match=r"2 rows contain NaN or infinity \(first: row 8, 'w1'\).*--allow-nonfinite"):
             load(path)
         with caplog.at_level(logging.WARNING, logger="wordvec"):
             loaded = load(path, allow_nonfinite=True)

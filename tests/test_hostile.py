@@ -232,7 +232,8 @@ FAILURES = [
          ["absurd-fasttext.bin", "impossible dictionary sizes"]),
     Case("newer-native-version", ["similar", "{data}/newer.wv", "the"], 1, ["newer.wv", "version 2", "upgrade"]),
     Case("vectors-missing", ["similar", "{data}/nothing.wv", "the"], 2, ["nothing.wv", "does not exist"]),
-    Case("unknown-words", ["similar", "{data}/good.wv", "the", "zzyzx", "qwfp"], 1, ["good.wv", "zzyzx", "qwfp"]),
+    Case("unknown-words", ["similar", "{data}/good.wv", "the", "+", "zzyzx", "-", "qwfp"], 1,
+         ["good.wv", "zzyzx", "qwfp"]),
     Case("unknown-word-similarity", ["similarity", "{data}/good.txt", "king", "zzyzx"], 1, ["good.txt", "zzyzx"]),
     Case("unknown-word-analogy", ["analogy", "{data}/good.bin", "king", "man", "zzyzx"], 1, ["good.bin", "zzyzx"]),
     Case("analogy-two-words", ["analogy", "{data}/good.wv", "king", "man"], 2, ["three words"]),
@@ -328,10 +329,10 @@ def test_odd_but_usable_corpus_succeeds(name: str, warning: str | None, data: Pa
 
 def test_existing_output_replaced_only_on_success(data: Path, work: Path):
     out = work / "out" / "vocab.txt"
-    out.write_text("previous run\n")
+    out.write_text("previous 1\n")  # a vocabulary file: a vocabulary may replace it
     failed = run_cli(["vocab", data / "missing.txt", "-o", out], work)
     assert_clean_failure(failed, 1, "missing.txt")
-    assert out.read_text() == "previous run\n"
+    assert out.read_text() == "previous 1\n"
     native = work / "out" / "v.wv"
     assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
     before = {p.name: p.read_bytes() for p in native.iterdir()}
@@ -369,13 +370,13 @@ def test_full_disk_fails_cleanly_and_keeps_previous_output(argv, output, data: P
     if target.suffix == ".wv":  # a previous wordvec output folder (anything else is never replaced)
         target.mkdir()
         (target / "meta.json").write_text('{"format": "wordvec-vectors"}')
-        (target / "marker").write_text("previous")
-    else:
-        target.write_text("previous")
+        (target / "marker").write_text(previous := "previous")
+    else:  # a previous output of the same kind (another kind is never replaced without --force)
+        target.write_text(previous := "previous 1\n" if argv[0] == "vocab" else "1 2\nprevious 0.5 0.25\n")
     result = run_cli(_fill(argv, data, work), work, preexec=limit)
     assert_clean_failure(result, 1, output, "previous output is unchanged")
     kept = (target / "marker") if target.is_dir() else target
-    assert kept.read_text() == "previous" and leftovers(work) == []
+    assert kept.read_text() == previous and leftovers(work) == []
 
 
 # --------------------------------------------------------------------------- memory guard
@@ -461,9 +462,11 @@ def test_output_onto_a_folder_of_other_files_is_refused(to: str, data: Path, wor
     result = run_cli(["convert", data / "good.txt", folder, "--to", to], work)
     assert_clean_failure(result, 1, "documents", "not a wordvec output")
     assert (folder / "thesis.tex").read_text() == "years of work" and leftovers(work) == []
-    native = work / "out" / "previous.wv"  # a wordvec output is replaced, whatever the new format
+    native = work / "out" / "previous.wv"  # a wordvec output is replaced by a folder, by a file with --force
     assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
-    assert run_cli(["convert", data / "good.txt", native, "--to", to], work).returncode == 0
+    if to != "native":
+        assert_clean_failure(run_cli(["convert", data / "good.txt", native, "--to", to], work), 1, "--force")
+    assert run_cli(["convert", data / "good.txt", native, "--to", to, "--force"], work).returncode == 0
     assert native.is_dir() == (to == "native") and leftovers(work) == []
 
 

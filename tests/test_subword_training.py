@@ -134,8 +134,8 @@ def test_cli_subword_skipgram_answers_for_unseen_words(tmp_path, brown_small):
     assert code == 0 and stdout.splitlines()[0] == "goverment" and len(stdout.splitlines()) == 4
     assert "'goverment' is not in the vocabulary: its vector was composed" in stderr
     code, stdout, _ = run_wordvec("similarity", out, "goverment", "government", "--json")
-    assert code == 0 and json.loads(stdout)["similarity"] == pytest.approx(kv.similarity("goverment", "government"),
-                                                                            abs=1e-5)
+    assert code == 0 and json.loads(stdout)["results"][0]["score"] == pytest.approx(
+        kv.similarity("goverment", "government"), abs=1e-5)
     code, stdout, _ = run_wordvec("analogy", out, "man", "goverment", "woman", "--topn", "1")
     assert code == 0 and len(stdout.splitlines()) == 2
     code, stdout, stderr = run_wordvec("evaluate", out, "--no-analogies")

@@ -76,7 +76,7 @@ def test_build_vocab_counts_like_the_python_twin(brown_small):
     report = build_vocab([brown_small], min_count=3)
     assert dict(zip(report.vocab.words, report.vocab.counts.tolist())) == {
         w: c for w, c in expected.items() if c >= 3}
-    assert report.tokens == sum(expected.values())
+    assert report.word_tokens == sum(expected.values())
     assert report.distinct == len(expected)
     assert 0.8 < report.coverage < 1.0
 

@@ -29,6 +29,17 @@ FORMAT_ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec",
                   "binary": "word2vec-binary", "bin": "word2vec-binary"}
 FORMAT_NAMES = FORMATS + tuple(FORMAT_ALIASES)
 WRITABLE_FORMAT_NAMES = tuple(n for n in FORMAT_NAMES if n not in READ_ONLY_FORMATS)
+# The format an output's name implies (convert TARGET); a folder, existing or ending in '/', is native.
+FORMAT_SUFFIXES = {".wv": "native", ".bin": "word2vec-binary", ".vec": "word2vec", ".txt": "word2vec"}
+
+
+def format_choices(writable: bool = False) -> str:
+    """Every format name (only those wordvec writes, if asked), each alias with what it means:
+    for help texts and errors."""
+    names = [n for n in FORMATS if not (writable and n in READ_ONLY_FORMATS)]
+    aliases = "; ".join(f"{', '.join(a for a, f in FORMAT_ALIASES.items() if f == name)} = {name}"
+                        for name in names if name in FORMAT_ALIASES.values())
+    return f"{', '.join(names)} (aliases: {aliases})"
 
 
 def canonical_format(name: str | None) -> str | None:
@@ -37,8 +48,16 @@ def canonical_format(name: str | None) -> str | None:
         return None
     name = FORMAT_ALIASES.get(name.lower(), name.lower())
     if name not in FORMATS:
-        raise WordvecError(f"unknown vectors format {name!r}: use one of {', '.join(FORMAT_NAMES)}")
+        raise WordvecError(f"unknown vectors format {name!r}: use one of {format_choices()}")
     return name
+
+
+def format_of_name(path: str | os.PathLike) -> str | None:
+    """The format an output path's name implies (FORMAT_SUFFIXES), None when it implies none."""
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)) or os.path.isdir(text):
+        return "native"
+    return FORMAT_SUFFIXES.get(os.path.splitext(text)[1].lower())
 
 
 def default_threads() -> int:
@@ -286,6 +305,101 @@ class GloVeConfig(_Config):
         _require(self.lr > 0, f"--lr must be positive, not {self.lr}")
         _require(self.x_max > 0, f"--x-max must be positive, not {self.x_max}")
         _require(self.alpha > 0, f"--alpha must be positive, not {self.alpha}")
+        return self
+
+
+@dataclass(frozen=True)
+class InteractionsConfig(_Config):
+    """How an interactions input is read (wordvec.text.interactions): a sequences file, or a table."""
+
+    user_col: str | None = setting(None, "Table: the user column, by header name or number (1 = first). With "
+                                   "--item-col it makes the input a table; without both, INTERACTIONS is a "
+                                   "sequences file (one user, session or basket per line, items separated by spaces).")
+    item_col: str | None = setting(None, "Table: the item column, by header name or number.")
+    time_col: str | None = setting(None, "Table: a column of numbers or ISO 8601 dates that orders each user's "
+                                   "items (without it, the file's order).")
+    header: bool | None = setting(None, "Table: the first row holds column names (or not).  [default: detected]",
+                                  flag="--header/--no-header")
+    dedupe: bool = setting(False, "Keep only the first occurrence of an item in each user's sequence.")
+    tokens: str = setting("raw", "raw: item IDs are split on whitespace only, as given; words: punctuation is "
+                          "stripped from their edges too.", choices=TOKEN_MODES)
+    lowercase: bool = setting(False, "Lowercase item IDs (IDs keep their case by default).")
+
+    @property
+    def is_table(self) -> bool:
+        return self.user_col is not None or self.item_col is not None
+
+    def validate(self) -> "InteractionsConfig":
+        _require((self.user_col is None) == (self.item_col is None),
+                 f"a table needs both --user-col and --item-col ({'--item-col' if self.item_col is None else '--user-col'}"
+                 " is missing); a sequences file needs neither")
+        _require(self.time_col is None or self.is_table,
+                 "--time-col orders the rows of a table: give --user-col and --item-col too")
+        _require(self.header is None or self.is_table,
+                 "--header/--no-header apply to tables: give --user-col and --item-col too")
+        _require(self.tokens in TOKEN_MODES, f"--tokens must be one of {', '.join(TOKEN_MODES)}, not {self.tokens!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class Item2VecConfig(_Config):
+    """Skip-gram on item sequences (wordvec.train.item2vec), user vectors and tuning."""
+
+    dim: int = setting(64, "Vector dimensionality.")
+    window: int = setting(0, "0: the whole sequence is the context of every item (item2vec); N: word2vec's "
+                          "dynamic window of up to N items on each side.")
+    negative: int = setting(5, "Negative samples per positive example.")
+    ns_exponent: float = setting(0.0, "Negatives are drawn in proportion to count ** this. 1 draws popular items "
+                                 "as often as they occur, so the model learns what goes together beyond "
+                                 "popularity; 0 draws every item alike, so the context vectors keep popularity, "
+                                 "which helps predict what comes next; word2vec's 0.75 is in between; negative "
+                                 "values favour rare items. Items often want 0 or below (Caselles-Dupre et al. "
+                                 "2018); --tune searches it.")
+    sample: float = setting(1e-3, "Subsampling threshold: items above this share of all interactions are thinned "
+                            "as word2vec thins frequent words (0: off).")
+    min_count: int = setting(1, "Drop items seen fewer times.")
+    max_vocab: int | None = setting(None, "Keep at most this many most frequent items.", default_text="no cap")
+    epochs: int = setting(10, "Passes over the interactions.")
+    lr: float = setting(0.025, "Starting learning rate, decayed linearly to lr * 1e-4.")
+    min_lr_ratio: float = setting(1e-4, "The rate decays linearly to lr * this (word2vec's floor).", cli=False)
+    threads: int | None = _threads()
+    seed: int = _seed()
+    exact: bool = setting(True, "Per-pair updates with fresh negatives for every (context, item) pair (the C "
+                          "tool's rule); --no-exact shares one set of negatives among --group contexts (measured "
+                          "a little faster and 0.2 point lower in hit rate: docs/BENCHMARKS.md).")
+    group: int = setting(8, "With --no-exact: contexts that share one set of negatives; their gradients are "
+                         "applied together, so a larger group is faster and less exact.")
+    max_context: int = setting(20, "Window 0: an item whose sequence has more than this many other items is "
+                               "trained with this many of them drawn at random, so a sequence of n items costs "
+                               "n x this instead of n x n pairs.")
+    vectors: str = setting("in", "Write the input vectors, or input + output vectors.", choices=VECTOR_MODES)
+    chunk_pairs: int = setting(2_000_000, "Training pairs per kernel call; progress and Ctrl-C act between "
+                               "calls.", cli=False)
+    init_width: float = setting(2.0, "Input vectors start uniform in (-W/dim, W/dim).")
+    users: bool = setting(False, "Also write one vector per user (the mean of the unit vectors of their items, "
+                          "in the items' space, stored apart from the items).")
+    recency: float = setting(0.0, "User vectors and recommendations: the weight of an item halves every this "
+                             "many items back from the latest (0: every item counts the same).")
+    tune: bool = setting(False, "Hold the last item of a sample of users out, search --sample, --ns-exponent, "
+                         "--epochs and --dim for the best hit rate@10 on them, then train with the best.")
+    tune_minutes: float = setting(5.0, "Time budget of --tune (the final training comes on top).")
+
+    @property
+    def effective_lr(self) -> float:
+        return self.lr
+
+    def validate(self) -> "Item2VecConfig":
+        _check_common(self)
+        _require(self.window >= 0, f"--window must be 0 (whole sequence) or more, not {self.window}")
+        _require(self.negative >= 1, "--negative must be at least 1 (negative sampling is the only objective)")
+        _require(self.sample >= 0, f"--sample must be 0 (off) or more, not {self.sample}")
+        _require(self.lr > 0, f"--lr must be positive, not {self.lr}")
+        _require(self.group >= 1, f"--group must be at least 1, not {self.group}")
+        _require(self.max_context >= 1, f"--max-context must be at least 1, not {self.max_context}")
+        _require(self.chunk_pairs >= 1000, "chunk_pairs must be at least 1000")
+        _require(self.init_width > 0, f"--init-width must be positive, not {self.init_width}")
+        _require(self.recency >= 0, f"--recency must be 0 (off) or a half-life in items, not {self.recency}")
+        _require(self.tune_minutes > 0, f"--tune-minutes must be positive, not {self.tune_minutes}")
         return self
 
 

@@ -36,3 +36,8 @@ class Interrupted(BaseException):
     def __init__(self, message: str, signal_number: int = 2):
         super().__init__(message)
         self.signal_number = signal_number
+
+
+class MissingExtra(WordvecError):
+    """An optional extra (matplotlib for pictures, say) is not installed; the message is the
+    one line that installs it."""

@@ -120,19 +120,22 @@ def train_slice(arch, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, cumu
                     loss += pair_loss
                     w_in[c] += grad_h
             else:
-                # shared negatives: one [contexts x targets] product from the old weights
                 preds += len(ctx)
-                targets = [word] + [n for n in (draw_negative(rng, cumulative, guide) for _ in range(negative))
-                                    if n != word]
-                labels = np.zeros(len(targets))
-                labels[0] = 1.0
-                inputs, outputs = w_in[ctx], w_out[targets]
-                dots = inputs @ outputs.T
-                loss += float(neg_log_sigmoid(dots[:, 0]).sum() + neg_log_sigmoid(-dots[:, 1:]).sum())
-                errors = (labels[None, :] - sigmoid(dots)) * lr
-                np.add.at(w_in, ctx, errors @ outputs)
-                np.add.at(w_out, targets, errors.T @ inputs)
+                loss += shared_update(rng, ctx, word, negative, cumulative, guide, w_in, w_out, lr)
     return w_in, w_out, loss, preds, int(offsets[s_end] - offsets[s_begin]), rng.state
+
+
+def shared_update(rng, ctx, word, negative, cumulative, guide, w_in, w_out, lr) -> float:
+    """Shared negatives: one [contexts x targets] product from the old weights; returns the loss."""
+    targets = [word] + [n for n in (draw_negative(rng, cumulative, guide) for _ in range(negative)) if n != word]
+    labels = np.zeros(len(targets))
+    labels[0] = 1.0
+    inputs, outputs = w_in[ctx], w_out[targets]
+    dots = inputs @ outputs.T
+    errors = (labels[None, :] - sigmoid(dots)) * lr
+    np.add.at(w_in, ctx, errors @ outputs)
+    np.add.at(w_out, targets, errors.T @ inputs)
+    return float(neg_log_sigmoid(dots[:, 0]).sum() + neg_log_sigmoid(-dots[:, 1:]).sum())
 
 
 def sample_negatives_reference(cumulative: np.ndarray, guide: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

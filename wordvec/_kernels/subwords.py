@@ -41,7 +41,7 @@ from numba import njit
 from .prefetch import prefetch_row
 # the same modes, draws, sigmoid table and error as the word2vec kernels
 from .word2vec import (CBOW, SKIPGRAM, SKIPGRAM_EXACT, _context, _draw_negative, _error,  # noqa: F401
-                       _logistic, _longest_sentence, _subsample, logistic_tables)
+                       _logistic, _longest_sentence, _next_sentence, logistic_tables)
 
 _ONE = np.float32(1.0)
 _ZERO = np.float32(0.0)
@@ -271,8 +271,7 @@ def train_slice(mode, w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        lr, n = _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total)
         done += offsets[s + 1] - offsets[s]
         if mode == CBOW:
             sentence = _cbow_sentence(sent, n, w_in, w_out, words, neg, window, negative, lr, rng, t, tables,

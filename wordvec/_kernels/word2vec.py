@@ -101,6 +101,14 @@ def _subsample(ids, begin, end, keep_prob, rng, t, sent):
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total):
+    """(learning rate, kept tokens) for sentence s: the rate interpolated by the raw words done
+    before it, then its subsampling coins into sent."""
+    lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+    return lr, _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _context(sent, n, i, window, rng, t, ctx):
     """Fill ctx with the words around sent[i] (dynamic window); return how many."""
     lo, hi = 0, n
@@ -197,37 +205,82 @@ def _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx_
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _pair_update(row, word, negative, neg_cum, neg_guide, rng, t, targets, w_out, lr, grad_in, sig, nls):
+    """One (context, word) pair as its own prediction: the context's input row `row` against the
+    word and fresh negatives; the output rows move at once, the input row right after. Returns loss."""
+    grad_in[:] = _ZERO
+    n_t = _targets(word, negative, neg_cum, neg_guide, rng, t, targets)
+    loss = _predict_and_update_outputs(row, targets, n_t, w_out, lr, grad_in, sig, nls)
+    for d in range(row.shape[0]):
+        row[d] += grad_in[d]
+    return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
                              ctx, targets, grad_in):
     """The C tool's skip-gram on one subsampled sentence: every (context, center) pair is its own
     prediction with fresh negatives, and the context row moves right after it. Returns (loss, predictions)."""
-    dim = w_in.shape[1]
     loss, preds = 0.0, 0
     for i in range(n):
         n_ctx = _context(sent, n, i, window, rng, t, ctx)
         preds += n_ctx
         for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            grad_in[:] = _ZERO
-            n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
-            loss += _predict_and_update_outputs(row, targets, n_t, w_out, lr, grad_in, sig, nls)
-            for d in range(dim):
-                row[d] += grad_in[d]
+            loss += _pair_update(w_in[ctx[a]], sent[i], negative, neg_cum, neg_guide, rng, t, targets, w_out, lr,
+                                 grad_in, sig, nls)
     return loss, preds
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, grads, ctx_delta, out_delta):
+    """Contexts ctx[:n_ctx] against one shared set of targets (targets[0] the true word).
+
+    The [contexts x targets] errors and both gradients are computed from the old weights,
+    then applied, so each output row is read and written once for all these contexts (Ji et
+    al. 2016). grads [>= n_ctx, >= n_t], ctx_delta [>= n_ctx, D], out_delta [>= n_t, D] are
+    scratch. Returns the loss.
+    """
+    dim = w_in.shape[1]
+    loss = 0.0
+    # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
+    for a in range(n_ctx):
+        row = w_in[ctx[a]]
+        for k in range(n_t):
+            grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
+            loss += pair_loss
+    # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
+    out_delta[:n_t, :] = _ZERO
+    for a in range(n_ctx):
+        row = w_in[ctx[a]]
+        cd = ctx_delta[a]
+        cd[:] = _ZERO
+        for k in range(n_t):
+            g = grads[a, k]
+            out = w_out[targets[k]]
+            od = out_delta[k]
+            for d in range(dim):
+                cd[d] += g * out[d]
+                od[d] += g * row[d]
+    # apply: each output row and each context row written once
+    for k in range(n_t):
+        out = w_out[targets[k]]
+        for d in range(dim):
+            out[d] += out_delta[k, d]
+    for a in range(n_ctx):
+        row = w_in[ctx[a]]
+        for d in range(dim):
+            row[d] += ctx_delta[a, d]
+    return loss
 
 
 @njit(inline="always", nogil=True, cache=True)
 def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
                               scratch):
-    """Skip-gram with one shared set of negatives per center word on one subsampled sentence.
-
-    For each center, the [contexts x targets] errors and both gradients are computed from the
-    old weights, then applied, so each output row is read and written once per window (Ji et
-    al. 2016). The next center's window and negatives are drawn one step ahead and their rows
-    prefetched. Returns (loss, predictions).
+    """Skip-gram with one shared set of negatives per center word on one subsampled sentence
+    (_shared_update over the center's whole window). The next center's window and negatives
+    are drawn one step ahead and their rows prefetched. Returns (loss, predictions).
     """
     ctx_slots, target_slots, sizes, grads, ctx_delta, out_delta = scratch
-    dim = w_in.shape[1]
     loss, preds = 0.0, 0
     for i in range(n):
         ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
@@ -235,34 +288,7 @@ def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, 
         if n_ctx == 0:
             continue
         preds += n_ctx
-        # errors (label - sigmoid(in . out)) * lr for every (context, target) pair
-        for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            for k in range(n_t):
-                grads[a, k], pair_loss = _error(row, w_out[targets[k]], k == 0, lr, sig, nls)
-                loss += pair_loss
-        # both gradients from the old weights: ctx_delta = G @ W_out[t], out_delta = G^T @ W_in[c]
-        out_delta[:n_t, :] = _ZERO
-        for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            cd = ctx_delta[a]
-            cd[:] = _ZERO
-            for k in range(n_t):
-                g = grads[a, k]
-                out = w_out[targets[k]]
-                od = out_delta[k]
-                for d in range(dim):
-                    cd[d] += g * out[d]
-                    od[d] += g * row[d]
-        # apply: each output row and each context row written once
-        for k in range(n_t):
-            out = w_out[targets[k]]
-            for d in range(dim):
-                out[d] += out_delta[k, d]
-        for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            for d in range(dim):
-                row[d] += ctx_delta[a, d]
+        loss += _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, grads, ctx_delta, out_delta)
     return loss, preds
 
 
@@ -338,8 +364,7 @@ def train_slice(mode, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        lr, n = _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total)
         done += offsets[s + 1] - offsets[s]
         if mode == SKIPGRAM:
             sentence = _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr,

@@ -119,7 +119,9 @@ def _run(group: click.Group, argv: list[str] | None) -> None:
 
     verbose = "-v" in (argv or sys.argv[1:])[:3] or "--verbose" in (argv or sys.argv[1:])[:3]
     try:
-        group.main(args=argv, prog_name="wordvec", standalone_mode=False)
+        status = group.main(args=argv, prog_name="wordvec", standalone_mode=False)
+        if isinstance(status, int) and status:  # click.exceptions.Exit(N) raised by a command
+            sys.exit(status)
     except Interrupted as exc:
         _interrupted(exc.signal_number)
     except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt / EOF

@@ -10,8 +10,10 @@ from typing import Any
 import click
 
 from ..config import GloVeConfig, TokenizerConfig
-from .options import cache_option, config_options, format_option, json_option, output_option, vocab_file_option
-from .training import check_output_of, prepare, report
+from .options import (cache_option, config_options, force_option, format_option, json_option, output_option,
+                      vocab_file_option)
+from .outputs import check_output_of, vectors_output
+from .training import prepare, report, timing_line, timings
 
 
 def gib(n: int | None) -> str:
@@ -55,19 +57,20 @@ def _dry_run(needs: dict, vocab_size: int, dim: int, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the memory estimate and stop.")
 @vocab_file_option
 @cache_option
+@force_option
 @json_option
 def glove(**options: Any) -> None:
     """Train GloVe on CORPUS (or on a --cooc folder): vocabulary, co-occurrences, AdaGrad, in one go."""
     from ..config import build, canonical_format
     from ..train.glove import estimate, train_glove
-    from ..util.progress import log
+    from ..util.progress import log, plural
     from ..vectors.formats import save
 
     config = build(GloVeConfig, options)
     fmt = canonical_format(options["format"])
     if not options["corpus"] and options["cooc"] is None:
         raise click.UsageError("give a CORPUS to train on, or --cooc DIR")
-    check_output_of(options)
+    check_output_of(options, vectors_output(fmt))
     output = options["output"]
     start = time.perf_counter()
     vocab, encoded, cooc = _vocab_and_cooc(options)
@@ -79,13 +82,19 @@ def glove(**options: Any) -> None:
     log.info("memory: model %s, co-occurrence budget %s, training entries %s", gib(needs["model_bytes"]),
              gib(None if cooc is not None else needs["cooccurrence_budget_bytes"]), gib(needs["entries_bytes"]))
     result = train_glove(encoded, vocab, config, cooc=cooc, tmp_dir=Path(output).parent)
-    stages = {"prepare_seconds": round(prepared - start, 3), **result.kv.meta.get("stages", {})}
-    result.kv.meta["stages"] = stages
+    result.kv.meta["stages"] = stages = {"prepare_seconds": round(prepared - start, 3), **result.stages}
+    saving = time.perf_counter()
     save(result.kv, output, format=fmt)
-    seconds = time.perf_counter() - start
+    times = timings({**stages, "save_seconds": time.perf_counter() - saving}, start)
     nnz = result.kv.meta["cooccurrence"]["nnz"]
-    report({"output": str(output), "format": fmt, "words": len(vocab), "dim": config.dim,
-            "seconds": round(seconds, 3), "stages": stages, "nnz": nnz, "cooccurrence_bytes": 12 * nnz,
+    kept = int(encoded.n_tokens) if encoded is not None else (result.kv.meta.get("corpus") or {}).get("kept_tokens")
+    report({"trainer": "glove", "output": str(output), "format": fmt, "vocab_size": len(vocab),
+            "kept_tokens": kept, "dim": config.dim, "epochs": config.epochs, "threads": config.effective_threads,
+            **times, "nnz": nnz, "cooccurrence_bytes": 12 * nnz, "final_cost": result.history[-1]["cost"],
             "history": result.history},
-           [f"trained GloVe on {len(vocab):,} words, {config.epochs} epochs, final cost "
-            f"{result.history[-1]['cost']:.4f}, in {seconds:.1f} s: wrote {output}"], options["json"])
+           [f"vocabulary: {plural(len(vocab), 'word')}"
+            + (f"; corpus: {kept:,} kept tokens" if kept is not None else "")
+            + f"; {nnz:,} non-zero co-occurrences",
+            f"trained GloVe in {times['train_seconds']:.1f} s ({plural(config.epochs, 'epoch')}, "
+            f"{plural(config.effective_threads, 'thread')}); final cost {result.history[-1]['cost']:.4f}",
+            f"wrote {output} ({fmt})", timing_line(times)], options["json"])

@@ -8,9 +8,10 @@ from typing import Any
 import click
 
 from ..config import TokenizerConfig, Word2VecConfig
-from .options import (cache_option, config_options, corpus_argument, format_option, json_option, output_option,
-                      vocab_file_option)
-from .training import check_output_of, prepare, report
+from .options import (cache_option, config_options, corpus_argument, force_option, format_option, json_option,
+                      output_option, vocab_file_option)
+from .outputs import check_output_of, vectors_output
+from .training import prepare, report, timing_line, timings
 
 save_context_option = click.option("--save-context", is_flag=True,
                                    help="Also store the output (context) vectors as context.npy (native format).")
@@ -20,6 +21,7 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     from ..config import build, canonical_format
     from ..errors import WordvecError
     from ..train.word2vec import train_word2vec
+    from ..util.progress import plural
     from ..vectors.formats import save
 
     config = build(Word2VecConfig, options, arch=arch)
@@ -30,29 +32,30 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     if options["save_context"] and config.loss == "hs":
         raise WordvecError("--save-context needs --loss ns (hierarchical softmax's output vectors belong to "
                            "the inner nodes of its tree, not to words)")
-    check_output_of(options)
+    check_output_of(options, vectors_output(fmt))
 
     started = time.perf_counter()
     vocab, encoded = prepare(options)
     prepared = time.perf_counter()
     result = train_word2vec(encoded, vocab, config)
-    trained = time.perf_counter()
+    result.kv.meta["stages"] = stages = {"prepare_seconds": round(prepared - started, 3), **result.stages}
     output = options["output"]
+    saving = time.perf_counter()
     save(result.kv, output, format=fmt, context=result.context if options["save_context"] else None)
-    finished = time.perf_counter()
+    times = timings({**stages, "save_seconds": time.perf_counter() - saving}, started)
 
     words = config.epochs * encoded.n_tokens
     summary = {"trainer": "word2vec-" + arch, "output": str(output), "format": fmt,
-               "vocab_size": len(vocab), "tokens": int(encoded.n_tokens), "epochs": config.epochs,
-               "threads": config.effective_threads, "prepare_seconds": round(prepared - started, 3),
-               "train_seconds": round(trained - prepared, 3), "save_seconds": round(finished - trained, 3),
-               "words_per_second": round(words / max(trained - prepared, 1e-9)),
+               "vocab_size": len(vocab), "kept_tokens": int(encoded.n_tokens), "epochs": config.epochs,
+               "threads": config.effective_threads, **times,
+               "words_per_second": round(words / max(times["train_seconds"], 1e-9)),
                "final_loss": result.history[-1]["loss"] if result.history else None}
-    report(summary, [f"vocabulary: {len(vocab):,} words; corpus: {encoded.n_tokens:,} tokens",
-                     f"trained {arch} in {summary['train_seconds']:.1f} s "
-                     f"({summary['words_per_second']:,} words/s, {config.epochs} epochs, "
-                     f"{config.effective_threads} threads); final loss {summary['final_loss']:.4f}",
-                     f"wrote {output} ({fmt})"], options["json"])
+    report(summary, [f"vocabulary: {plural(len(vocab), 'word')}; corpus: {encoded.n_tokens:,} kept tokens in "
+                     f"{plural(encoded.n_sentences, 'sentence')}",
+                     f"trained {arch} in {times['train_seconds']:.1f} s ({summary['words_per_second']:,} words/s, "
+                     f"{plural(config.epochs, 'epoch')}, {plural(config.effective_threads, 'thread')}); "
+                     f"final loss {summary['final_loss']:.4f}",
+                     f"wrote {output} ({fmt})", timing_line(times)], options["json"])
 
 
 def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Command:
@@ -66,19 +69,30 @@ def _command(arch: str, doc: str, exclude: tuple[str, ...] = ()) -> click.Comman
     @cache_option
     @save_context_option
     @format_option
+    @force_option
     @json_option
     def command(**options: Any) -> None:
         _train(arch, options)
 
-    return command
+    return _skipgram_only(command) if "exact" in exclude else command
+
+
+def _refuse_exact(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        raise click.UsageError("--exact applies to skip-gram only (wordvec train skipgram --exact); CBOW has one "
+                               "update per center word already", ctx)
+
+
+# CBOW has no --exact; a hidden option names the reason instead of click's bare "no such option"
+_skipgram_only = click.option("--exact", is_flag=True, hidden=True, expose_value=False, callback=_refuse_exact)
 
 
 _CORPUS_HELP = "CORPUS: files, folders, .gz/.bz2/.xz, or - for stdin; one sentence per line. "
 _LOSS_HELP = ("--loss hs trains hierarchical softmax instead of negative sampling; --subwords 3-6 adds fastText's "
               "character n-grams, so any word, seen or not, gets a vector. ")
 skipgram = _command("skipgram", "Train skip-gram word2vec vectors (negative sampling) on CORPUS and write them "
-                    "to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items (sessions, baskets, playlists), use --tokens raw and "
-                    "--window 0 (the whole line is the context of each item).")
+                    "to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items (sessions, baskets, playlists, purchase "
+                    "tables), `wordvec train item2vec` has the defaults items need.")
 cbow = _command("cbow", "Train CBOW word2vec vectors (negative sampling; the mean of the context vectors predicts "
-                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items, use --tokens raw and "
-                "--window 0.", exclude=("exact",))
+                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items, see "
+                "`wordvec train item2vec`.", exclude=("exact",))

@@ -29,7 +29,7 @@ from ..util.npyfile import NpyAppender
 from ..util.progress import log
 from .vocab import Vocab, VocabReport, build_vocab, corpus_name
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
 ENCODE_MAX_TYPES = 4_000_000            # raw types remembered while encoding before the table is reset
 
@@ -82,7 +82,7 @@ class EncodedCorpus:
             raise ValueError("offsets must start at 0 and end at len(ids)")
         if np.any(np.diff(offsets) <= 0):
             raise ValueError("sentences must not be empty")
-        return cls(ids, offsets, dict(info or {}, tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
+        return cls(ids, offsets, dict(info or {}, kept_tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
 
     @classmethod
     def from_sentences(cls, sentences, vocab: Vocab, info: dict | None = None) -> "EncodedCorpus":
@@ -111,8 +111,12 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
-def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
-    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
+def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
+               keep_empty_lines: bool = False) -> dict:
+    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics.
+
+    keep_empty_lines: one (possibly empty) sentence per line, so sentence s is line s + 1
+    (plus one empty sentence after a final newline); for item sequences named by line."""
     from .._kernels.encode import map_stream
     from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
 
@@ -159,7 +163,7 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
         while True:
             pos, ids_used, ends_used, state["sentence_len"] = map_stream(
                 stream, pos, n, map_start, map_ids, ids_buf, 0, ids_file.count, ends_buf, 0,
-                state["sentence_len"], tokenizer.max_sentence_length)
+                state["sentence_len"], tokenizer.max_sentence_length, keep_empty_lines)
             ids_file.append(ids_buf[:ids_used])
             offsets_file.append(ends_buf[:ends_used])
             if pos >= n:
@@ -179,9 +183,9 @@ def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: Tokenize
     if ids_file.count == 0:
         raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
     return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "tokens": ids_file.count, "sentences": offsets_file.count - 1,
+            "raw_tokens": stats.tokens, "kept_tokens": ids_file.count, "sentences": offsets_file.count - 1,
             "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": len(vocab)}
+            "vocab_size": len(vocab), "empty_lines_kept": keep_empty_lines}
 
 
 def _files_key(files: list[str], tokenizer: TokenizerConfig, extra: str) -> str | None:
@@ -222,14 +226,17 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True) -> EncodedCorpus:
-    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed."""
+                  cache: bool = True, keep_empty_lines: bool = False) -> EncodedCorpus:
+    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed.
+
+    keep_empty_lines: see _encode_to (the offsets may then hold empty sentences)."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
     cache = cache and cache_usable()
-    key = _files_key(files, tokenizer, vocab.fingerprint()) if cache else None
+    extra = vocab.fingerprint() + (":lines" if keep_empty_lines else "")
+    key = _files_key(files, tokenizer, extra) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
         folder = root / key
@@ -248,7 +255,7 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer)
+        info = _encode_to(work, files, vocab, tokenizer, keep_empty_lines)
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -336,8 +343,8 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True
-                   ) -> tuple[Vocab, EncodedCorpus]:
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True,
+                   keep_empty_lines: bool = False) -> tuple[Vocab, EncodedCorpus]:
     """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
     from .tokenize import input_files
 
@@ -363,7 +370,8 @@ def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: i
             if not len(vocab):
                 raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
                                   f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None)
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None,
+                               keep_empty_lines=keep_empty_lines)
     finally:
         if spool is not None:
             spool.cleanup()

@@ -109,8 +109,13 @@ class Vocab:
     def save(self, path: str | Path) -> None:
         """Write ``word count`` lines atomically (UTF-8)."""
         with atomic_file(path, "w") as f:
-            for word, count in zip(self.words, self.counts.tolist()):
-                f.write(f"{word} {count}\n")
+            self.write(f)
+
+    def write(self, stream) -> None:
+        """Write ``word count`` lines to an open text stream (stdout for ``vocab -o -``)."""
+        for start in range(0, len(self), 65536):
+            stream.write("".join(f"{w} {c}\n" for w, c in zip(self.words[start:start + 65536],
+                                                              self.counts[start:start + 65536].tolist())))
 
     @classmethod
     def load(cls, path: str | Path, min_count: int = 1, max_size: int | None = None) -> "Vocab":
@@ -155,7 +160,7 @@ class VocabReport:
     """A built vocabulary and what the counting pass saw."""
 
     vocab: Vocab
-    tokens: int                 # words counted (after normalisation)
+    word_tokens: int            # word tokens counted: what the tokenizer made of the raw tokens
     distinct: int               # distinct words before --min-count / --max-vocab
     raw_tokens: int             # whitespace-separated tokens read
     bytes: int
@@ -167,13 +172,13 @@ class VocabReport:
 
     @property
     def coverage(self) -> float:
-        """Share of counted words that are in the vocabulary."""
-        return self.vocab.total_tokens / self.tokens if self.tokens else 0.0
+        """Share of word tokens that are kept words (kept tokens / word tokens)."""
+        return self.vocab.total_tokens / self.word_tokens if self.word_tokens else 0.0
 
     def to_dict(self) -> dict:
-        return {"tokens": self.tokens, "distinct_words": self.distinct, "kept_words": len(self.vocab),
-                "kept_tokens": self.vocab.total_tokens, "coverage": round(self.coverage, 6),
-                "raw_tokens": self.raw_tokens, "bytes": self.bytes, "files": self.files,
+        return {"raw_tokens": self.raw_tokens, "word_tokens": self.word_tokens, "distinct_words": self.distinct,
+                "kept_words": len(self.vocab), "kept_tokens": self.vocab.total_tokens,
+                "coverage": round(self.coverage, 6), "bytes": self.bytes, "files": self.files,
                 "invalid_utf8_tokens": self.invalid_utf8_tokens, "cut_tokens": self.cut_tokens,
                 "prune_threshold": self.prune_threshold, "seconds": round(self.seconds, 3)}
 
@@ -260,7 +265,7 @@ def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int 
     if not len(vocab):
         raise CorpusError(f"{where}: no word occurs at least {min_count} times (--min-count) among "
                           f"{len(counts):,} distinct words; lower --min-count")
-    return VocabReport(vocab=vocab, tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
+    return VocabReport(vocab=vocab, word_tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
                        bytes=stats.bytes, files=stats.files, invalid_utf8_tokens=invalid,
                        cut_tokens=stats.cut_tokens, prune_threshold=threshold,
                        seconds=time.perf_counter() - started)

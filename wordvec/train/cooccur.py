@@ -26,7 +26,7 @@ import numpy as np
 from ..config import CooccurConfig
 from ..errors import FormatError, ResourceError, WordvecError
 from ..util.npyfile import NpyAppender
-from ..util.progress import log
+from ..util.progress import log, plural
 from .runner import Runner
 
 FORMAT_NAME = "wordvec-cooccurrence"
@@ -208,14 +208,14 @@ def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
     scale = weight_scale(window, config.distance_weighting)
     key_bits = int(vocab_size * vocab_size * n_dist - 1).bit_length()
     ranges = _chunks(plan["pairs"], plan["buffer_pairs"])
-    log.info("counting co-occurrences: %s keys in %d chunks, window %d, budget %.2f GiB, %d threads",
-             f"{plan['total_pairs']:,}", len(ranges), window, budget / 2**30, threads)
+    log.info("counting co-occurrences: %s keys in %s, window %d, budget %.2f GiB, %s",
+             f"{plan['total_pairs']:,}", plural(len(ranges), "chunk"), window, budget / 2**30, plural(threads, "thread"))
 
     ids = np.asarray(corpus.ids)
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
     meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "vocab_fingerprint": vocab.fingerprint(),
             "vocab_size": vocab_size, "window": window, "symmetric": config.symmetric,
-            "distance_weighting": config.distance_weighting, "tokens": int(corpus.n_tokens),
+            "distance_weighting": config.distance_weighting, "kept_tokens": int(corpus.n_tokens),
             "sentences": int(corpus.n_sentences), "corpus": dict(getattr(corpus, "info", {}) or {})}
     # per thread: the emitted keys and the radix sort's scratch (the sums reuse the free one)
     buffers = [(np.empty(plan["buffer_pairs"], np.uint64), np.empty(plan["buffer_pairs"], np.uint64))

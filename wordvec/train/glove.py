@@ -16,12 +16,13 @@ import numpy as np
 
 from ..config import GloVeConfig
 from ..errors import FormatError, WordvecError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner, ensure_finite
+from .runner import Runner, ensure_finite, load_kernels
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
 STEP_ENTRIES = 1 << 20  # entries per thread per runner step (about half a second at dim 100)
+UNIT = "entry"          # what the progress bar and the per-step trace count
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _check_cooc(cooc, vocab) -> None:
         raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
-        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab):,} words")
     if not float(np.min(cooc.vals)) > 0:  # also catches NaN
         raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
@@ -102,15 +103,14 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
                f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
                "lower --max-vocab, raise --min-count or lower --dim")
     counted = time.perf_counter()
-    state, history, trace = fit(cooc, len(vocab), config, release_vals=owned)
-    result = _result(state, vocab, corpus, cooc, config, history, trace)
-    result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
-                                "train_seconds": round(time.perf_counter() - counted, 3)}
-    return result
+    state, history, trace, seconds = fit(cooc, len(vocab), config, release_vals=owned)
+    return _result(state, vocab, corpus, cooc, config, history, trace,
+                   stages={"cooccur_seconds": counted - start, **seconds})
 
 
 def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
-    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace).
+    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace,
+    seconds: kernel_load_seconds and train_seconds, the epochs' own time).
 
     Each thread owns a contiguous share of every epoch's positions and walks it in steps of
     STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
@@ -118,28 +118,36 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     With release_vals, cooc.vals is dropped once log X and f(X) are computed (saves 4 bytes
     per entry while training a co-occurrence the caller does not keep).
     """
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.glove import entry_targets, glove_slice
+
+    import_seconds = time.perf_counter() - importing
 
     threads = config.effective_threads
     n = cooc.nnz
     rows, cols = _in_memory(cooc.rows, np.int32), _in_memory(cooc.cols, np.int32)
     log_x = np.empty(n, np.float32)
     weight = np.empty(n, np.float32)
+    # empty work (no entries, positions 0..0) loads each kernel and changes nothing
+    load_seconds = import_seconds + load_kernels(lambda: entry_targets(
+        np.empty(0, np.float32), float(config.x_max), float(config.alpha), log_x[:0], weight[:0]))
     entry_targets(_in_memory(cooc.vals, np.float32), float(config.x_max), float(config.alpha),
                   log_x, weight)
     if release_vals:
         cooc.vals = None
     state = GloVeState.initial(vocab_size, config.dim, config.seed)
+    load_seconds += load_kernels(
+        lambda: glove_slice(rows, cols, log_x, weight, 0, 0, 1, 0, 0, *state.arrays(), config.lr, GRAD_CLIP))
     bits = max(1, (n - 1).bit_length())
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
                                                                         dtype=np.uint64)
     shares = [n * t // threads for t in range(threads + 1)]
     steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
-    log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
-             f"{n:,}", vocab_size, config.dim, config.epochs, threads)
+    log.info("training GloVe: %s entries, %s words, dim %d, %s, %s", f"{n:,}", f"{vocab_size:,}", config.dim,
+             plural(config.epochs, "epoch"), plural(threads, "thread"))
     history: list[dict] = []
-    with Runner(threads, "glove", "entry", config.epochs * n) as runner:
+    with Runner(threads, "glove", UNIT, config.epochs * n) as runner:
         for epoch in range(config.epochs):
             key1, key2 = (int(k) for k in epoch_keys[epoch])
             cost = 0.0
@@ -160,8 +168,7 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
             seconds = runner.seconds - sum(h["seconds"] for h in history)
             history.append({"epoch": epoch + 1, "cost": cost, "seconds": round(seconds, 3)})
             log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost, seconds)
-    log.info("GloVe done: final cost %.5f", history[-1]["cost"])
-    return state, history, runner.trace
+    return state, history, runner.trace, {"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds}
 
 
 def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
@@ -172,13 +179,13 @@ def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
 
 
 def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict],
-            trace: list[dict]) -> TrainResult:
+            trace: list[dict], stages: dict) -> TrainResult:
     vectors = state.w + state.c if config.vectors == "in+out" else state.w
     resolved = dataclasses.replace(config, threads=config.effective_threads)
     corpus_info = getattr(corpus, "info", None) or cooc.meta.get("corpus") or {}
     counting = {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")}
     return build_result("glove", vectors, state.c, vocab, resolved, corpus_info, history, trace,
-                        cooccurrence=counting)
+                        trace_unit=UNIT, cooccurrence=counting, stages=stages)
 
 
 def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:

@@ -13,6 +13,11 @@ from typing import Any
 
 log = logging.getLogger("wordvec")
 
+
+def plural(n: int, noun: str) -> str:
+    """A count for people: '1 epoch', '5 epochs', '12,345 words' (thousands always separated)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
 _quiet = False
 _last_bar: Any = None   # the most recent bar, so an interrupt can say how far the work got
 

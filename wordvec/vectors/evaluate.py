@@ -44,7 +44,7 @@ def restricted_rows(kv: KeyedVectors, restrict: int | None) -> np.ndarray:
     if restrict is None or restrict >= len(kv):
         return np.arange(len(kv))
     if restrict < 1:
-        raise WordvecError(f"restrict must be at least 1, not {restrict}")
+        raise WordvecError(f"--restrict must be at least 1, not {restrict}")
     if kv.counts is not None and kv.counts.any():
         return np.sort(np.argsort(-kv.counts, kind="stable")[:restrict])
     return np.arange(restrict)

@@ -1,5 +1,5 @@
-"""Reading and writing word vectors: the native folder, word2vec text/binary, GloVe text;
-reading fastText's binary models.
+"""Reading and writing word vectors: the native folder (wordvec.vectors.native), word2vec
+text/binary, GloVe text; reading fastText's binary models (wordvec.vectors.fasttext_bin).
 
 ``load(path)`` sniffs the format (a folder holding ``meta.json`` is native, whatever its
 name; fastText's magic number is a .bin model; a first line ``V D`` is word2vec text or
@@ -15,7 +15,6 @@ import importlib
 import lzma
 import mmap
 import os
-import re
 import zlib
 from pathlib import Path
 
@@ -28,14 +27,14 @@ from ..text.inputs import compression_of, read_failure
 from .fasttext_bin import is_fasttext_bin, read_fasttext_bin
 from .keyedvectors import KeyedVectors
 # the native folder lives in .native; its public names stay importable from here
-from .native import NATIVE_FORMAT, NATIVE_VERSION, load_context, load_native, read_native_meta, save_native, \
-    write_rows  # noqa: F401
+from .native import NATIVE_FORMAT, NATIVE_VERSION, check_words, load_context, load_native, read_native_meta, \
+    save_native, write_rows  # noqa: F401
+from .recognise import VOCABULARY, foreign
 from ..util.memory import check_fits
-from ..util.progress import log
-from ..util.wordcounts import ASCII_WHITESPACE, decode_words
+from ..util.progress import log, plural
+from ..util.wordcounts import decode_words
 
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
-_ASCII_SPACE = re.compile(f"[{ASCII_WHITESPACE}]")
 _MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
 _MAX_ROWS = 1 << 40
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
@@ -81,10 +80,14 @@ def sniff(path: str | os.PathLike) -> str:
         raise FormatError(f"{path}: no such file or folder")
     with _open_binary(path) as f:
         head = f.read(1 << 16)
-    if is_fasttext_bin(head):
-        return "fasttext-bin"
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
+    if is_fasttext_bin(head):
+        return "fasttext-bin"
+    what = foreign(head)
+    if what is not None:
+        hint = "; pass --format if these really are vectors" if what == VOCABULARY else ""
+        raise FormatError(f"{path}: {what}, not word vectors{hint}")
     first, _, rest = head.removeprefix(_BOM).partition(b"\n")
     header = _header(first)
     if header is not None:
@@ -95,7 +98,7 @@ def sniff(path: str | os.PathLike) -> str:
     if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
         return "glove"
     raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
-                      "text/binary, GloVe text or a fastText .bin model); pass format=... (--format) if you know it")
+                      "text/binary, GloVe text or a fastText .bin model); pass --format if you know it")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -110,7 +113,7 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
     if path.is_file() and path.name == "meta.json":
         path = path.parent
     if limit is not None and limit < 1:
-        raise WordvecError(f"limit must be at least 1, not {limit}")
+        raise WordvecError(f"--limit must be at least 1, not {limit}")
     try:
         fmt = canonical_format(format) or sniff(path)
         if fmt == "native":
@@ -139,9 +142,9 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
             bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
+    where = f"{plural(len(bad), 'row')} {'contains' if len(bad) == 1 else 'contain'} NaN or infinity (first: row {bad[0] + 1}, {kv.words[bad[0]]!r})"
     if not allow:
-        raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
+        raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
 
 
@@ -158,6 +161,25 @@ def _map_file(path: Path):
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def binary_records(buf, pos: int, n: int, dim: int) -> tuple[list[bytes], list[int], int]:
+    """Up to n word2vec binary records from ``pos``: their words, where their vectors start, and
+    where the last one ends (beyond the buffer when it is truncated)."""
+    size, record = len(buf), 4 * dim
+    find, raw, starts = buf.find, [], []
+    add_word, add_start = raw.append, starts.append
+    for _ in range(n):
+        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
+        if pos < size and buf[pos] == 10:
+            pos += 1
+        space = find(b" ", pos, pos + 4096)
+        if space < 0:
+            break
+        add_word(buf[pos:space])
+        add_start(space + 1)
+        pos = space + 1 + record
+    return raw, starts, pos
+
+
 def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
     buf = _map_file(path)
@@ -169,27 +191,16 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     if count == 0:
         raise FormatError(f"{path}: the header announces 0 vectors")
     n = count if limit is None else min(limit, count)
-    size, record, pos = len(buf), 4 * dim, end + 1
-    find, raw, starts = buf.find, [], []
-    add_word, add_start = raw.append, starts.append
-    for i in range(n):
-        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
-        if pos < size and buf[pos] == 10:
-            pos += 1
-        space = find(b" ", pos, pos + 4096)
-        if space < 0:
-            break
-        add_word(buf[pos:space])
-        add_start(space + 1)
-        pos = space + 1 + record
+    size = len(buf)
+    raw, starts, pos = binary_records(buf, end + 1, n, dim)
     if len(starts) < n or pos > size:
         rows = len(starts) - (pos > size)
-        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file ends after {rows:,}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
     check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
-        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+        raise FormatError(f"{path}: more data follows the {count:,} rows the header announces; "
                           "the header count disagrees with the file")
     vectors = np.empty((n, dim), dtype=np.float32)
     # Gather rows through four strided views, one per byte alignment of the row starts: a
@@ -276,21 +287,13 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
     if not raw:
         raise FormatError(f"{path}: no vectors found")
     if count is not None and len(raw) != count and (limit is None or len(raw) < min(limit, count)):
-        raise FormatError(f"{path}: the header says {count} rows but the file has {len(raw)}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file has {len(raw):,}; "
                           "fix the first line or pass --format glove to ignore it")
     vectors = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     return KeyedVectors(vectors, decode_words(raw, path))
 
 
 # --- saving --------------------------------------------------------------------------------
-def _check_words(kv: KeyedVectors, fmt: str) -> None:
-    """Every format separates words by ASCII whitespace, so a word may hold anything else."""
-    for i, word in enumerate(kv.words):
-        if not word or _ASCII_SPACE.search(word):
-            raise FormatError(f"word at row {i + 1} ({word!r}) is empty or contains whitespace; "
-                              f"the {fmt} format cannot store it")
-
-
 def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
          context: np.ndarray | None = None) -> None:
     """Write ``kv`` atomically. ``context`` (float32 [V, D]) is stored by the native format
@@ -300,10 +303,13 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     if fmt in READ_ONLY_FORMATS:
         raise WordvecError(f"{path}: wordvec reads fastText .bin models but does not write them; write native "
                            "(keeps the n-grams) or word2vec (the vocabulary's vectors, like fastText's .vec)")
-    _check_words(kv, fmt)
+    check_words(kv, fmt)
     if fmt == "native":
         save_native(kv, path, context)
         return
+    if kv.users is not None:
+        log.warning("%s: the %s format holds items only; the %d user vectors are not written (use native)",
+                    path, fmt, len(kv.users))
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())

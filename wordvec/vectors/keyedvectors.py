@@ -14,7 +14,6 @@ vocabulary" (a row of its own), as ``len(kv)`` counts vocabulary words.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Sequence, Union
 
 import numpy as np
@@ -56,7 +55,7 @@ class KeyedVectors:
             raise WordvecError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
         words = list(words)
         if len(words) != vectors.shape[0]:
-            raise WordvecError(f"{len(words)} words for {vectors.shape[0]} vector rows")
+            raise WordvecError(f"{len(words):,} words for {vectors.shape[0]:,} vector rows")
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -74,6 +73,8 @@ class KeyedVectors:
         self._index: dict[str, int] | None = None
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self.users = None  # UserVectors (wordvec.vectors.users) in the same space, kept apart from the rows
+        self._lengths: np.ndarray | None = None  # len() of each word, for typo suggestions
 
     # --- container protocol -------------------------------------------------------------
     def __len__(self) -> int:
@@ -101,6 +102,12 @@ class KeyedVectors:
     def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
         """A copy of the word's vector (composed from n-grams if need be), unit length when ``norm``."""
         return (self.unit_word_vectors if norm else self.word_vectors)([word])[0][0]
+
+    def has_vector(self, word: str) -> bool:
+        """True when ``word`` is in the vocabulary or, with subwords, has an n-gram to compose from."""
+        if word in self.index:
+            return True
+        return self.subwords is not None and isinstance(word, str) and len(self.subwords.ids(word)) > 0
 
     def word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, list[int | None]]:
         """Vectors [n, D] (copies) of ``words`` and each one's row (None for a composed vector).
@@ -182,11 +189,16 @@ class KeyedVectors:
             raise self.unknown(missing)
         return np.array([self.index[w] for w in words], dtype=np.int64)
 
-    def suggestions(self, word: str, n: int = 3, pool: int = 30000) -> list[str]:
-        """Close words: case variants first, then difflib over the ``pool`` first rows."""
+    def suggestions(self, word: str, n: int = 3) -> list[str]:
+        """Close words: case variants first, then words of the vocabulary within a small edit
+        distance (one or two typos; wordvec.vectors.typos), the more frequent first."""
+        from .typos import close_words
+
         found = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word.title()))
                  if v in self.index and v != word]
-        close = difflib.get_close_matches(word, self.words[:pool], n=n, cutoff=0.75)
+        if self._lengths is None:
+            self._lengths = np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words))
+        close = close_words(word, self.words, n=n, lengths=self._lengths)
         return list(dict.fromkeys(found + close))[:n]
 
     def unknown(self, words: Sequence[str]) -> UnknownWordError:
@@ -201,7 +213,7 @@ class KeyedVectors:
     def _candidates(self, restrict: int | None) -> tuple[np.ndarray, np.ndarray]:
         """Rows eligible as answers: the first ``restrict`` rows (all when None)."""
         if restrict is not None and restrict < 1:
-            raise WordvecError(f"restrict must be at least 1, not {restrict}")
+            raise WordvecError(f"--restrict must be at least 1, not {restrict}")
         end = len(self) if restrict is None else min(restrict, len(self))
         return self.vectors[:end], self.inv_norms[:end]
 
@@ -287,12 +299,17 @@ class KeyedVectors:
 
     def doesnt_match(self, words: Sequence[str]) -> str:
         """The odd one out: the word whose unit vector has the lowest cosine with their mean."""
+        return self.odd_one_out(words)[0][0]
+
+    def odd_one_out(self, words: Sequence[str]) -> list[tuple[str, float]]:
+        """[(word, cosine with the mean of the words' unit vectors)], the odd one out first."""
         words = list(words)
         if len(words) < 2:
             raise WordvecError("doesnt_match needs at least two words")
         units = self.unit_word_vectors(words)[0]
-        mean = sim.normalize(units.mean(axis=0))
-        return words[int(np.argmin(units @ mean))]
+        scores = units @ sim.normalize(units.mean(axis=0))
+        order = np.argsort(scores, kind="stable")
+        return [(words[i], float(scores[i])) for i in order]
 
     # --- persistence ---------------------------------------------------------------------
     def save(self, path, format: str = "native", context: np.ndarray | None = None) -> None:
