@@ -86,6 +86,16 @@ def _prefetch_inputs(w_in, in_offsets, in_rows, word):
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _prefetch_outputs(w_out, word, hs, path_offsets, points):
+    """Hint the output rows a word will be predicted through: its path's nodes, or its own row."""
+    if hs:
+        for p in range(path_offsets[word], path_offsets[word + 1]):
+            prefetch_row(w_out, points[p])
+    else:
+        prefetch_row(w_out, word)
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _word_targets(word, hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t, tgt, lab):
     """The predictions for one word, in order: its path (inner node, label 1 - code) with hs;
     else the word (label 1) and `negative` draws (label 0), a draw equal to the word dropped
@@ -179,6 +189,9 @@ def _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative, exact
     for i in range(n):
         if i + 1 < n:  # the next center's rows load while this one computes
             _prefetch_inputs(w_in, in_offsets, in_rows, sent[i + 1])
+        edge = i + 1 + window  # the word entering the next center's widest window: its output rows
+        if window > 0 and edge < n:
+            _prefetch_outputs(w_out, sent[edge], hs, path_offsets, points)
         n_ctx = _context(sent, n, i, window, rng, t, ctx)
         if n_ctx == 0:
             continue
