@@ -2,6 +2,7 @@
 """Benchmark wordvec side by side with gensim, the word2vec C tool, fastText and Stanford GloVe.
 
     scripts/bench.py word2vec [--tokens N] [--seeds 1,2,3] [--threads 2,1] [--write]
+    scripts/bench.py subwords [--tokens N] [--seeds 1,2,3] [--parts subwords,hs] [--write]
     scripts/bench.py vocab | singleline | glove | load | items | phrases | checkpoint | all   (--quick: tiny sizes)
     scripts/bench.py render word2vec RESULTS.json --write           (re-render saved results)
 
@@ -24,10 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_items  # noqa: E402
+import bench_subwords as subwords_bench  # noqa: E402
 import benchlib as bl  # noqa: E402
 import prepare_bench_data as data  # noqa: E402
 
 bl.RENDERERS["items"] = bench_items.render_items
+bl.RENDERERS["subwords"] = subwords_bench.render
 
 DOC = bl.REPO / "docs" / "BENCHMARKS.md"
 W2V = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5}
@@ -602,6 +605,12 @@ def bench_checkpoint(args) -> None:
     finish(args, "checkpoint", results)
 
 
+def bench_subwords(args) -> None:
+    """fastText's subword model and hierarchical softmax against their peers (scripts/bench_subwords.py)."""
+    corpus = data.ensure_text8(args.tokens or (200_000 if args.quick else 10_000_000), Path(args.data))
+    subwords_bench.bench_subwords(args, corpus, count_tokens(corpus), keep, finish)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -615,6 +624,7 @@ def parse_args(argv):
     common.add_argument("--threads", default="2,1", help="thread counts; peers run at the largest [%(default)s]")
     common.add_argument("--archs", default="skipgram,cbow", help="word2vec architectures [%(default)s]")
     common.add_argument("--tools", default="", help="only tools whose name contains one of these (comma list)")
+    common.add_argument("--parts", default="subwords,hs", help="subwords benchmark: which comparisons [%(default)s]")
     common.add_argument("--epochs", type=int, default=5, help="word2vec epochs [%(default)s]")
     common.add_argument("--word2vec-bin", default="/tmp/peers/word2vec-src/word2vec",
                         help="word2vec C binary (an '-ofast' sibling is benchmarked too) [%(default)s]")
@@ -631,17 +641,19 @@ def parse_args(argv):
     common.add_argument("--tune-minutes", type=float, default=3.0, help="items: --tune budget [%(default)s]")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("word2vec", "vocab", "singleline", "glove", "load", "items", "phrases", "checkpoint", "all"):
+    for name in ("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items", "phrases", "checkpoint",
+                 "all"):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
-    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load", "items", "phrases",
-                                            "checkpoint"))
+    render.add_argument("section", choices=("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items",
+                                            "phrases", "checkpoint"))
     render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
     args.threads = [2] if args.quick else [int(t) for t in args.threads.split(",") if t]
     args.archs = [a for a in args.archs.split(",") if a]
     args.tools = [t.lower() for t in args.tools.split(",") if t]
+    args.parts = [p for p in args.parts.split(",") if p]
     args.runs = args.runs or (1 if args.quick else 3)
     if args.word2vec_bin and not Path(args.word2vec_bin).exists():
         note(f"word2vec C binary {args.word2vec_bin} not found: skipping that peer")
@@ -671,14 +683,14 @@ def merge_results(parts: list[dict]) -> dict:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
-                "glove": bench_glove, "load": bench_load,
+    commands = {"word2vec": bench_word2vec, "subwords": bench_subwords, "vocab": bench_vocab,
+                "singleline": bench_singleline, "glove": bench_glove, "load": bench_load,
                 "items": lambda a: bench_items.bench_items(a, keep, finish), "phrases": bench_phrases,
                 "checkpoint": bench_checkpoint}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
-        for name in ("vocab", "singleline", "load", "word2vec", "glove", "items", "phrases", "checkpoint"):
+        for name in ("vocab", "singleline", "load", "word2vec", "subwords", "glove", "items", "phrases", "checkpoint"):
             started = time.perf_counter()
             commands[name](args)
             note(f"{name} done in {time.perf_counter() - started:.0f} s")

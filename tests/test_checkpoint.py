@@ -18,7 +18,14 @@ from wordvec.vectors.formats import load
 
 TRAIN = {"skipgram": ["--dim", "12", "--epochs", "2", "--min-count", "3", "--window", "3"],
          "cbow": ["--dim", "12", "--epochs", "2", "--min-count", "3", "--window", "3"],
-         "glove": ["--dim", "12", "--epochs", "3", "--min-count", "3", "--window", "4", "--x-max", "10"]}
+         "glove": ["--dim", "12", "--epochs", "3", "--min-count", "3", "--window", "4", "--x-max", "10"],
+         # the composed-input kernels: n-gram rows in w_in, the tree's inner nodes in w_out
+         "cbow-subwords-hs": ["--dim", "12", "--epochs", "2", "--min-count", "3", "--window", "3",
+                              "--subwords", "3-5", "--buckets", "5000", "--loss", "hs"]}
+
+
+def command(trainer: str) -> str:
+    return trainer.split("-")[0]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +65,7 @@ def interrupt_at(monkeypatch, step: int, training: bool = True, signum: int = si
 
 
 def train(trainer, corpus, out, *extra):
-    args = ["train", trainer, corpus, "-o", out, "--threads", "1", "--seed", "7", *TRAIN[trainer], *extra]
+    args = ["train", command(trainer), corpus, "-o", out, "--threads", "1", "--seed", "7", *TRAIN[trainer], *extra]
     return run_wordvec(*args)
 
 
@@ -104,6 +111,7 @@ def count_steps(monkeypatch) -> dict:
     ("skipgram", [2]),          # inside the first epoch
     ("skipgram", [4, 2]),       # at the end of epoch 1 (the start of epoch 2), then again after resuming
     ("cbow", [3]),
+    ("cbow-subwords-hs", [3]),
     ("glove", [2]),             # inside an epoch
     ("glove", [3, 1]),          # at an epoch's start, then again at the next step
 ])
@@ -115,7 +123,7 @@ def test_interrupted_and_resumed_equals_uninterrupted(trainer, steps, corpus, tm
             code, _, stderr = train(trainer, corpus, out, "--checkpoint", ck, *(["--resume", ck] if n else []))
         assert code == 130, stderr
         line = stderr.strip().splitlines()[-1]
-        assert f"checkpoint saved to {ck}; resume with: wordvec train {trainer}" in line and "--resume" in line
+        assert f"checkpoint saved to {ck}; resume with: wordvec train {command(trainer)}" in line and "--resume" in line
         assert not out.exists()
     steps_run = count_steps(monkeypatch)
     code, _, stderr = train(trainer, corpus, out, "--resume", ck)

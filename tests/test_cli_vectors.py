@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import run_wordvec
 from tests.reference import vectors as ref
-from wordvec.config import FORMAT_NAMES
+from wordvec.config import WRITABLE_FORMAT_NAMES
 from wordvec.vectors.formats import load, load_context, save, sniff
 from wordvec.vectors.keyedvectors import KeyedVectors
 
@@ -85,7 +85,7 @@ def test_convert_infers_the_format_from_the_target_name(royal, tmp_path, name, f
 def test_convert_lists_the_choices_when_the_name_says_nothing(royal, tmp_path):
     result = run_wordvec("convert", royal, tmp_path / "vectors.out")
     assert result.code == 2 and not (tmp_path / "vectors.out").exists()
-    for name in FORMAT_NAMES:  # every name and alias, from the one list in wordvec.config
+    for name in WRITABLE_FORMAT_NAMES:  # every name and alias it can write, from the one list in wordvec.config
         assert name in result.errors[0]
     assert "--to" in result.errors[0]
 

@@ -89,3 +89,14 @@ def test_a_continued_run_resumes_like_any_other(tmp_path, monkeypatch):
         assert run_wordvec(*args, "-o", out, "--checkpoint", ck).code == 143
     assert run_wordvec(*args, "-o", out, "--resume", ck).code == 0
     assert np.array_equal(np.asarray(load(out).vectors), np.asarray(load(tmp_path / "whole.wv").vectors))
+
+
+def test_init_is_refused_with_subwords_or_hierarchical_softmax(tmp_path):
+    """n-gram rows and tree nodes have no counterpart in a vectors file: one line, before any work."""
+    old_corpus, new_corpus = _corpora(tmp_path)
+    old = tmp_path / "old.wv"
+    assert run_wordvec("train", "skipgram", old_corpus, "-o", old, "--dim", "8", "--epochs", "1").code == 0
+    for extra in (["--subwords", "3-6"], ["--loss", "hs"]):
+        code, _, stderr = run_wordvec("train", "skipgram", new_corpus, "-o", tmp_path / "new.wv", "--init", old, *extra)
+        assert code != 0 and "--init continues plain negative-sampling models only" in stderr, stderr
+        assert len(stderr.strip().splitlines()) == 1 and not (tmp_path / "new.wv").exists()

@@ -19,20 +19,27 @@ from .errors import WordvecError
 
 TOKEN_MODES = ("words", "raw")
 VECTOR_MODES = ("in", "in+out")
-# Vector file formats, and the other names users reach for (fastText's .vec is word2vec text).
-FORMATS = ("native", "word2vec", "word2vec-binary", "glove")
+LOSSES = ("ns", "hs")
+MAX_NGRAM = 32   # longer character n-grams are a typo in --subwords, not a model
+# Vector file formats, and the other names users reach for (fastText's .vec is word2vec text;
+# its binary model, fasttext-bin, is read but never written).
+FORMATS = ("native", "word2vec", "word2vec-binary", "glove", "fasttext-bin")
+READ_ONLY_FORMATS = ("fasttext-bin",)
 FORMAT_ALIASES = {"fasttext": "word2vec", "vec": "word2vec", "text": "word2vec", "txt": "word2vec",
                   "binary": "word2vec-binary", "bin": "word2vec-binary"}
 FORMAT_NAMES = FORMATS + tuple(FORMAT_ALIASES)
+WRITABLE_FORMAT_NAMES = tuple(n for n in FORMAT_NAMES if n not in READ_ONLY_FORMATS)
 # The format an output's name implies (convert TARGET); a folder, existing or ending in '/', is native.
 FORMAT_SUFFIXES = {".wv": "native", ".bin": "word2vec-binary", ".vec": "word2vec", ".txt": "word2vec"}
 
 
-def format_choices() -> str:
-    """Every format name, each alias with what it means: for help texts and errors."""
+def format_choices(writable: bool = False) -> str:
+    """Every format name (only those wordvec writes, if asked), each alias with what it means:
+    for help texts and errors."""
+    names = [n for n in FORMATS if not (writable and n in READ_ONLY_FORMATS)]
     aliases = "; ".join(f"{', '.join(a for a, f in FORMAT_ALIASES.items() if f == name)} = {name}"
-                        for name in FORMATS if name in FORMAT_ALIASES.values())
-    return f"{', '.join(FORMATS)} (aliases: {aliases})"
+                        for name in names if name in FORMAT_ALIASES.values())
+    return f"{', '.join(names)} (aliases: {aliases})"
 
 
 def canonical_format(name: str | None) -> str | None:
@@ -62,15 +69,17 @@ def default_threads() -> int:
 
 
 def setting(default: Any, help: str, *, choices: tuple[str, ...] | None = None, flag: str | None = None,
-            default_text: str | None = None, cli: bool = True) -> Any:
+            default_text: str | None = None, metavar: str | None = None, cli: bool = True) -> Any:
     """A config field with what the command line needs to offer it as an option.
 
     help: the option's help text. choices: allowed strings. flag: the click declaration when
     the derived one does not fit (``"--symmetric/--asymmetric"``). default_text: what
-    ``--help`` shows for a None default ("all cores"). cli=False: library-only settings.
+    ``--help`` shows for a None default ("all cores"). metavar: the value's name in ``--help``
+    ("MIN-MAX"). cli=False: library-only settings.
     """
     return dataclasses.field(default=default, metadata={"help": help, "choices": choices, "flag": flag,
-                                                        "default_text": default_text, "cli": cli})
+                                                        "default_text": default_text, "metavar": metavar,
+                                                        "cli": cli})
 
 
 def _require(condition: bool, message: str) -> None:
@@ -172,9 +181,18 @@ class Word2VecConfig(_Config):
     dim: int = _dim()
     window: int = setting(5, "Max distance to a context word; the effective window is drawn in 1..window per "
                           "word. 0: the whole line is the context (item2vec).")
-    negative: int = setting(5, "Negative samples per positive example.")
-    ns_exponent: float = setting(0.75, "Negatives are drawn from count ** this (0: uniform; item data may want "
-                                 "other values).")
+    negative: int = setting(5, "Negative samples per positive example (not used by --loss hs).")
+    loss: str = setting("ns", "ns: negative sampling; hs: hierarchical softmax over a Huffman tree of the "
+                        "vocabulary (word2vec's -hs 1, gensim's hs=1 negative=0).", choices=LOSSES)
+    subwords: str | None = setting(None, "Character n-grams MIN-MAX (fastText's subwords, e.g. 3-6): a word's "
+                                   "vector is the mean of its own row and its n-grams' rows, so words never seen "
+                                   "in training get vectors too.", default_text="off", metavar="MIN-MAX")
+    buckets: int = setting(2_000_000, "Hash buckets for the n-grams of --subwords (rows of the n-gram matrix, "
+                           "fastText's -bucket): memory is buckets x dim x 4 bytes.")
+    # fastText draws negatives from count ** 0.5; with its subword model that measured +1.3 analogy
+    # points over word2vec's 0.75 on 10M bench-en tokens (one seed), so --subwords follows fastText.
+    ns_exponent: float | None = setting(None, "Negatives are drawn from count ** this (0: uniform; item data may "
+                                        "want other values).", default_text="0.75; 0.5 with --subwords, as fastText")
     sample: float = setting(1e-3, "Subsampling threshold for frequent words (0: off); 1e-4 or 1e-5 for large "
                             "corpora.")
     min_count: int = _min_count()
@@ -185,8 +203,8 @@ class Word2VecConfig(_Config):
     min_lr_ratio: float = setting(1e-4, "The rate decays linearly to lr * this (word2vec's floor).", cli=False)
     threads: int | None = _threads()
     seed: int = _seed()
-    exact: bool = setting(False, "Skip-gram: the C tool's per-pair updates instead of shared-negative window "
-                          "batches (slower, same quality).")
+    exact: bool = setting(False, "Skip-gram: per-pair updates (the C tool's; fastText's with --subwords or --loss "
+                          "hs) instead of one batch per center word (slower, same quality).")
     vectors: str = setting("in", "Write the input vectors, or input + output vectors (Levy et al. 2015).",
                            choices=VECTOR_MODES)
     chunk_tokens: int = setting(1_000_000, "Tokens per kernel call; progress and Ctrl-C act between chunks.",
@@ -202,11 +220,37 @@ class Word2VecConfig(_Config):
             return self.lr
         return 0.05 if self.arch == "cbow" else 0.025
 
+    @property
+    def effective_ns_exponent(self) -> float:
+        if self.ns_exponent is not None:
+            return self.ns_exponent
+        return 0.5 if self.subwords is not None else 0.75
+
+    @property
+    def ngram_lengths(self) -> tuple[int, int] | None:
+        """(MIN, MAX) of --subwords, or None without subwords."""
+        if self.subwords is None:
+            return None
+        low, sep, high = str(self.subwords).partition("-")
+        if not (low.isdigit() and (high.isdigit() or not sep)):
+            raise WordvecError(f"--subwords must be MIN-MAX character lengths such as 3-6, not {self.subwords!r}")
+        return int(low), int(high or low)
+
     def validate(self) -> "Word2VecConfig":
         _require(self.arch in ("skipgram", "cbow"), f"arch must be skipgram or cbow, not {self.arch!r}")
         _check_common(self)
         _require(self.window >= 0, f"--window must be 0 (whole line) or more, not {self.window}")
-        _require(self.negative >= 1, "--negative must be at least 1 (negative sampling is the only objective)")
+        _require(self.loss in LOSSES, f"--loss must be ns or hs, not {self.loss!r}")
+        _require(self.negative >= 1 or self.loss == "hs",
+                 "--negative must be at least 1 with negative sampling (or use --loss hs)")
+        lengths = self.ngram_lengths
+        if lengths is not None:
+            _require(1 <= lengths[0] <= lengths[1] <= MAX_NGRAM,
+                     f"--subwords must be MIN-MAX with 1 <= MIN <= MAX <= {MAX_NGRAM}, not {self.subwords!r}")
+            _require(1 <= self.buckets < 2**31 - 2**28, f"--buckets must be between 1 and 1,879,048,191, "
+                     f"not {self.buckets}")
+        _require(self.vectors == "in" or (lengths is None and self.loss == "ns"),
+                 "--vectors in+out needs plain negative sampling (without --subwords and --loss hs)")
         _require(self.sample >= 0, f"--sample must be 0 (off) or more, not {self.sample}")
         _require(self.lr is None or self.lr > 0, f"--lr must be positive, not {self.lr}")
         _require(self.chunk_tokens >= 1000, "chunk_tokens must be at least 1000")

@@ -101,6 +101,14 @@ def _subsample(ids, begin, end, keep_prob, rng, t, sent):
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total):
+    """(learning rate, kept tokens) for sentence s: the rate interpolated by the raw words done
+    before it, then its subsampling coins into sent."""
+    lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+    return lr, _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _context(sent, n, i, window, rng, t, ctx):
     """Fill ctx with the words around sent[i] (dynamic window); return how many."""
     lo, hi = 0, n
@@ -356,8 +364,7 @@ def train_slice(mode, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        lr, n = _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total)
         done += offsets[s + 1] - offsets[s]
         if mode == SKIPGRAM:
             sentence = _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr,

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import click
 
-from ..config import FORMAT_NAMES, fields_of, format_choices
+from ..config import WRITABLE_FORMAT_NAMES, fields_of, format_choices
 
 
 def _stack(decorators: list[Callable]) -> Callable:
@@ -49,7 +49,7 @@ def _option(field: dataclasses.Field, hint: Any) -> Callable:
         return click.option(declaration, name, default=field.default, show_default="/" in declaration,
                             is_flag=True, help=help_text)
     click_type = click.Choice(meta["choices"]) if meta.get("choices") else kind
-    return click.option(dashed, name, type=click_type, default=field.default,
+    return click.option(dashed, name, type=click_type, default=field.default, metavar=meta.get("metavar"),
                         show_default=field.default is not None, help=help_text)
 
 
@@ -102,9 +102,9 @@ dask_options = _stack([
                       "(removed at the end).  [default: beside -o]"),
 ])
 
-format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+format_option = click.option("--format", "format", type=click.Choice(WRITABLE_FORMAT_NAMES, case_sensitive=False),
                              default="native", show_default=True,
-                             help=f"Output format of the vectors: {format_choices()}.")
+                             help=f"Output format of the vectors: {format_choices(writable=True)}.")
 
 force_option = click.option("--force", is_flag=True,
                             help="Replace an existing output of another kind (a file by a folder, a folder by a "

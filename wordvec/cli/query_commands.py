@@ -48,10 +48,11 @@ def _ask_expression(session: Session, expression: Expression, analogy: list[str]
 
 
 def _ask_neighbours(session: Session, words: list[str]) -> None:
-    """Nearest words to each word, with one matrix product for all the known ones."""
+    """Nearest words to each word, with one matrix product for all the known ones (with
+    subwords, words outside the vocabulary are composed from their n-grams)."""
     o, kv = session.options, session.kv
     words = session.words(words)
-    known = list(dict.fromkeys(w for w in words if w in kv))
+    known = list(dict.fromkeys(w for w in words if kv.has_vector(w)))
     answers = dict(zip(known, kv.most_similar_many(known, topn=o["topn"], restrict=o["restrict"]))) if known else {}
 
     def neighbours(word: str) -> list[dict]:

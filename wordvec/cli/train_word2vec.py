@@ -37,10 +37,17 @@ def _train(arch: str, options: dict[str, Any]) -> None:
     if options["save_context"] and fmt != "native":
         raise WordvecError(f"--save-context needs --format native (the {fmt} format has no place for "
                            "context vectors)")
+    if options["save_context"] and config.loss == "hs":
+        raise WordvecError("--save-context needs --loss ns (hierarchical softmax's output vectors belong to "
+                           "the inner nodes of its tree, not to words)")
+    if options["init"] is not None and (config.subwords is not None or config.loss == "hs"):
+        raise WordvecError("--init continues plain negative-sampling models only (not --subwords or --loss hs): "
+                           "their n-gram rows and tree nodes have no counterpart in a vectors file")
     initial = _initial(options)
     if initial is not None and click.get_current_context().get_parameter_source("dim").name == "DEFAULT":
         config = dataclasses.replace(config, dim=initial.dim)   # --dim follows the --init vectors
-    resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads)
+    resolved = dataclasses.replace(config, lr=config.effective_lr, threads=config.effective_threads,
+                                   ns_exponent=config.effective_ns_exponent)
     checkpointer, resume, _ = checkpointing(options, "word2vec-" + arch, resolved)
     check_output_of(options, vectors_output(fmt))
     check_checkpoint_of(options)
@@ -125,9 +132,11 @@ _skipgram_only = click.option("--exact", is_flag=True, hidden=True, expose_value
 
 
 _CORPUS_HELP = "CORPUS: files, folders, .gz/.bz2/.xz, or - for stdin; one sentence per line. "
+_LOSS_HELP = ("--loss hs trains hierarchical softmax instead of negative sampling; --subwords 3-6 adds fastText's "
+              "character n-grams, so any word, seen or not, gets a vector. ")
 skipgram = _command("skipgram", "Train skip-gram word2vec vectors (negative sampling) on CORPUS and write them "
-                    "to -o.\n\n" + _CORPUS_HELP + "For items (sessions, baskets, playlists, purchase tables), "
-                    "`wordvec train item2vec` has the defaults items need.")
+                    "to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items (sessions, baskets, playlists, purchase "
+                    "tables), `wordvec train item2vec` has the defaults items need.")
 cbow = _command("cbow", "Train CBOW word2vec vectors (negative sampling; the mean of the context vectors predicts "
-                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + "For items, see `wordvec train item2vec`.",
-                exclude=("exact",))
+                "the word) on CORPUS and write them to -o.\n\n" + _CORPUS_HELP + _LOSS_HELP + "For items, see "
+                "`wordvec train item2vec`.", exclude=("exact",))

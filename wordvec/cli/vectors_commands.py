@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..config import FORMAT_NAMES, format_choices
+from ..config import FORMAT_NAMES, WRITABLE_FORMAT_NAMES, format_choices
 from .answers import load_options, load_vectors
 from .options import force_option, json_option
 
@@ -42,14 +42,25 @@ def _print_analogy_table(report: dict) -> None:
                f"{total['skipped']:,} skipped for unknown words")
 
 
+def _correlation(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
 def _print_pairs_table(reports: list[dict]) -> None:
+    """One line per file; subword vectors add the figures over all pairs (unseen words composed)."""
     width = max(len(Path(r["file"]).name) for r in reports) + 2
-    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}")
+    composed = all("all_pairs" in r for r in reports)
+    extra = f"{'all pairs':>11}{'composed':>10}{'Spearman':>10}" if composed else ""
+    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}{extra}")
     for r in reports:
-        rho = "–" if r["spearman"] is None else f"{r['spearman']:.4f}"
-        pearson = "–" if r["pearson"] is None else f"{r['pearson']:.4f}"
-        click.echo(f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8,}"
-                   f"{_percent(r['skipped_share']):>10}{rho:>10}{pearson:>10}")
+        line = (f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8,}"
+                f"{_percent(r['skipped_share']):>10}{_correlation(r['spearman']):>10}{_correlation(r['pearson']):>10}")
+        if composed:
+            every = r["all_pairs"]
+            line += f"{every['pairs']:>11,}{every['composed_words']:>10,}{_correlation(every['spearman']):>10}"
+        click.echo(line)
+    if composed:
+        click.echo("            all pairs: words outside the vocabulary composed from their character n-grams")
 
 
 @click.command()
@@ -124,14 +135,14 @@ def _target_format(options: dict[str, Any]) -> str:
     if implied is None:
         raise click.UsageError(f"cannot tell the output format from the name {options['target']!r} (.bin is "
                                f"word2vec-binary, .vec and .txt word2vec, .wv or a folder native): pass --to with "
-                               f"one of {format_choices()}")
+                               f"one of {format_choices(writable=True)}")
     return implied
 
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True))
 @click.argument("target", type=click.Path())
-@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
+@click.option("--to", "to_format", type=click.Choice(WRITABLE_FORMAT_NAMES, case_sensitive=False), default=None,
               help="Output format.  [default: from TARGET's name: .bin word2vec-binary, .vec/.txt word2vec, "
                    ".wv or a folder native]")
 @click.option("--from", "--format", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),

@@ -32,20 +32,23 @@ def thin(trace: list[dict], limit: int = TRACE_LIMIT) -> list[dict]:
 
 
 def build_result(trainer: str, vectors: np.ndarray, context: np.ndarray | None, vocab, config,
-                 corpus_info: dict, history: list[dict], trace: list[dict], trace_unit: str,
+                 corpus_info: dict, history: list[dict], trace: list[dict], trace_unit: str, subwords: Any = None,
                  **meta: Any) -> TrainResult:
     """A TrainResult whose KeyedVectors carry the metadata saved beside every trained model.
 
     config: the run's config with its defaults resolved (the learning rate and thread count
     actually used); trace and trace_unit: the runner's per-step records and what their ``done``
-    counts ("word", "entry"), kept as meta.json's ``trace`` for training curves; meta:
-    trainer-specific extra keys (GloVe's co-occurrence settings) and ``stages``, the seconds of
-    each stage (also meta.json's "stages", one timing per run).
+    counts ("word", "entry"), kept as meta.json's ``trace`` for training curves; subwords: the
+    n-gram half of a subword model (wordvec.vectors.subwords.Subwords); meta: trainer-specific
+    extra keys (GloVe's co-occurrence settings) and ``stages``, the seconds of each stage (also
+    meta.json's "stages", one timing per run).
     """
     from ..vectors.keyedvectors import KeyedVectors
 
     stages = {k: round(v, 3) for k, v in meta.pop("stages", {}).items()}
     info = {"trainer": trainer, "config": config.to_dict(), "corpus": dict(corpus_info or {}), **meta,
             "history": history, "trace": {"unit": trace_unit, "steps": thin(trace)}, "stages": stages}
-    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=info)
+    if subwords is not None:
+        info.update(subwords.settings())
+    kv = KeyedVectors(vectors, list(vocab.words), counts=np.asarray(vocab.counts), meta=info, subwords=subwords)
     return TrainResult(kv=kv, context=context, history=history, trace=trace, stages=info["stages"])

@@ -1,8 +1,9 @@
-"""Reading and writing word vectors: the native folder, word2vec text/binary, GloVe text.
+"""Reading and writing word vectors: the native folder (wordvec.vectors.native), word2vec
+text/binary, GloVe text; reading fastText's binary models (wordvec.vectors.fasttext_bin).
 
 ``load(path)`` sniffs the format (a folder holding ``meta.json`` is native, whatever its
-name; a first line ``V D`` is word2vec text or binary; otherwise GloVe text, which fastText's
-``.vec`` files also satisfy as word2vec text). Readers are tolerant of CRLF, trailing spaces,
+name; fastText's magic number is a .bin model; a first line ``V D`` is word2vec text or
+binary; otherwise GloVe text, which fastText's ``.vec`` files also satisfy as word2vec text). Readers are tolerant of CRLF, trailing spaces,
 a missing final newline and undecodable bytes in words, and precise about real damage (a
 row of the wrong length, a header that disagrees with the rows, NaN). Every write is atomic.
 numpy only: this module is on the query path and must never import numba.
@@ -11,37 +12,32 @@ numpy only: this module is on the query path and must never import numba.
 from __future__ import annotations
 
 import importlib
-import json
+import lzma
 import mmap
 import os
-import re
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from ..util.atomic import atomic_dir, atomic_file
-from ..config import canonical_format
+from ..util.atomic import atomic_file
+from ..config import READ_ONLY_FORMATS, canonical_format
 from ..errors import FormatError, WordvecError
-from ..text.inputs import compression_of
+from ..text.inputs import compression_of, read_failure
+from .fasttext_bin import is_fasttext_bin, read_fasttext_bin
 from .keyedvectors import KeyedVectors
+# the native folder lives in .native; its public names stay importable from here
+from .native import NATIVE_FORMAT, NATIVE_VERSION, check_words, load_context, load_native, read_native_meta, \
+    save_native, write_rows  # noqa: F401
 from .recognise import VOCABULARY, foreign
 from ..util.memory import check_fits
 from ..util.progress import log, plural
-from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
-
-NATIVE_FORMAT = "wordvec-vectors"
-NATIVE_VERSION = 1
+from ..util.wordcounts import decode_words
 
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
-_ASCII_SPACE = re.compile(f"[{ASCII_WHITESPACE}]")
 _MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
 _MAX_ROWS = 1 << 40
 _ROWS_PER_BLOCK = 32768  # text rows parsed per numpy call (bounds the temporary strings)
-_WRITE_BLOCK_BYTES = 1 << 20  # float32 bytes formatted per write: a save adds little to a trainer's peak
-
-
-def _write_rows(dim: int) -> int:
-    return max(1, _WRITE_BLOCK_BYTES // (4 * max(dim, 1)))
 
 
 # --- sniffing ------------------------------------------------------------------------------
@@ -74,7 +70,7 @@ def _header(line: bytes) -> tuple[int, int] | None:
 
 
 def sniff(path: str | os.PathLike) -> str:
-    """Guess the format of ``path``: native, word2vec, word2vec-binary or glove."""
+    """Guess the format of ``path``: native, fasttext-bin, word2vec, word2vec-binary or glove."""
     path = Path(path)
     if path.is_dir():
         if (path / "meta.json").is_file():
@@ -86,6 +82,8 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
+    if is_fasttext_bin(head):
+        return "fasttext-bin"
     what = foreign(head)
     if what is not None:
         hint = "; pass --format if these really are vectors" if what == VOCABULARY else ""
@@ -100,7 +98,7 @@ def sniff(path: str | os.PathLike) -> str:
     if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
         return "glove"
     raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
-                      "text/binary or GloVe text); pass --format if you know it")
+                      "text/binary, GloVe text or a fastText .bin model); pass --format if you know it")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -116,13 +114,18 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
         path = path.parent
     if limit is not None and limit < 1:
         raise WordvecError(f"--limit must be at least 1, not {limit}")
-    fmt = canonical_format(format) or sniff(path)
-    if fmt == "native":
-        kv = _load_native(path, limit, mmap)
-    elif fmt == "word2vec-binary":
-        kv = _load_word2vec_binary(path, limit)
-    else:
-        kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
+    try:
+        fmt = canonical_format(format) or sniff(path)
+        if fmt == "native":
+            kv = load_native(path, limit, mmap)
+        elif fmt == "word2vec-binary":
+            kv = _load_word2vec_binary(path, limit)
+        elif fmt == "fasttext-bin":
+            kv = read_fasttext_bin(_map_file(path), path, limit)
+        else:
+            kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
+    except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:  # a damaged gzip/bzip2/xz stream
+        raise FormatError(str(read_failure(str(path), exc))) from None
     _check_finite(kv, path, allow_nonfinite)
     kv.source = {"path": str(path), "format": fmt}
     return kv
@@ -143,84 +146,6 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
     if not allow:
         raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
-
-
-def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
-    meta = read_native_meta(path)
-    try:
-        vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise FormatError(f"{path / 'vectors.npy'}: cannot read it ({reason}); the folder is damaged") from None
-    if vectors.dtype != np.float32 or vectors.ndim != 2:
-        raise FormatError(f"{path / 'vectors.npy'}: expected a 2-D float32 matrix, found {vectors.dtype} "
-                          f"with shape {vectors.shape}")
-    count, dim = meta.get("count"), meta.get("dim")
-    if (count, dim) != vectors.shape:
-        raise FormatError(f"{path}: meta.json says {count} × {dim} but vectors.npy is "
-                          f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
-    words, counts = read_word_counts(path / "vocab.txt", limit)
-    if len(words) != (count if limit is None else min(limit, count)):
-        raise FormatError(f"{path / 'vocab.txt'} has {len(words):,} words for {count:,} vector rows")
-    if limit is not None:
-        vectors = vectors[:limit]
-    kv = KeyedVectors(vectors, words, counts if counts.any() else None, meta)
-    if (path / "users.npy").exists() and limit is None:
-        kv.users = _load_users(path, use_mmap, kv)
-    return kv
-
-
-def _load_npy(file: Path, use_mmap: bool, dtype, ndim: int) -> np.ndarray:
-    """A .npy array of the expected dtype and rank, or FormatError naming the damaged file."""
-    try:
-        array = np.load(file, mmap_mode="r" if use_mmap else None, allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise FormatError(f"{file}: cannot read it ({reason}); the folder is damaged") from None
-    if array.dtype != dtype or array.ndim != ndim:
-        raise FormatError(f"{file}: expected a {ndim}-D {np.dtype(dtype).name} array, found {array.dtype} "
-                          f"with shape {array.shape}")
-    return array
-
-
-def _load_users(path: Path, use_mmap: bool, items: KeyedVectors):
-    """users.npy, users.txt and the histories (user_items.npy, user_offsets.npy) of a native folder."""
-    from .users import UserVectors
-
-    vectors = _load_npy(path / "users.npy", use_mmap, np.float32, 2)
-    users, _ = read_word_counts(path / "users.txt")
-    ids = _load_npy(path / "user_items.npy", use_mmap, np.int32, 1)
-    offsets = _load_npy(path / "user_offsets.npy", False, np.int64, 1)
-    if vectors.shape != (len(users), items.dim):
-        raise FormatError(f"{path}: users.npy is {vectors.shape[0]} × {vectors.shape[1]} for {len(users)} users "
-                          f"of dim {items.dim}; the folder is damaged")
-    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(items)):
-        raise FormatError(f"{path / 'user_items.npy'}: item rows outside 0..{len(items) - 1}; the folder is damaged")
-    return UserVectors(vectors, users, ids, offsets, (items.meta.get("users") or {}))
-
-
-def read_native_meta(path: Path) -> dict:
-    try:
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{path / 'meta.json'}: cannot read it ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != NATIVE_FORMAT:
-        raise FormatError(f"{path / 'meta.json'}: not a wordvec vectors folder "
-                          f"(format is {meta.get('format') if isinstance(meta, dict) else None!r})")
-    version = meta.get("version")
-    if version != NATIVE_VERSION:
-        newer = isinstance(version, int) and version > NATIVE_VERSION
-        raise FormatError(f"{path}: native format version {version!r} is not supported (this wordvec "
-                          f"reads version {NATIVE_VERSION}){'; upgrade wordvec' if newer else ''}")
-    return meta
-
-
-def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | None:
-    """The context (output) vectors of a native folder, or None if it has none."""
-    file = Path(path) / "context.npy"
-    if not file.is_file():
-        return None
-    return np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
 
 
 def _map_file(path: Path):
@@ -369,23 +294,18 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
 
 
 # --- saving --------------------------------------------------------------------------------
-def _check_words(kv: KeyedVectors, fmt: str) -> None:
-    """Every format separates words by ASCII whitespace, so a word may hold anything else."""
-    for i, word in enumerate(kv.words):
-        if not word or _ASCII_SPACE.search(word):
-            raise FormatError(f"word at row {i + 1} ({word!r}) is empty or contains whitespace; "
-                              f"the {fmt} format cannot store it")
-
-
 def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
          context: np.ndarray | None = None) -> None:
     """Write ``kv`` atomically. ``context`` (float32 [V, D]) is stored by the native format
     as context.npy and ignored by the others."""
     fmt = canonical_format(format)
     path = Path(path)
-    _check_words(kv, fmt)
+    if fmt in READ_ONLY_FORMATS:
+        raise WordvecError(f"{path}: wordvec reads fastText .bin models but does not write them; write native "
+                           "(keeps the n-grams) or word2vec (the vocabulary's vectors, like fastText's .vec)")
+    check_words(kv, fmt)
     if fmt == "native":
-        _save_native(kv, path, context)
+        save_native(kv, path, context)
         return
     if kv.users is not None:
         log.warning("%s: the %s format holds items only; the %d user vectors are not written (use native)",
@@ -393,7 +313,7 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
-        step = _write_rows(kv.dim)
+        step = write_rows(kv.dim)
         if fmt == "word2vec-binary":
             for start in range(0, len(kv), step):
                 rows = np.ascontiguousarray(kv.vectors[start:start + step], dtype="<f4")
@@ -405,58 +325,3 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
                 rows = np.asarray(kv.vectors[start:start + step], dtype=np.float64).tolist()
                 f.write("".join(f"{w} {row_format % tuple(r)}\n"
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
-
-
-def _write_npy(path: Path, matrix: np.ndarray, dtype=np.float32) -> None:
-    """A .npy file (float32 unless told) written through Python's file object, block by block.
-
-    Not np.save: for small arrays its C-level write goes through a stdio buffer whose failure
-    at close is not reported, so a full disk could leave a silently truncated file.
-    """
-    matrix = np.ascontiguousarray(matrix, dtype=dtype)
-    with open(path, "wb") as f:
-        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(matrix))
-        step = _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1)
-        for start in range(0, matrix.shape[0], step):
-            f.write(memoryview(np.ascontiguousarray(matrix[start:start + step])).cast("B"))
-
-
-def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
-    from .. import __version__
-
-    if context is not None:
-        context = np.ascontiguousarray(context, dtype=np.float32)
-        if context.shape != kv.vectors.shape:
-            raise WordvecError(f"context vectors have shape {context.shape}, expected {kv.vectors.shape}")
-    meta = {k: v for k, v in kv.meta.items()}
-    if kv.users is not None:
-        _check_words(kv.users, "native")
-        if kv.users.dim != kv.dim:
-            raise WordvecError(f"user vectors have {kv.users.dim} dims, the items {kv.dim}")
-        meta["users"] = dict(kv.users.meta, users=len(kv.users))
-    else:
-        meta.pop("users", None)
-    meta.update({"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "dim": kv.dim, "count": len(kv),
-                 "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
-                 "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
-    counts = kv.counts if kv.counts is not None else np.zeros(len(kv), dtype=np.int64)
-    with atomic_dir(path) as tmp:
-        _write_npy(tmp / "vectors.npy", kv.vectors)
-        if context is not None:
-            _write_npy(tmp / "context.npy", context)
-        with open(tmp / "vocab.txt", "w", encoding="utf-8", newline="\n") as f:
-            f.write("".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())))
-        if kv.users is not None:
-            _save_users(tmp, kv.users)
-        with open(tmp / "meta.json", "w", encoding="utf-8") as f:
-            json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
-            f.write("\n")
-
-
-def _save_users(folder: Path, users) -> None:
-    """users.npy, users.txt ("user history-length" lines) and the histories, into the folder being written."""
-    _write_npy(folder / "users.npy", users.vectors)
-    with open(folder / "users.txt", "w", encoding="utf-8", newline="\n") as f:
-        f.write("".join(f"{u} {int(c)}\n" for u, c in zip(users.words, users.counts.tolist())))
-    _write_npy(folder / "user_items.npy", users.history_ids, np.int32)
-    _write_npy(folder / "user_offsets.npy", users.history_offsets, np.int64)
