@@ -14,24 +14,28 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The test suite also cross-checks formats and evaluation against gensim, so it installs the
-# bench extra too (gensim is never a runtime dependency).
+# bench extra too (gensim is never a runtime dependency), and the plot and dask extras so pictures
+# and --dask are tested.
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m pip install --quiet -e '.[dev,bench,plot,dask]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-# The whole path on the bundled Brown corpus (1.16M tokens): count, train, query, evaluate.
+# The whole path on the bundled Brown corpus (1.16M tokens): count, train, query, evaluate, draw a map.
+# README.md shows these commands and their output (tests/test_readme.py checks they agree).
 demo: $(DEV_STAMP)
 	@mkdir -p $(DEMO)
 	$(WORDVEC) vocab corpora/brown.txt.xz -o $(DEMO)/vocab.txt
 	$(WORDVEC) train skipgram corpora/brown.txt.xz -o $(DEMO)/brown.wv --vocab $(DEMO)/vocab.txt --seed 1
-	$(WORDVEC) similar $(DEMO)/brown.wv man city money --topn 5
+	$(WORDVEC) similar $(DEMO)/brown.wv man city money --topn 3
 	$(WORDVEC) analogy $(DEMO)/brown.wv go went come --topn 3
 	$(WORDVEC) analogy $(DEMO)/brown.wv he - his + her --topn 3
 	$(WORDVEC) evaluate $(DEMO)/brown.wv
+	$(WORDVEC) plot $(DEMO)/brown.wv -o $(DEMO)/map.png --neighbours man --neighbours city --neighbours money \
+		--neighbours war --topn 7
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -q

@@ -2,7 +2,8 @@
 """Benchmark wordvec side by side with gensim, the word2vec C tool, fastText and Stanford GloVe.
 
     scripts/bench.py word2vec [--tokens N] [--seeds 1,2,3] [--threads 2,1] [--write]
-    scripts/bench.py vocab | singleline | glove | load | all       (--quick: tiny smoke sizes)
+    scripts/bench.py subwords [--tokens N] [--seeds 1,2,3] [--parts subwords,hs] [--write]
+    scripts/bench.py vocab | singleline | glove | load | items | phrases | checkpoint | all   (--quick: tiny sizes)
     scripts/bench.py render word2vec RESULTS.json --write           (re-render saved results)
 
 Each subcommand prints a markdown section; --write replaces that section in docs/BENCHMARKS.md.
@@ -23,9 +24,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_items  # noqa: E402
+import bench_subwords as subwords_bench  # noqa: E402
 import benchlib as bl  # noqa: E402
 import benchload  # noqa: E402
 import prepare_bench_data as data  # noqa: E402
+
+bl.RENDERERS["items"] = bench_items.render_items
+bl.RENDERERS["subwords"] = subwords_bench.render
 
 DOC = bl.REPO / "docs" / "BENCHMARKS.md"
 W2V = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5}
@@ -69,6 +75,19 @@ model = Word2Vec(min_count=int(sys.argv[2]))
 scan = time.perf_counter()
 model.build_vocab(corpus_file=sys.argv[1])
 print(json.dumps({"build_vocab_s": time.perf_counter() - scan, "vocab": len(model.wv)}))
+"""
+
+# wordvec's encoding pass alone (text -> ids with a given vocabulary, no cache), timed inside.
+ENCODE_WORDVEC = """
+import json, sys, time
+from wordvec.config import TokenizerConfig
+from wordvec.text.corpus import encode_corpus
+from wordvec.text.vocab import Vocab
+vocab = Vocab.load(sys.argv[2])
+start = time.perf_counter()
+corpus = encode_corpus([sys.argv[1]], vocab, TokenizerConfig(), cache=False)
+print(json.dumps({"encode_s": time.perf_counter() - start, "raw_tokens": corpus.info["raw_tokens"],
+                  "ids": corpus.n_tokens, "vocab": len(vocab)}))
 """
 
 def count_tokens(path: Path) -> int:
@@ -163,12 +182,16 @@ def word2vec_jobs(args, corpus: Path, arch: str, threads: int, top_threads: int)
     return jobs
 
 
-def bench_word2vec(args) -> None:
-    n_tokens = args.tokens or (200_000 if args.quick else 10_000_000)
-    corpus = data.ensure_text8(n_tokens, Path(args.data))
-    n_tokens = count_tokens(corpus)
-    work = Path(args.work) / "word2vec"
+def text8_setup(args, name: str, default_tokens: int) -> tuple[Path, int, Path]:
+    """(the text8-style corpus, its token count, the section's work folder)."""
+    corpus = data.ensure_text8(args.tokens or (200_000 if args.quick else default_tokens), Path(args.data))
+    work = Path(args.work) / name
     work.mkdir(parents=True, exist_ok=True)
+    return corpus, count_tokens(corpus), work
+
+
+def bench_word2vec(args) -> None:
+    corpus, n_tokens, work = text8_setup(args, "word2vec", 10_000_000)
     results = {"bench": "word2vec", "machine": bl.machine_info(), "corpus": str(corpus),
                "tokens": n_tokens, "epochs": args.epochs, "settings": W2V, "lr": LR,
                "word2vec_bin": args.word2vec_bin, "runs": []}
@@ -224,14 +247,18 @@ def bench_vocab(args) -> None:
     n_tokens = count_tokens(corpus)
     work = Path(args.work) / "vocab"
     work.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0))
     results = {"bench": "vocab", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
-               "runs": []}
+               "threads": cores, "runs": []}
     vocab_count = Path(args.glove_dir) / "vocab_count" if args.glove_dir else None
+    words_vocab = work / "wordvec-words.txt"
     tools = [
         ("wordvec vocab --tokens raw --no-lowercase", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
          str(work / "wordvec-raw.txt"), "--tokens", "raw", "--no-lowercase", "--min-count", "5"], None),
         ("wordvec vocab (default: --tokens words, lowercase)", [*bl.WORDVEC, "-q", "vocab", str(corpus), "-o",
-         str(work / "wordvec-words.txt"), "--min-count", "5"], None),
+         str(words_vocab), "--min-count", "5"], None),
+        ("wordvec encoding pass (default tokenizer, the vocabulary above)",
+         bl.python_cmd(ENCODE_WORDVEC, corpus, words_vocab), None),
         ("gensim build_vocab(corpus_file=), LineSentence split", bl.python_cmd(GENSIM_VOCAB, corpus, 5), None),
     ]
     if vocab_count and vocab_count.exists():
@@ -239,9 +266,17 @@ def bench_vocab(args) -> None:
                       work / "glove-vocab.txt"))
     else:
         results["skipped"] = "Stanford GloVe (no --glove-dir)"
+    if args.tools:
+        tools = [t for t in tools if any(name in t[0].lower() for name in args.tools)]
+    # compile numba's cache once (an installed package's first run), outside every timing
+    tiny = data.ensure_text8(20_000, Path(args.data))
+    for cmd in ([*bl.WORDVEC, "-q", "vocab", str(tiny), "-o", str(work / "warmup.txt")],
+                bl.python_cmd(ENCODE_WORDVEC, tiny, work / "warmup.txt")):
+        bl.run_process(cmd, env=bl.thread_env(cores, {"XDG_CACHE_HOME": str(work / "cache")}))
     for rep in range(args.runs):
         for tool, cmd, stdout_path in tools:
-            env = bl.thread_env(1, {"XDG_CACHE_HOME": str(work / "cache")})
+            # every core for wordvec (it counts and encodes on all of them); the peers use one
+            env = bl.thread_env(cores if tool.startswith("wordvec") else 1, {"XDG_CACHE_HOME": str(work / "cache")})
             shutil.rmtree(work / "cache", ignore_errors=True)
             note(f"vocab {tool} run {rep + 1}")
             out_file = stdout_path or (Path(cmd[cmd.index("-o") + 1]) if "-o" in cmd else None)
@@ -255,9 +290,13 @@ def bench_vocab(args) -> None:
                       "tokens_per_s": n_tokens / run.wall}
             if out_file and out_file.exists() and run.ok:
                 record["vocab"] = sum(1 for _ in open(out_file, "rb"))
-            if "build_vocab_s" in run.stdout:
-                inner = json.loads(run.stdout.strip().splitlines()[-1])
+            last = run.stdout.strip().splitlines()[-1] if run.ok and run.stdout.strip() else ""
+            if "build_vocab_s" in last:
+                inner = json.loads(last)
                 record.update(vocab=inner["vocab"], inner_s=inner["build_vocab_s"])
+            if "encode_s" in last:
+                inner = json.loads(last)
+                record.update(vocab=inner["vocab"], inner_s=inner["encode_s"], ids=inner["ids"])
             keep(args, "vocab", results, record, run, tool)
     finish(args, "vocab", results)
 
@@ -374,6 +413,148 @@ def bench_glove(args) -> None:
     finish(args, "glove", results)
 
 
+# ---------------------------------------------------------------- phrases
+
+# gensim 4.4 Phrases, whole process: learn from the file, freeze (its fastest way to apply),
+# write the corpus with the phrases joined, one line per input line.
+GENSIM_PHRASES = """
+import sys
+from gensim.models.phrases import Phrases
+from gensim.models.word2vec import LineSentence
+corpus, output, scoring, threshold, min_count = sys.argv[1:6]
+sentences = LineSentence(corpus)
+frozen = Phrases(sentences, min_count=int(min_count), threshold=float(threshold), scoring=scoring).freeze()
+with open(output, "w", encoding="utf-8") as out:
+    for sentence in frozen[sentences]:
+        out.write(" ".join(sentence) + "\\n")
+"""
+
+
+def joined_tokens(path: Path) -> dict[str, int]:
+    """Occurrences of every token holding '_' (a joined phrase) in a text file."""
+    counts: dict[str, int] = {}
+    with open(path, "rb") as f:
+        for line in f:
+            for token in line.split():
+                if b"_" in token:
+                    word = token.decode("utf-8", "replace")
+                    counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def phrase_jobs(args, corpus: Path, work: Path) -> list[tuple[str, str, list[str], Path]]:
+    """(tool, scorer, command, output) of every process, one round of each tool."""
+    settings = {"npmi": ("npmi", "0.5"), "word2phrase": ("word2phrase", "100")}
+    jobs = []
+    for scorer, (scoring, threshold) in settings.items():
+        out = work / f"wordvec-{scorer}.txt"
+        jobs.append(("wordvec phrases", scorer, [*bl.WORDVEC, "-q", "phrases", str(corpus), "-o", str(out),
+                     "--tokens", "raw", "--no-lowercase", "--scoring", scoring, "--threshold", threshold,
+                     "--min-count", "5"], out))
+        if scorer == "npmi":
+            out = work / "gensim-npmi.txt"
+            jobs.append(("gensim Phrases (frozen)", scorer, bl.python_cmd(GENSIM_PHRASES, corpus, out, "npmi",
+                                                                           threshold, 5), out))
+        elif args.word2phrase_bin:
+            out = work / "word2phrase-c.txt"
+            jobs.append(("word2phrase.c", scorer, [args.word2phrase_bin, "-train", str(corpus), "-output", str(out),
+                                                  "-threshold", threshold, "-min-count", "5", "-debug", "0"], out))
+    return jobs
+
+
+def bench_phrases(args) -> None:
+    corpus, n_tokens, work = text8_setup(args, "phrases", 20_000_000)
+    results = {"bench": "phrases", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
+               "runs": [], "joined": {}}
+    tiny = data.ensure_text8(20_000, Path(args.data))   # compile numba's cache outside the timings
+    bl.run_process([*bl.WORDVEC, "-q", "phrases", str(tiny), "-o", str(work / "warmup.txt"), "--tokens", "raw"],
+                   env=wordvec_env(args, 2, work / "warmup"))
+    for rep in range(args.runs):
+        for tool, scorer, cmd, out in phrase_jobs(args, corpus, work):
+            out.unlink(missing_ok=True)
+            note(f"phrases {tool} {scorer} run {rep + 1}: running")
+            run = bl.run_process(cmd, env=wordvec_env(args, max(args.threads), work / "run"), timeout=args.timeout)
+            record = {"tool": tool, "scorer": scorer, "rep": rep, "cmd": bl.shell_line(run.cmd), "wall": run.wall,
+                      "cpu": run.cpu, "rss": run.peak_rss_mib, "ok": run.ok and out.exists()}
+            if record["ok"]:
+                key = f"{tool} / {scorer}"
+                if key not in results["joined"]:
+                    results["joined"][key] = joined_tokens(out)
+                note(f"phrases {tool} {scorer}: {run.wall:.1f} s, {run.peak_rss_mib:.0f} MiB")
+                out.unlink()
+            keep(args, "phrases", results, record, run, f"phrases {tool} {scorer}")
+    finish(args, "phrases", results)
+
+
+# ---------------------------------------------------------------- checkpoints
+
+# One process: a word2vec checkpoint of ROWS x DIM random vectors (both matrices, a vocabulary of
+# ROWS words) saved three times and loaded once, each timed around the call.
+CHECKPOINT_SAVE = """
+import json, sys, time
+import numpy as np
+from wordvec.text.vocab import Vocab
+from wordvec.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint, save_checkpoint
+rows, dim, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = np.random.default_rng(0)
+w_in, w_out = (rng.random((rows, dim), dtype=np.float32) for _ in range(2))
+vocab = Vocab([f"w{i:07d}" for i in range(rows)], np.arange(rows, 0, -1), unique=True)
+state = Checkpoint("word2vec-skipgram", {"dim": dim}, {"fingerprint": "bench"}, vocab, {"epoch": 0},
+                   {"w_in": w_in, "w_out": w_out, "rng": np.zeros(2, dtype=np.uint64)})
+written = [save_checkpoint(path, state) for _ in range(2)]   # written and flushed, start to end
+saver = Checkpointer(path, every_minutes=0)                   # as training saves: it waits for the copy only
+for _ in range(3):
+    saver.at_safe_point(lambda: state)
+    started = time.perf_counter()
+    saver.stop()
+    written.append(time.perf_counter() - started + saver.saves[-1])
+started = time.perf_counter()
+load_checkpoint(path)
+print(json.dumps({"pause_s": saver.saves, "write_s": written, "load_s": time.perf_counter() - started,
+                  "bytes": 2 * w_in.nbytes}))
+"""
+
+
+def bench_checkpoint(args) -> None:
+    rows, dim = (20_000, 50) if args.quick else (1_000_000, 300)
+    corpus, n_tokens, work = text8_setup(args, "checkpoint", 10_000_000)
+    threads = max(args.threads)
+    results = {"bench": "checkpoint", "machine": bl.machine_info(), "rows": rows, "dim": dim,
+               "corpus": str(corpus), "tokens": n_tokens, "threads": threads, "runs": []}
+    run = bl.run_process(bl.python_cmd(CHECKPOINT_SAVE, rows, dim, work / "big.ck"), env=bl.thread_env(1),
+                         timeout=args.timeout)
+    results["save"] = json.loads(run.stdout.strip().splitlines()[-1]) if run.ok else {"error": run.failure()}
+    shutil.rmtree(work / "big.ck", ignore_errors=True)
+    warm_up_wordvec(args, work)
+    variants = [("without --checkpoint", []), ("--checkpoint (every 10 minutes, the default)", ["--checkpoint"]),
+                ("--checkpoint --checkpoint-every 0.5", ["--checkpoint", "--checkpoint-every", "0.5"])]
+    for rep in range(args.runs):
+        for label, extra in variants:
+            ck = work / "run.ck"
+            shutil.rmtree(ck, ignore_errors=True)
+            flags = [extra[0], str(ck), *extra[1:]] if extra else []
+            cmd = [*bl.WORDVEC, "-q", "train", "skipgram", str(corpus), "-o", str(work / "v.bin"), "--format",
+                   "word2vec-binary", "--tokens", "raw", "--sample", "1e-4", "--epochs", str(args.epochs),
+                   "--threads", str(threads), "--seed", str(rep + 1), "--json", *flags]
+            note(f"checkpoint {label} run {rep + 1}: running")
+            run = bl.run_process(cmd, env=wordvec_env(args, threads, work), timeout=args.timeout)
+            record = {"tool": label, "rep": rep, "cmd": bl.shell_line(run.cmd), "wall": run.wall, "cpu": run.cpu,
+                      "rss": run.peak_rss_mib, "ok": run.ok}
+            if run.ok:
+                summary = json.loads(run.stdout)
+                record.update(train_s=summary["train_seconds"], words_per_s=summary["words_per_second"],
+                              saves=summary.get("checkpoint_seconds") or [])
+            keep(args, "checkpoint", results, record, run, f"checkpoint {label}")
+    shutil.rmtree(work / "run.ck", ignore_errors=True)
+    finish(args, "checkpoint", results)
+
+
+def bench_subwords(args) -> None:
+    """fastText's subword model and hierarchical softmax against their peers (scripts/bench_subwords.py)."""
+    corpus = data.ensure_text8(args.tokens or (200_000 if args.quick else 10_000_000), Path(args.data))
+    subwords_bench.bench_subwords(args, corpus, count_tokens(corpus), keep, finish)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -387,10 +568,13 @@ def parse_args(argv):
     common.add_argument("--threads", default="2,1", help="thread counts; peers run at the largest [%(default)s]")
     common.add_argument("--archs", default="skipgram,cbow", help="word2vec architectures [%(default)s]")
     common.add_argument("--tools", default="", help="only tools whose name contains one of these (comma list)")
+    common.add_argument("--parts", default="subwords,hs", help="subwords benchmark: which comparisons [%(default)s]")
     common.add_argument("--epochs", type=int, default=5, help="word2vec epochs [%(default)s]")
     common.add_argument("--word2vec-bin", default="/tmp/peers/word2vec-src/word2vec",
                         help="word2vec C binary (an '-ofast' sibling is benchmarked too) [%(default)s]")
     common.add_argument("--glove-dir", default="/tmp/peers/glove/build", help="Stanford GloVe build [%(default)s]")
+    common.add_argument("--word2phrase-bin", default="/tmp/peers/word2vec-src/word2phrase",
+                        help="word2phrase C binary [%(default)s]")
     common.add_argument("--glove-epochs", type=int, default=15, help="GloVe iterations [%(default)s]")
     common.add_argument("--memory", type=float, default=4.0, help="GloVe co-occurrence memory, GiB [%(default)s]")
     common.add_argument("--evaluator", choices=("auto", "wordvec", "gensim"), default="auto")
@@ -398,22 +582,29 @@ def parse_args(argv):
     common.add_argument("--work", default="/tmp/benchdata/runs", help="outputs and raw results [%(default)s]")
     common.add_argument("--ref", default="HEAD", help="git commit of wordvec to benchmark [%(default)s]")
     common.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per process")
+    common.add_argument("--tune-minutes", type=float, default=3.0, help="items: --tune budget [%(default)s]")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("word2vec", "vocab", "singleline", "glove", "load", "all"):
+    for name in ("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items", "phrases", "checkpoint",
+                 "all"):
         sub.add_parser(name, parents=[common])
     render = sub.add_parser("render", parents=[common], help="re-render saved JSON results")
-    render.add_argument("section", choices=("word2vec", "vocab", "singleline", "glove", "load"))
+    render.add_argument("section", choices=("word2vec", "subwords", "vocab", "singleline", "glove", "load", "items",
+                                            "phrases", "checkpoint"))
     render.add_argument("results", type=Path, nargs="+", help="one or more saved results of that section")
     args = parser.parse_args(argv)
     args.seeds = [1] if args.quick else [int(s) for s in args.seeds.split(",") if s]
     args.threads = [2] if args.quick else [int(t) for t in args.threads.split(",") if t]
     args.archs = [a for a in args.archs.split(",") if a]
     args.tools = [t.lower() for t in args.tools.split(",") if t]
+    args.parts = [p for p in args.parts.split(",") if p]
     args.runs = args.runs or (1 if args.quick else 3)
     if args.word2vec_bin and not Path(args.word2vec_bin).exists():
         note(f"word2vec C binary {args.word2vec_bin} not found: skipping that peer")
         args.word2vec_bin = None
+    if args.word2phrase_bin and not Path(args.word2phrase_bin).exists():
+        note(f"word2phrase C binary {args.word2phrase_bin} not found: skipping that peer")
+        args.word2phrase_bin = None
     if args.glove_dir and not (Path(args.glove_dir) / "glove").exists():
         note(f"Stanford GloVe not found in {args.glove_dir}: skipping that peer")
         args.glove_dir = None
@@ -436,12 +627,15 @@ def merge_results(parts: list[dict]) -> dict:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    commands = {"word2vec": bench_word2vec, "vocab": bench_vocab, "singleline": bench_singleline,
-                "glove": bench_glove, "load": lambda args: benchload.bench_load(args, keep, finish)}
+    commands = {"word2vec": bench_word2vec, "subwords": bench_subwords, "vocab": bench_vocab,
+                "singleline": bench_singleline, "glove": bench_glove,
+                "load": lambda a: benchload.bench_load(a, keep, finish),
+                "items": lambda a: bench_items.bench_items(a, keep, finish), "phrases": bench_phrases,
+                "checkpoint": bench_checkpoint}
     if args.command == "render":
         finish(args, args.section, merge_results([json.loads(p.read_text()) for p in args.results]), save=False)
     elif args.command == "all":
-        for name in ("vocab", "singleline", "load", "word2vec", "glove"):
+        for name in ("vocab", "singleline", "load", "word2vec", "subwords", "glove", "items", "phrases", "checkpoint"):
             started = time.perf_counter()
             commands[name](args)
             note(f"{name} done in {time.perf_counter() - started:.0f} s")

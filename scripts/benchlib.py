@@ -454,10 +454,14 @@ def render_vocab(res: dict) -> str:
     corpus = (f"{res['megabytes']} MB of bench-en with every newline replaced by a space (one line, "
               f"{res['tokens']:,} whitespace tokens)" if single else
               f"`{res['corpus']}`: {res['tokens']:,} whitespace-separated tokens")
+    threads = (f" wordvec uses all {res['threads']} cores (its counting and encoding run on every core); "
+               "the peers use one." if res.get("threads") else "")
     out = [title, "", machine_markdown(res["machine"]), "", f"Corpus: {corpus}. min_count 5 everywhere. "
            "Speed = tokens / wall seconds of the whole process (start to written vocabulary; gensim: "
            "start to the end of build_vocab, which includes its import and the allocation of the weights). "
-           "Tokens per CPU second is the per-core rate.", ""]
+           "Tokens per CPU second is the per-core rate. The last column is the time measured inside the "
+           "process around the step alone (gensim's build_vocab; wordvec's encoding pass, whose speed "
+           f"there is corpus tokens / that time).{threads}", ""]
     rows = []
     for (tool,), group in _group(res["runs"], "tool").items():
         ok = _ok(group)
@@ -466,9 +470,10 @@ def render_vocab(res: dict) -> str:
         rows.append([tool, f"{len(ok)}/{len(group)}", fmt_s(wall), fmt_rate(res["tokens"] / wall),
                      fmt_rate(res["tokens"] / _med(ok, "cpu")), fmt_mib(_med(ok, "rss")),
                      f"{int(_med(ok, 'vocab')):,}" if ok and ok[0].get("vocab") else "–",
-                     fmt_s(inner) if inner == inner else ""])
+                     (fmt_s(inner) + (f" ({fmt_rate(res['tokens'] / inner)} tokens/s)" if "encoding" in tool else ""))
+                     if inner == inner else ""])
     out += [table(["tool", "runs", "wall", "tokens/s", "tokens/CPU s", "peak RSS", "words kept",
-                   "build_vocab alone"], rows), ""]
+                   "step alone"], rows), ""]
     out += _vocab_targets(res)
     if res.get("skipped"):
         out.append(f"Skipped: {res['skipped']}.")
@@ -496,7 +501,18 @@ def _vocab_targets(res: dict) -> list[str]:
     if gensim:
         ratio = _med(gensim, "wall") / _med(mine, "wall")
         lines[0] += f"; faster than gensim: {ratio:.2f}× by wall time ({_verdict(ratio > 1)})"
-    return [lines[0] + ".", ""]
+    lines[0] += "."
+    glove = next((runs for tool, runs in groups.items() if tool.startswith("GloVe") and runs), None)
+    for tool, runs in groups.items():
+        if glove and tool.startswith("wordvec vocab") and runs:
+            speed = _med(glove, "wall") / _med(runs, "wall")
+            rss = _med(runs, "rss") / _med(glove, "rss")
+            lines.append(f"- {tool} against Stanford's vocab_count, whole process: {speed:.2f}× its tokens/s "
+                         f"(goal ≥1: {_verdict(speed >= 1)}); peak RSS {rss:.2f}× (goal ≤1.5: {_verdict(rss <= 1.5)})")
+        if tool.startswith("wordvec encoding") and runs:
+            rate = res["tokens"] / _med(runs, "inner_s")
+            lines.append(f"- {tool}: {fmt_rate(rate)} tokens/s (goal ≥10M: {_verdict(rate >= 10e6)})")
+    return [*lines, ""]
 
 
 def render_glove(res: dict) -> str:
@@ -538,5 +554,99 @@ def render_glove(res: dict) -> str:
     return "\n".join(out)
 
 
+def _overlap(mine: dict[str, int], theirs: dict[str, int]) -> tuple[float, list[str], list[str]]:
+    """Share of distinct joined tokens both outputs hold (|common| / |union|), and the most
+    frequent tokens only one side joined."""
+    common, union = mine.keys() & theirs.keys(), mine.keys() | theirs.keys()
+    only_mine = sorted(mine.keys() - theirs.keys(), key=lambda t: -mine[t])
+    only_theirs = sorted(theirs.keys() - mine.keys(), key=lambda t: -theirs[t])
+    return len(common) / max(1, len(union)), only_mine, only_theirs
+
+
+def render_phrases(res: dict) -> str:
+    out = ["## Phrases (`scripts/bench.py phrases`)", "", machine_markdown(res["machine"]), "",
+           f"Corpus: the first {res['tokens']:,} text8-style tokens of bench-en (`{res['corpus']}`). Every tool "
+           "learns phrases and writes the whole corpus with them joined, as one process (start to written "
+           "file): wordvec and gensim 4.4 `Phrases` (then `freeze()`, gensim's fastest way to apply) with NPMI, "
+           "min_count 5, threshold 0.5; wordvec and word2phrase.c (built by hand, never committed) with "
+           "word2phrase's score, min_count 5, threshold 100. Joining is greedy, left to right, in every tool.", ""]
+    groups = _group(res["runs"], "scorer", "tool")
+    rows, lines = [], []
+    for scorer in ("npmi", "word2phrase"):
+        mine = _ok(groups.get((scorer, "wordvec phrases"), []))
+        peer_name = next((tool for (sc, tool) in groups if sc == scorer and tool != "wordvec phrases"), None)
+        peer = _ok(groups.get((scorer, peer_name), [])) if peer_name else []
+        for tool, runs in (("wordvec phrases", mine), (peer_name, peer)):
+            if tool is None:
+                continue
+            wall = _med(runs, "wall")
+            joined = res["joined"].get(f"{tool} / {scorer}", {})
+            rows.append([tool, scorer, f"{len(runs)}/{len(groups.get((scorer, tool), []))}", fmt_s(wall),
+                         fmt_rate(res["tokens"] / wall), fmt_ratio(_med(peer, "wall") / wall) if peer else "–",
+                         fmt_s(_med(runs, "cpu")), fmt_mib(_med(runs, "rss")), f"{len(joined):,}",
+                         f"{sum(joined.values()):,}"])
+        if mine and peer:
+            share, only_mine, only_theirs = _overlap(res["joined"][f"wordvec phrases / {scorer}"],
+                                                     res["joined"][f"{peer_name} / {scorer}"])
+            speed = _med(peer, "wall") / _med(mine, "wall")
+            cpu = _med(peer, "cpu") / _med(mine, "cpu")
+            lines.append(f"- {scorer}, wordvec against {peer_name}: distinct joined tokens in common "
+                         f"{100 * share:.2f} % of all (goal ≥98 %: {_verdict(share >= 0.98)}); speed "
+                         f"{speed:.1f}× by wall time, {cpu:.1f}× by CPU seconds (goal ≥10×: "
+                         f"{_verdict(speed >= 10)} by wall time). Only wordvec: "
+                         f"{len(only_mine):,} ({', '.join(only_mine[:8]) or 'none'}); only {peer_name}: "
+                         f"{len(only_theirs):,} ({', '.join(only_theirs[:8]) or 'none'}).")
+    out += [table(["tool", "scorer", "runs", "wall", "tokens/s", "× peer", "CPU s", "peak RSS",
+                   "distinct joined tokens", "joined occurrences"], rows), "", "Targets (medians):", "", *lines, ""]
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
+def render_checkpoint(res: dict) -> str:
+    save = res.get("save", {})
+    out = ["## Checkpoints (`scripts/bench.py checkpoint`)", "", machine_markdown(res["machine"]), ""]
+    if "pause_s" in save:
+        worst = max(save["pause_s"])
+        out += [f"A word2vec checkpoint of {res['rows']:,} × {res['dim']} (both matrices, {save['bytes'] / 2**30:.2f} "
+                f"GiB of vectors, a vocabulary of {res['rows']:,} words, CRC-32 of every array, atomic rename, fsync). "
+                f"Training waits while the state is copied: {', '.join(f'{s:.2f} s' for s in save['pause_s'])} "
+                f"(goal < 5 s: {_verdict(worst < 5)}); a second thread writes and flushes the copy. Writing and "
+                f"flushing, start to end: {', '.join(f'{s:.1f} s' for s in save['write_s'])} (the machine's disk "
+                f"takes about 10 s for 2.4 GB with fdatasync: `dd bs=64M count=36 conv=fdatasync` measured 245 "
+                f"MB/s). Loading and verifying it: {save['load_s']:.2f} s.", ""]
+    else:
+        out += [f"Checkpoint write failed: `{save.get('error')}`", ""]
+    out += [f"Training speed with and without checkpoints: skip-gram on the first {res['tokens']:,} text8-style "
+            f"tokens of bench-en, {res['threads']} threads, whole processes interleaved run by run (seeds 1, 2, 3 "
+            "for each variant). words/s is the trainer's own figure (tokens × epochs / training seconds).", ""]
+    groups = _group(res["runs"], "tool")
+    base = _med(_ok(groups.get(("without --checkpoint",), [])), "words_per_s")
+    base_cpu = _med(_ok(groups.get(("without --checkpoint",), [])), "cpu")
+    rows = []
+    for (tool,), runs in groups.items():
+        ok = _ok(runs)
+        speed = _med(ok, "words_per_s")
+        saves = [s for r in ok for s in r.get("saves", [])]
+        cpu = _med(ok, "cpu")
+        rows.append([tool, f"{len(ok)}/{len(runs)}", fmt_s(_med(ok, "train_s")), fmt_rate(speed),
+                     f"{100 * (speed / base - 1):+.1f} %" if base == base else "–", fmt_s(cpu),
+                     f"{100 * (cpu / base_cpu - 1):+.1f} %" if base_cpu == base_cpu else "–",
+                     f"{len(saves)} ({fmt_s(median(saves))} each)" if saves else "0", fmt_mib(_med(ok, "rss"))])
+    out += [table(["variant", "runs", "train", "words/s", "vs without", "CPU s", "CPU vs without",
+                   "checkpoints saved", "peak RSS"], rows), ""]
+    default = _ok(groups.get(("--checkpoint (every 10 minutes, the default)",), []))
+    if base == base and default:
+        loss = 1 - _med(default, "words_per_s") / base
+        extra_cpu = _med(default, "cpu") / base_cpu - 1
+        out.append(f"Target: training speed with --checkpoint within 3 % of without: {100 * loss:+.1f} % slower by "
+                   f"wall time ({_verdict(loss <= 0.03)}), {100 * extra_cpu:+.1f} % CPU seconds "
+                   f"({_verdict(extra_cpu <= 0.03)}).")
+    out += _failures(res["runs"])
+    out += ["", "```", *sorted({r["cmd"] for r in res["runs"]}), "```"]
+    return "\n".join(out)
+
+
 RENDERERS = {"word2vec": render_word2vec, "vocab": render_vocab, "singleline": render_vocab,
-             "glove": render_glove}
+             "glove": render_glove, "phrases": render_phrases,
+             "checkpoint": render_checkpoint}

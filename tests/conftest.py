@@ -49,6 +49,21 @@ def brown_small(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def royal(tmp_path) -> Path:
+    """A tiny native vectors folder (tests/reference/vectors.royal_vectors) with counts and context."""
+    import numpy as np
+
+    from tests.reference import vectors as ref
+    from wordvec.vectors.formats import save
+    from wordvec.vectors.keyedvectors import KeyedVectors
+
+    matrix, words = ref.royal_vectors()
+    path = tmp_path / "royal.wv"
+    save(KeyedVectors(matrix, words, counts=np.arange(9, 0, -1)), path, context=matrix * 3)
+    return path
+
+
 @dataclass
 class CliResult:
     """How a `wordvec` command ended: exit status, stdout, stderr."""
@@ -86,3 +101,29 @@ def run_wordvec(*argv, stdin: str | bytes | None = None) -> CliResult:
     finally:
         sys.stdin = old_stdin
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def interactions_generator():
+    """scripts/generate_interactions.py as a module: purchase-like data with planted taste groups
+    (its docstring says how it is calibrated)."""
+    import importlib.util
+
+    if "generate_interactions" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("generate_interactions",
+                                                      ROOT / "scripts" / "generate_interactions.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["generate_interactions"] = module   # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["generate_interactions"]
+
+
+@pytest.fixture(scope="session")
+def purchases(tmp_path_factory) -> Path:
+    """A generated purchases table (user,item,timestamp; 1,000 users, 400 items in 8 taste groups,
+    rows shuffled) with titles.tsv beside it; small enough to train in about a second."""
+    gen = interactions_generator()
+    folder = tmp_path_factory.mktemp("purchases")
+    data = gen.generate(users=1000, items=400, groups=8, seed=7)
+    gen.write_table(data, folder / "purchases.csv")
+    gen.write_titles(data, folder / "titles.tsv")
+    return folder / "purchases.csv"

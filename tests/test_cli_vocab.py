@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import wordvec
-from tests.conftest import run_wordvec
+from tests.conftest import ROOT, run_wordvec
 
 
 def run_process(*args):
@@ -23,7 +23,7 @@ def test_vocab_writes_file_and_summary(tmp_path, brown_small):
     result = run_wordvec("vocab", brown_small, "-o", out, "--min-count", "3")
     assert result.code == 0, result.stderr
     text = result.stdout
-    assert "distinct words:" in text and "kept words:" in text and "coverage:" in text
+    assert "distinct words:" in text and "kept words:" in text and "% of word tokens" in text
     lines = out.read_text().splitlines()
     assert lines[0].split()[0] == "the" and all(int(l.split()[1]) >= 3 for l in lines)
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
@@ -35,7 +35,19 @@ def test_vocab_json_and_stdin(tmp_path, brown_small):
     assert result.code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["kept_words"] == len(out.read_text().splitlines())
-    assert 0 < summary["coverage"] <= 1 and summary["tokens"] >= summary["kept_tokens"]
+    assert 0 < summary["coverage"] <= 1 and summary["word_tokens"] >= summary["kept_tokens"]
+
+
+def test_vocab_to_stdout_with_dash(tmp_path, brown_small):
+    result = run_wordvec("vocab", brown_small, "-o", "-", "--min-count", "50")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()  # only the vocabulary: the summary went to stderr
+    assert lines[0].split()[0] == "the" and all(len(l.split()) == 2 and int(l.split()[1]) >= 50 for l in lines)
+    assert "kept words:" in result.stderr and not (tmp_path / "-").exists() and not (ROOT / "-").exists()
+    file_run = run_wordvec("vocab", brown_small, "-o", tmp_path / "v.txt", "--min-count", "50")
+    assert (tmp_path / "v.txt").read_text() == result.stdout and file_run.code == 0
+    both = run_wordvec("vocab", brown_small, "-o", "-", "--json")
+    assert both.code == 2 and "--json" in both.errors[0]
 
 
 @pytest.mark.parametrize("name, content, message", [

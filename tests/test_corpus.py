@@ -26,7 +26,7 @@ def test_encoding_drops_oov_and_keeps_sentences(brown_small):
     expected = [[w for w in s if w in vocab] for s in iter_sentences(brown_small.read_bytes())]
     assert _decode(corpus, vocab) == [s for s in expected if s]
     assert corpus.ids.dtype == np.int32 and corpus.offsets.dtype == np.int64
-    assert corpus.info["tokens"] == corpus.n_tokens == sum(map(len, expected))
+    assert corpus.info["kept_tokens"] == corpus.n_tokens == sum(map(len, expected))
 
 
 def _count_encodings(monkeypatch):

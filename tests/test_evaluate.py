@@ -162,3 +162,31 @@ def test_agrees_with_gensim(planted):
         assert mine["spearman"] == pytest.approx(spearman[0], abs=1e-6)
         assert mine["pearson"] == pytest.approx(pearson[0], abs=1e-6)
         assert 100 * mine["skipped_share"] == pytest.approx(oov)
+
+
+def test_pairs_with_subwords_report_vocabulary_and_all_pairs(tmp_path, caplog):
+    """Two figures, as the fastText paper: pairs inside the vocabulary, and all pairs with
+    unseen words composed from the n-grams of their lower-cased form (once logged per file)."""
+    import logging
+
+    from wordvec.vectors.subwords import Subwords
+
+    rng = np.random.default_rng(3)
+    words = ["cat", "dog", "house", "car", "tree", "river"]
+    sub = Subwords(rng.standard_normal((101, 6)).astype(np.float32), 3, 4)
+    kv = KeyedVectors(rng.standard_normal((6, 6)).astype(np.float32), words, subwords=sub)
+    path = tmp_path / "pairs.txt"
+    path.write_text("cat dog 8\nhouse car 3\ntree river 5\nCats dogs 7.5\nriver streams 6\nhouse Mansion 4\n")
+    caplog.set_level(logging.INFO, logger="wordvec")
+    result = ev.evaluate_pairs(kv, path)
+    assert [r.getMessage() for r in caplog.records] == ["pairs.txt: 4 word(s) not in the vocabulary were "
+                                                        "composed from their character n-grams"]
+    gold = np.array([8, 3, 5, 7.5, 6, 4])
+    assert (result["found"], result["skipped"]) == (3, 3)
+    inside = [kv.similarity(a, b) for a, b in (("cat", "dog"), ("house", "car"), ("tree", "river"))]
+    assert result["spearman"] == pytest.approx(ref.spearman(gold[:3], inside), abs=1e-9)
+    every = inside + [kv.similarity(a, b) for a, b in (("cats", "dogs"), ("river", "streams"), ("house", "mansion"))]
+    assert result["all_pairs"]["pairs"] == 6 and result["all_pairs"]["composed_words"] == 4
+    assert result["all_pairs"]["spearman"] == pytest.approx(ref.spearman(gold, every), abs=1e-6)
+    assert result["all_pairs"]["pearson"] == pytest.approx(np.corrcoef(gold, every)[0, 1], abs=1e-6)
+    assert "all_pairs" not in ev.evaluate_pairs(KeyedVectors(kv.vectors, words), path)

@@ -162,8 +162,10 @@ def test_writers_stream_in_small_blocks(kv, tmp_path, monkeypatch, fmt):
     to the trainer's peak memory); a block boundary inside the rows changes nothing."""
     whole = tmp_path / f"whole.{EXTENSIONS[fmt]}"
     save(kv, whole, format=fmt)
-    monkeypatch.setattr(formats, "_WRITE_BLOCK_BYTES", 3 * 4 * kv.dim + 5)  # three rows per block
-    assert formats._write_rows(kv.dim) == 3
+    from wordvec.vectors import native
+
+    monkeypatch.setattr(native, "_WRITE_BLOCK_BYTES", 3 * 4 * kv.dim + 5)  # three rows per block
+    assert formats.write_rows(kv.dim) == 3
     blocks = tmp_path / f"blocks.{EXTENSIONS[fmt]}"
     save(kv, blocks, format=fmt)
     if fmt == "native":
@@ -211,7 +213,7 @@ def test_nonfinite_rows_refused_unless_allowed(kv, tmp_path, caplog):
     for fmt in ("native", "word2vec", "word2vec-binary"):
         path = tmp_path / f"bad.{EXTENSIONS[fmt]}"
         save(bad, path, format=fmt)
-        with pytest.raises(FormatError, match=r"2 row\(s\) contain NaN or infinity \(first: row 8, 'w1'\).*--allow-nonfinite"):
+        with pytest.raises(FormatError, match=r"2 rows contain NaN or infinity \(first: row 8, 'w1'\).*--allow-nonfinite"):
             load(path)
         with caplog.at_level(logging.WARNING, logger="wordvec"):
             loaded = load(path, allow_nonfinite=True)
@@ -337,3 +339,63 @@ def test_truncated_compressed_vectors_are_one_clear_error(kv, tmp_path, fmt):
         (tmp_path / "v.gz").write_bytes(packed[:cut])
         with pytest.raises(FormatError, match="v.gz: the compressed file is truncated"):
             load(tmp_path / "v.gz", format=fmt)
+
+
+# --- subword models in the native folder --------------------------------------------------------
+def _subword_kv():
+    from wordvec.vectors.subwords import Subwords
+
+    rng = np.random.default_rng(9)
+    words = ["the", "of", "café", "中文"]
+    return KeyedVectors(rng.standard_normal((4, 3)).astype(np.float32), words, counts=[9, 7, 5, 3],
+                        meta={"trainer": "skipgram"},
+                        subwords=Subwords(rng.standard_normal((23, 3)).astype(np.float32), 2, 4))
+
+
+def test_native_subwords_round_trip_and_meta(tmp_path):
+    kv = _subword_kv()
+    save(kv, tmp_path / "s.wv")
+    meta = json.loads((tmp_path / "s.wv" / "meta.json").read_text())
+    assert meta["subwords"] == [2, 4] and meta["buckets"] == 23 and meta["version"] == 1
+    for use_mmap in (True, False):
+        back = load(tmp_path / "s.wv", mmap=use_mmap)
+        assert isinstance(back.subwords.ngrams, np.memmap) == use_mmap
+        np.testing.assert_array_equal(back.subwords.ngrams, kv.subwords.ngrams)
+        np.testing.assert_array_equal(back["cafés"], kv["cafés"])
+    # the other formats hold the vocabulary's vectors only; saving them again drops the keys
+    save(kv, tmp_path / "s.txt", format="word2vec")
+    plain = load(tmp_path / "s.txt")
+    assert plain.subwords is None
+    save(KeyedVectors(plain.vectors, plain.words, meta=meta), tmp_path / "p.wv")
+    assert "subwords" not in json.loads((tmp_path / "p.wv" / "meta.json").read_text())
+
+
+def test_native_subwords_damage(tmp_path, caplog):
+    from wordvec.errors import FormatError
+
+    save(_subword_kv(), tmp_path / "s.wv")
+    folder = tmp_path / "s.wv"
+    meta = json.loads((folder / "meta.json").read_text())
+    for bad in ([4, 2], [0, 3], "3-6", [2]):
+        (folder / "meta.json").write_text(json.dumps(dict(meta, subwords=bad)))
+        with pytest.raises(FormatError, match="subwords"):
+            load(folder)
+    (folder / "meta.json").write_text(json.dumps(dict(meta, buckets=24)))
+    with pytest.raises(FormatError, match="ngrams.npy is 23"):
+        load(folder)
+    (folder / "meta.json").write_text(json.dumps(meta))
+    (folder / "ngrams.npy").unlink()   # as an older wordvec re-saving the folder would leave it
+    with caplog.at_level(logging.WARNING, logger="wordvec"):
+        kv = load(folder)
+    assert kv.subwords is None and "ngrams.npy is missing" in caplog.text
+    with pytest.raises(KeyError):
+        kv["cafés"]
+
+
+def test_subword_queries_never_import_numba(tmp_path):
+    save(_subword_kv(), tmp_path / "s.wv")
+    code = ("import sys, wordvec\n"
+            f"kv = wordvec.load({str(tmp_path / 's.wv')!r})\n"
+            "kv.most_similar('cafés'); kv.similarity('thé', 'the')\n"
+            "assert 'numba' not in sys.modules, 'numba was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -62,6 +62,10 @@ def _seed_files() -> dict[str, bytes]:
         save(kv, folder / "v.wv")
         for name in ("meta.json", "vectors.npy", "vocab.txt", "norms.npy", "vocab.index.npy"):
             seeds["native/" + name] = (folder / "v.wv" / name).read_bytes()
+        from tests.reference.fasttext_bin import fasttext_bin_bytes, small_model
+
+        ft_words, ft_counts, ft_matrix = small_model(dim=2, bucket=6)
+        seeds["fasttext-bin"] = fasttext_bin_bytes(ft_words, ft_counts, ft_matrix, minn=2, maxn=3, bucket=6)
         return seeds
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -144,6 +148,27 @@ def test_vectors_reader_never_crashes(fmt, scratch):
         _count(f"vectors[{fmt}]")
         path.write_bytes(data)
         _load_or_refuse(path, fmt, limit=limit, allow_nonfinite=allow)
+
+    check()
+
+
+def test_fasttext_bin_reader_never_crashes(scratch):
+    """Mutated fastText models, read as sniffed and as forced, then queried with an unseen word."""
+    path = scratch / "fuzz-model.bin"
+
+    @FUZZ
+    @given(data=st.one_of(mutated(SEEDS["fasttext-bin"]), mutated(SEEDS["fasttext-bin"][:90])),
+           fmt=st.sampled_from([None, "fasttext-bin"]), limit=st.sampled_from([None, 2]))
+    def check(data: bytes, fmt, limit):
+        _count("fasttext-bin")
+        path.write_bytes(data)
+        _load_or_refuse(path, fmt, limit=limit, allow_nonfinite=True)
+        try:
+            from wordvec.vectors.formats import load
+
+            load(path, format=fmt)["unseenword"]
+        except ALLOWED:
+            pass
 
     check()
 

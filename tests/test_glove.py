@@ -150,8 +150,10 @@ def test_cli_cooccur_then_train_from_folder(brown_small, tmp_path):
     printed = json.loads(result.stdout)
     history = printed["history"]
     assert len(history) == 3 and history[-1]["cost"] < history[0]["cost"]
-    assert printed["nnz"] == summary["nnz"] and set(printed["stages"]) == {
-        "prepare_seconds", "cooccur_seconds", "train_seconds"}
+    assert printed["nnz"] == summary["nnz"] and printed["vocab_size"] == summary["vocab_size"]
+    assert {"prepare_seconds", "cooccur_seconds", "kernel_load_seconds", "train_seconds", "save_seconds",
+            "seconds"} <= set(printed)
+    assert printed["seconds"] >= printed["train_seconds"] + printed["kernel_load_seconds"]
 
 
 def test_cli_train_glove_end_to_end(brown_small, tmp_path):

@@ -126,6 +126,14 @@ def data(tmp_path_factory) -> Path:
     (d / "nan.txt").write_text("\n".join(rows[1:4] + ["bad nan" + " 0.5" * 7] + rows[4:]) + "\n")
     (d / "inf.txt").write_text("\n".join(rows[1:4] + ["bad 1e999" + " 0.5" * 7] + rows[4:]) + "\n")
     save(kv, d / "newer.wv")
+    from tests.reference.fasttext_bin import fasttext_bin_bytes, small_model
+
+    words, counts, matrix = small_model()
+    model = fasttext_bin_bytes(words, counts, matrix, minn=2, maxn=4, bucket=50)
+    (d / "truncated-fasttext.bin").write_bytes(model[:300])
+    (d / "quantized.bin").write_bytes(fasttext_bin_bytes(words, counts, matrix, minn=2, maxn=4, bucket=50,
+                                                         quantized=True))
+    (d / "absurd-fasttext.bin").write_bytes(model[:72] + (2**31 - 1).to_bytes(4, "little") + model[76:])
     meta = json.loads((d / "newer.wv" / "meta.json").read_text())
     (d / "newer.wv" / "meta.json").write_text(json.dumps(dict(meta, version=meta["version"] + 1)))
     # a co-occurrence folder counted with another vocabulary (--min-count 10, not 5)
@@ -188,6 +196,13 @@ FAILURES = [
     Case("negative-negative", TRAIN + ["--negative", "-1"], 1, ["--negative"]),
     Case("sample-negative", TRAIN + ["--sample", "-0.001"], 1, ["--sample"]),
     Case("threads-0", TRAIN + ["--threads", "0"], 1, ["--threads"]),
+    Case("subwords-not-a-range", TRAIN + ["--subwords", "three"], 1, ["--subwords", "MIN-MAX", "3-6"]),
+    Case("subwords-reversed", TRAIN + ["--subwords", "6-3"], 1, ["--subwords", "MIN <= MAX"]),
+    Case("buckets-0", TRAIN + ["--subwords", "3-6", "--buckets", "0"], 1, ["--buckets"]),
+    Case("loss-unknown", TRAIN + ["--loss", "softmax"], 2, ["--loss", "softmax"]),
+    Case("save-context-with-hs", TRAIN + ["--loss", "hs", "--save-context"], 1, ["--save-context", "--loss ns"]),
+    Case("in-plus-out-with-subwords", TRAIN + ["--subwords", "3-6", "--vectors", "in+out"], 1,
+         ["--vectors in+out"]),
     Case("threads-0-cooccur", ["cooccur", "{data}/small.txt", "-o", "{out}/c", "--threads", "0"], 1, ["--threads"]),
     Case("min-count-0", ["vocab", "{data}/small.txt", "-o", "{out}/v.txt", "--min-count", "0"], 1, ["--min-count"]),
     Case("tokens-unknown", ["vocab", "{data}/small.txt", "-o", "{out}/v.txt", "--tokens", "bogus"], 2,
@@ -210,9 +225,15 @@ FAILURES = [
     Case("inf-refused", ["info", "{data}/inf.txt"], 1, ["inf.txt", "--allow-nonfinite"]),
     Case("nan-refused-by-convert", ["convert", "{data}/nan.txt", "{out}/v.wv", "--to", "native"], 1,
          ["nan.txt", "--allow-nonfinite"]),
+    Case("truncated-fasttext-bin", ["similar", "{data}/truncated-fasttext.bin", "the"], 1,
+         ["truncated-fasttext.bin", "truncated"]),
+    Case("quantized-fasttext-bin", ["info", "{data}/quantized.bin"], 1, ["quantized.bin", "quantized", ".ftz"]),
+    Case("absurd-fasttext-bin", ["similar", "{data}/absurd-fasttext.bin", "the"], 1,
+         ["absurd-fasttext.bin", "impossible dictionary sizes"]),
     Case("newer-native-version", ["similar", "{data}/newer.wv", "the"], 1, ["newer.wv", "version 2", "upgrade"]),
     Case("vectors-missing", ["similar", "{data}/nothing.wv", "the"], 2, ["nothing.wv", "does not exist"]),
-    Case("unknown-words", ["similar", "{data}/good.wv", "the", "zzyzx", "qwfp"], 1, ["good.wv", "zzyzx", "qwfp"]),
+    Case("unknown-words", ["similar", "{data}/good.wv", "the", "+", "zzyzx", "-", "qwfp"], 1,
+         ["good.wv", "zzyzx", "qwfp"]),
     Case("unknown-word-similarity", ["similarity", "{data}/good.txt", "king", "zzyzx"], 1, ["good.txt", "zzyzx"]),
     Case("unknown-word-analogy", ["analogy", "{data}/good.bin", "king", "man", "zzyzx"], 1, ["good.bin", "zzyzx"]),
     Case("analogy-two-words", ["analogy", "{data}/good.wv", "king", "man"], 2, ["three words"]),
@@ -308,10 +329,10 @@ def test_odd_but_usable_corpus_succeeds(name: str, warning: str | None, data: Pa
 
 def test_existing_output_replaced_only_on_success(data: Path, work: Path):
     out = work / "out" / "vocab.txt"
-    out.write_text("previous run\n")
+    out.write_text("previous 1\n")  # a vocabulary file: a vocabulary may replace it
     failed = run_cli(["vocab", data / "missing.txt", "-o", out], work)
     assert_clean_failure(failed, 1, "missing.txt")
-    assert out.read_text() == "previous run\n"
+    assert out.read_text() == "previous 1\n"
     native = work / "out" / "v.wv"
     assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
     before = {p.name: p.read_bytes() for p in native.iterdir()}
@@ -349,13 +370,13 @@ def test_full_disk_fails_cleanly_and_keeps_previous_output(argv, output, data: P
     if target.suffix == ".wv":  # a previous wordvec output folder (anything else is never replaced)
         target.mkdir()
         (target / "meta.json").write_text('{"format": "wordvec-vectors"}')
-        (target / "marker").write_text("previous")
-    else:
-        target.write_text("previous")
+        (target / "marker").write_text(previous := "previous")
+    else:  # a previous output of the same kind (another kind is never replaced without --force)
+        target.write_text(previous := "previous 1\n" if argv[0] == "vocab" else "1 2\nprevious 0.5 0.25\n")
     result = run_cli(_fill(argv, data, work), work, preexec=limit)
     assert_clean_failure(result, 1, output, "previous output is unchanged")
     kept = (target / "marker") if target.is_dir() else target
-    assert kept.read_text() == "previous" and leftovers(work) == []
+    assert kept.read_text() == previous and leftovers(work) == []
 
 
 # --------------------------------------------------------------------------- memory guard
@@ -399,6 +420,8 @@ def test_memory_guard_stops_a_load_that_does_not_fit(name: str, data: Path, work
 
 @pytest.mark.parametrize("argv, needles", [
     (["train", "skipgram", "{data}/small.txt", "-o", "{out}/m.wv"], ["word2vec model", "--max-vocab", "--dim"]),
+    (["train", "cbow", "{data}/small.txt", "-o", "{out}/m.wv", "--subwords", "3-6"],
+     ["subword model", "n-gram rows of 2,000,000 buckets", "--buckets"]),
     (["-q", "cooccur", "{data}/small.txt", "-o", "{out}/c", "--memory", "0.5"], ["co-occurrence counting", "--memory"]),
 ])
 def test_memory_guard_stops_training_that_does_not_fit(argv, needles, data: Path, work: Path):
@@ -439,9 +462,11 @@ def test_output_onto_a_folder_of_other_files_is_refused(to: str, data: Path, wor
     result = run_cli(["convert", data / "good.txt", folder, "--to", to], work)
     assert_clean_failure(result, 1, "documents", "not a wordvec output")
     assert (folder / "thesis.tex").read_text() == "years of work" and leftovers(work) == []
-    native = work / "out" / "previous.wv"  # a wordvec output is replaced, whatever the new format
+    native = work / "out" / "previous.wv"  # a wordvec output is replaced by a folder, by a file with --force
     assert run_cli(["convert", data / "good.txt", native, "--to", "native"], work).returncode == 0
-    assert run_cli(["convert", data / "good.txt", native, "--to", to], work).returncode == 0
+    if to != "native":
+        assert_clean_failure(run_cli(["convert", data / "good.txt", native, "--to", to], work), 1, "--force")
+    assert run_cli(["convert", data / "good.txt", native, "--to", to, "--force"], work).returncode == 0
     assert native.is_dir() == (to == "native") and leftovers(work) == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -136,10 +137,16 @@ def test_interrupt_while_counting_cooccurrences(signum, tmp_path, cache, corpus)
     assert_nothing_left(tmp_path, cache)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupt_while_training(signum, tmp_path, cache, corpus):
-    child = Child(["train", "skipgram", corpus, corpus, "-o", "out/vectors.wv", "--epochs", "20", "--threads", "2"],
-                  tmp_path, cache)
+@pytest.mark.parametrize("signum, extra", [(signal.SIGINT, []), (signal.SIGTERM, []),
+                                           (signal.SIGINT, ["--subwords", "3-6", "--buckets", "100000", "--loss", "hs"])],
+                         ids=["SIGINT", "SIGTERM", "SIGINT-subwords-hs"])
+def test_interrupt_while_training(signum, extra, tmp_path, cache, corpus):
+    if extra:   # numba compiles these kernels once (~5 s): do it first, so the signal lands in training
+        subprocess.run([sys.executable, "-m", "wordvec", "-q", "train", "skipgram", corpus, "-o", tmp_path / "warm.wv",
+                        "--epochs", "1", *extra], check=True, env=dict(os.environ, XDG_CACHE_HOME=str(cache)))
+        shutil.rmtree(tmp_path / "warm.wv")
+    child = Child(["train", "skipgram", corpus, corpus, "-o", "out/vectors.wv", "--epochs", "20", "--threads", "2",
+                   *extra], tmp_path, cache)
     child.wait_for("training skipgram")
     time.sleep(1.5)
     code, lines, stdout = child.interrupt(signum)

@@ -138,3 +138,52 @@ def test_bad_method_and_empty_query(kv):
         kv.most_similar([])
     with pytest.raises(WordvecError, match="restrict"):
         kv.most_similar("king", restrict=0)
+
+
+# --- subwords: words outside the vocabulary composed from character n-grams ----------------
+@pytest.fixture
+def sub_kv():
+    """Vocabulary words whose vectors are composed from the same n-gram matrix, as a trained
+    subword model's are, so a misspelling lands next to its correct spelling."""
+    from wordvec.vectors.subwords import Subwords, compose_vocabulary, ngram_table
+
+    rng = np.random.default_rng(5)
+    words = ["government", "apple", "banana", "queen", "elephant", "orange"]
+    ngram_rows = rng.standard_normal((2003, 64)).astype(np.float32)  # 64 dims: unrelated means stay near 0
+    offsets, ids = ngram_table(words, 3, 5, 2003)
+    vectors = compose_vocabulary(rng.standard_normal((6, 64)).astype(np.float32) * 0.1, ngram_rows, offsets, ids)
+    return KeyedVectors(vectors, words, subwords=Subwords(ngram_rows, 3, 5))
+
+
+def test_unseen_word_is_composed_and_logged_once(sub_kv, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="wordvec")
+    assert "goverment" not in sub_kv and len(sub_kv) == 6          # membership = vocabulary
+    np.testing.assert_array_equal(sub_kv["goverment"], sub_kv.subwords.compose("goverment"))
+    assert sub_kv.most_similar("goverment", topn=1)[0][0] == "government"
+    assert sub_kv.similar_by_word("goverment", topn=6)[0][0] == "government"  # nothing excluded
+    assert sub_kv.similarity("goverment", "government") > 0.5
+    np.testing.assert_allclose(np.linalg.norm(sub_kv.get_vector("goverment", norm=True)), 1, rtol=1e-6)
+    both = sub_kv[["apple", "goverment"]]
+    np.testing.assert_array_equal(both[0], sub_kv.vectors[1])
+    lines = [r.getMessage() for r in caplog.records if "goverment" in r.getMessage()]
+    assert len(lines) == 1 and "composed" in lines[0]
+
+
+def test_unseen_words_in_analogies_and_batches(sub_kv):
+    answers = [w for w, _ in sub_kv.analogy("aple", "banana", "queen", topn=6)]
+    assert "banana" not in answers and "queen" not in answers and "apple" in answers  # aple has no row to exclude
+    many = sub_kv.most_similar_many(["orang", "banana"], topn=2)
+    assert many[0][0][0] == "orange" and "banana" not in [w for w, _ in many[1]]
+    assert sub_kv.doesnt_match(["aple", "apple", "elephant"]) == "elephant"
+
+
+def test_word_without_ngrams_is_unknown(sub_kv):
+    from wordvec.vectors.subwords import Subwords
+
+    long_grams = KeyedVectors(sub_kv.vectors, sub_kv.words, subwords=Subwords(sub_kv.subwords.ngrams, 5, 5))
+    with pytest.raises(UnknownWordError, match="'a'"):
+        long_grams["a"]                      # "<a>" has no 5-gram
+    with pytest.raises(WordvecError, match="columns"):
+        KeyedVectors(np.zeros((6, 3), np.float32), sub_kv.words, subwords=sub_kv.subwords)

@@ -7,13 +7,14 @@ import codecs
 import gzip
 import logging
 import lzma
+from collections import Counter
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec.text import inputs, tokenize
+from wordvec.text import blocks, inputs, tokenize
 from wordvec.config import TokenizerConfig
 from wordvec.text.corpus import encode_corpus
 from wordvec.errors import CorpusError
@@ -48,14 +49,15 @@ def test_raw_mode_keeps_punctuation_and_case_option():
     assert type_normalizer(TokenizerConfig(lowercase=False))(b"Paris.") == ["Paris"]
 
 
-def _encode_sentences(tmp_path, data: bytes, config: TokenizerConfig, block: int, monkeypatch):
+def _encode_sentences(tmp_path, data: bytes, config: TokenizerConfig, block: int, monkeypatch,
+                      threads: int = 1):
     """Run the real pipeline (kernel, block carry-over, encoding) and decode sentences back to words."""
     path = tmp_path / "corpus.txt"
     path.write_bytes(data)
-    monkeypatch.setattr(tokenize, "BLOCK_BYTES", block)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
     words = sorted({w for s in iter_sentences(data, config) for w in s})
     vocab = Vocab(words, [1] * len(words))
-    corpus = encode_corpus([path], vocab, config, cache=False)
+    corpus = encode_corpus([path], vocab, config, cache=False, threads=threads)
     ids, offsets = np.asarray(corpus.ids), np.asarray(corpus.offsets)
     out = [[vocab.words[i] for i in ids[a:b]] for a, b in zip(offsets[:-1], offsets[1:])]
     corpus.close()
@@ -77,16 +79,24 @@ PIECES = ["the", "The", "caf\u00e9", "na\u00efve", "\u65e5\u672c\u8a9e", "\U0001
 
 @settings(max_examples=60, deadline=None)
 @given(pieces=st.lists(st.sampled_from(PIECES), max_size=60),
-       block=st.integers(min_value=1, max_value=17), raw_mode=st.booleans())
-def test_kernel_matches_python_twin_at_every_block_boundary(tmp_path_factory, pieces, block, raw_mode):
-    config = TokenizerConfig(tokens="raw" if raw_mode else "words", max_token_bytes=24,
-                             max_sentence_length=7)
+       block=st.integers(min_value=1, max_value=17), raw_mode=st.booleans(), lowercase=st.booleans(),
+       threads=st.integers(min_value=1, max_value=3))
+def test_kernel_matches_python_twin_at_every_block_boundary(tmp_path_factory, pieces, block, raw_mode,
+                                                             lowercase, threads):
+    """Counting and encoding, on 1 to 3 threads, with blocks cut anywhere, equal the Python twin."""
+    config = TokenizerConfig(tokens="raw" if raw_mode else "words", lowercase=lowercase,
+                             max_token_bytes=24, max_sentence_length=7)
     data = "".join(pieces).encode("utf-8")
     if not _expected(data, config):
         return
+    folder = tmp_path_factory.mktemp("t")
     with pytest.MonkeyPatch.context() as mp:
-        got = _encode_sentences(tmp_path_factory.mktemp("t"), data, config, block, mp)
+        got = _encode_sentences(folder, data, config, block, mp, threads)
+        counted = build_vocab([folder / "corpus.txt"], config, min_count=1, threads=threads)
     assert got == _expected(data, config)
+    expected_counts = Counter(w for s in iter_sentences(data, config) for w in s)
+    assert dict(zip(counted.vocab.words, counted.vocab.counts.tolist())) == expected_counts
+    assert counted.vocab.words == Vocab.from_counts(expected_counts).words  # canonical order
 
 
 def test_long_token_cut_at_character_boundary(tmp_path, monkeypatch):
@@ -108,7 +118,7 @@ def test_long_lines_are_cut_and_sentences_follow_newlines(tmp_path, monkeypatch)
 
 def test_single_line_without_newline_streams(tmp_path, monkeypatch):
     data = " ".join(["alpha", "beta", "gamma"] * 20000).encode()   # 340 kB, no newline
-    monkeypatch.setattr(tokenize, "BLOCK_BYTES", 1 << 12)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 1 << 12)
     path = tmp_path / "one-line.txt"
     path.write_bytes(data)
     report = build_vocab([path], min_count=1)

@@ -76,7 +76,7 @@ def test_build_vocab_counts_like_the_python_twin(brown_small):
     report = build_vocab([brown_small], min_count=3)
     assert dict(zip(report.vocab.words, report.vocab.counts.tolist())) == {
         w: c for w, c in expected.items() if c >= 3}
-    assert report.tokens == sum(expected.values())
+    assert report.word_tokens == sum(expected.values())
     assert report.distinct == len(expected)
     assert 0.8 < report.coverage < 1.0
 
@@ -85,15 +85,15 @@ def test_reduce_vocab_keeps_frequent_words_exact(tmp_path, caplog):
     lines = [f"common filler rare{i}" for i in range(3000)]
     path = tmp_path / "c.txt"
     path.write_text("\n".join(lines))
-    import wordvec.text.tokenize as tk
+    import wordvec.text.blocks as blocks
 
     with caplog.at_level(logging.WARNING, logger="wordvec"):
-        old = tk.BLOCK_BYTES
-        tk.BLOCK_BYTES = 4096
+        old = blocks.BLOCK_BYTES
+        blocks.BLOCK_BYTES = 4096
         try:
             report = build_vocab([path], min_count=1, max_types=500)
         finally:
-            tk.BLOCK_BYTES = old
+            blocks.BLOCK_BYTES = old
     counts = dict(zip(report.vocab.words, report.vocab.counts.tolist()))
     assert counts["common"] == 3000 and counts["filler"] == 3000
     assert report.prune_threshold >= 1 and len(report.vocab) < 600
@@ -103,3 +103,16 @@ def test_reduce_vocab_keeps_frequent_words_exact(tmp_path, caplog):
 def test_vocabulary_left_empty_by_min_count(brown_small):
     with pytest.raises(CorpusError, match="--min-count"):
         build_vocab([brown_small], min_count=10**9)
+
+
+def test_extended_vocabulary_for_continued_training():
+    """Worked by hand: old rows stay first and in order, counts add up, new words that pass
+    min_count follow (most frequent first, ties by word), max_size caps only the new words."""
+    old = Vocab(["the", "cat", "sat"], [10, 5, 0], unique=True)     # 'sat' from a file without counts
+    new = Vocab.from_counts({"the": 7, "dog": 4, "sat": 1, "mat": 2, "ant": 4, "zebra": 1})
+    merged = old.extended(new, min_count=2)
+    assert merged.words == ["the", "cat", "sat", "ant", "dog", "mat"]
+    assert merged.counts.tolist() == [17, 5, 1, 4, 4, 2]
+    capped = old.extended(new, min_count=2, max_size=4)
+    assert capped.words == ["the", "cat", "sat", "ant"] and capped.counts.tolist() == [17, 5, 1, 4]
+    assert old.extended(new, min_count=2, max_size=2).words == ["the", "cat", "sat"]

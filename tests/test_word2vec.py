@@ -24,7 +24,7 @@ class FakeCorpus:
         self.offsets = np.concatenate(([0], np.cumsum([len(s) for s in sentences]))).astype(np.int64)
         self.n_tokens = len(self.ids)
         self.n_sentences = len(sentences)
-        self.info = {"tokens": self.n_tokens, "sentences": self.n_sentences}
+        self.info = {"kept_tokens": self.n_tokens, "sentences": self.n_sentences}
 
 
 def encode(lines, min_count=1):
@@ -220,13 +220,19 @@ def test_cli_skipgram_native_is_reproducible(tmp_path, brown_small):
         assert result.code == 0, result.stderr
         outs.append(load(tmp_path / name))
     summary = json.loads(result.stdout)
-    assert summary["vocab_size"] == len(outs[0]) and summary["tokens"] > 50_000
+    assert summary["vocab_size"] == len(outs[0]) and summary["kept_tokens"] > 50_000
     assert summary["trainer"] == "word2vec-skipgram" and summary["words_per_second"] > 0
     assert outs[0].vectors.shape == (len(outs[0]), 16)
     assert np.array_equal(outs[0].vectors, outs[1].vectors)            # --seed with one thread
     assert outs[0].meta["config"]["seed"] == 7 and outs[0].meta["trainer"] == "word2vec-skipgram"
-    assert outs[0].meta["corpus"]["tokens"] == summary["tokens"]
+    assert outs[0].meta["corpus"]["kept_tokens"] == summary["kept_tokens"]
     assert load_context(tmp_path / "a.wv").shape == outs[0].vectors.shape
+
+
+def test_cli_cbow_refuses_exact_naming_skipgram(tmp_path, brown_small):
+    result = run_wordvec("train", "cbow", brown_small, "-o", tmp_path / "c.wv", "--exact")
+    assert result.code == 2 and "--exact applies to skip-gram only" in result.errors[0]
+    assert not (tmp_path / "c.wv").exists()
 
 
 def test_cli_cbow_word2vec_text(tmp_path, brown_small):

@@ -1,4 +1,4 @@
-"""wordvec: train word embeddings (word2vec, GloVe) fast and query them.
+"""wordvec: train word embeddings (word2vec, GloVe) and item embeddings (item2vec) fast and query them.
 
 Query names import eagerly (numpy only); trainers import lazily, so `import wordvec`
 never imports numba.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import GloVeConfig, TokenizerConfig, VocabConfig, Word2VecConfig  # noqa: E402
+from .config import (GloVeConfig, InteractionsConfig, Item2VecConfig, TokenizerConfig, VocabConfig,  # noqa: E402
+                     Word2VecConfig)
 from .errors import WordvecError  # noqa: E402
 
 _LAZY = {
@@ -22,6 +23,9 @@ _LAZY = {
     "prepare_corpus": ("wordvec.text.corpus", "prepare_corpus"),
     "KeyedVectors": ("wordvec.vectors.keyedvectors", "KeyedVectors"),
     "load": ("wordvec.vectors.formats", "load"),
+    "read_interactions": ("wordvec.text.interactions", "read_interactions"),
+    "train_item2vec": ("wordvec.train.item2vec", "train_item2vec"),
+    "Recommender": ("wordvec.vectors.recommend", "Recommender"),
 }
 
 
@@ -34,5 +38,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'wordvec' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "GloVeConfig", "TokenizerConfig", "VocabConfig", "Word2VecConfig",
+__all__ = ["__version__", "GloVeConfig", "InteractionsConfig", "Item2VecConfig", "TokenizerConfig", "VocabConfig",
+           "Word2VecConfig",
            "WordvecError", *_LAZY]

@@ -33,6 +33,12 @@ class Interrupted(BaseException):
     ``finally`` and ``except BaseException`` cleanup still runs.
     """
 
-    def __init__(self, message: str, signal_number: int = 2):
+    def __init__(self, message: str, signal_number: int = 2, note: str | None = None):
         super().__init__(message)
         self.signal_number = signal_number
+        self.note = note        # what became of the work: where its checkpoint is, how to resume
+
+
+class MissingExtra(WordvecError):
+    """An optional extra (matplotlib for pictures, say) is not installed; the message is the
+    one line that installs it."""

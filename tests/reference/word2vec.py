@@ -82,18 +82,25 @@ def _predict(rng, h, word, negative, cumulative, guide, w_out, lr):
     return grad_h, loss
 
 
+def subsampled_sentences(rng, ids, offsets, s_begin, s_end, keep_prob, lr_start, lr_end):
+    """(learning rate, kept tokens) of each sentence of the slice, as the kernels see them: the
+    rate interpolated by raw words done before the sentence, then its subsampling coins."""
+    total = max(1, int(offsets[s_end] - offsets[s_begin]))
+    done = 0
+    for s in range(s_begin, s_end):
+        lr = lr_start + (lr_end - lr_start) * (done / total)
+        yield lr, _kept(rng, ids[offsets[s]:offsets[s + 1]], keep_prob)
+        done += int(offsets[s + 1] - offsets[s])
+
+
 def train_slice(arch, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, cumulative, guide,
                 window, negative, exact, lr_start, lr_end, state):
     """Returns (w_in, w_out, loss, predictions, words, new_state) after one slice, in float64."""
     w_in = np.array(w_in, dtype=np.float64)
     w_out = np.array(w_out, dtype=np.float64)
     rng = SplitMix64(state)
-    total = max(1, int(offsets[s_end] - offsets[s_begin]))
-    done, loss, preds = 0, 0.0, 0
-    for s in range(s_begin, s_end):
-        lr = lr_start + (lr_end - lr_start) * (done / total)
-        sent = _kept(rng, ids[offsets[s]:offsets[s + 1]], keep_prob)
-        done += int(offsets[s + 1] - offsets[s])
+    loss, preds = 0.0, 0
+    for lr, sent in subsampled_sentences(rng, ids, offsets, s_begin, s_end, keep_prob, lr_start, lr_end):
         for i, word in enumerate(sent):
             ctx = _context(rng, sent, i, window)
             if not ctx:
@@ -113,19 +120,22 @@ def train_slice(arch, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, cumu
                     loss += pair_loss
                     w_in[c] += grad_h
             else:
-                # shared negatives: one [contexts x targets] product from the old weights
                 preds += len(ctx)
-                targets = [word] + [n for n in (draw_negative(rng, cumulative, guide) for _ in range(negative))
-                                    if n != word]
-                labels = np.zeros(len(targets))
-                labels[0] = 1.0
-                inputs, outputs = w_in[ctx], w_out[targets]
-                dots = inputs @ outputs.T
-                loss += float(neg_log_sigmoid(dots[:, 0]).sum() + neg_log_sigmoid(-dots[:, 1:]).sum())
-                errors = (labels[None, :] - sigmoid(dots)) * lr
-                np.add.at(w_in, ctx, errors @ outputs)
-                np.add.at(w_out, targets, errors.T @ inputs)
-    return w_in, w_out, loss, preds, done, rng.state
+                loss += shared_update(rng, ctx, word, negative, cumulative, guide, w_in, w_out, lr)
+    return w_in, w_out, loss, preds, int(offsets[s_end] - offsets[s_begin]), rng.state
+
+
+def shared_update(rng, ctx, word, negative, cumulative, guide, w_in, w_out, lr) -> float:
+    """Shared negatives: one [contexts x targets] product from the old weights; returns the loss."""
+    targets = [word] + [n for n in (draw_negative(rng, cumulative, guide) for _ in range(negative)) if n != word]
+    labels = np.zeros(len(targets))
+    labels[0] = 1.0
+    inputs, outputs = w_in[ctx], w_out[targets]
+    dots = inputs @ outputs.T
+    errors = (labels[None, :] - sigmoid(dots)) * lr
+    np.add.at(w_in, ctx, errors @ outputs)
+    np.add.at(w_out, targets, errors.T @ inputs)
+    return float(neg_log_sigmoid(dots[:, 0]).sum() + neg_log_sigmoid(-dots[:, 1:]).sum())
 
 
 def sample_negatives_reference(cumulative: np.ndarray, guide: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

@@ -129,7 +129,8 @@ def _sift_down(head_keys, head_runs, size, slot):
 
 @njit(cache=True, nogil=True)
 def merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, limit, out_rows, out_cols, out_vals):
-    """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays (/ scale).
+    """k-way merge of sorted runs, summing equal pairs in float64, into the out arrays (/ scale;
+    a float64 out_vals with scale 1 keeps the exact sums in units).
 
     Run r is keys[run_pos[r]:run_ends[r]]; run_pos advances in place, so calling again with
     fresh out arrays continues where the last call stopped. Pairs above `limit` (uint64) are
@@ -168,6 +169,6 @@ def merge_runs(keys, vals, run_ends, run_pos, vocab_size, scale, limit, out_rows
             _sift_down(head_keys, head_runs, size, 0)
         out_rows[m] = np.int32(pair // n_vocab)
         out_cols[m] = np.int32(pair % n_vocab)
-        out_vals[m] = np.float32(total / scale)
+        out_vals[m] = total / scale   # rounded to out_vals' type (float32; float64 keeps units)
         m += 1
     return m

@@ -71,7 +71,13 @@ def _hash(buf, start, length):
 @njit(nogil=True, cache=True)
 def intern_token(buf, start, length, slots, starts, lengths, counts, arena, sizes):
     """Type id of buf[start:start+length], adding it if new; a negative status if a structure is full."""
-    h = _hash(buf, start, length)
+    return _intern_hashed(buf, start, length, _hash(buf, start, length), slots, starts, lengths, counts, arena, sizes)
+
+
+@njit(inline="always", nogil=True, cache=True)
+def _intern_hashed(buf, start, length, h, slots, starts, lengths, counts, arena, sizes):
+    """intern_token with the token's _hash already known (scan_block computes it while it looks
+    for the token's end, so each byte is read once)."""
     tag = h & _HIGH
     mask = np.uint64(slots.shape[0] - 1)
     pos = h & mask
@@ -143,22 +149,29 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
         if skipping:
             i += 1
             continue
-        # find the end of this token
+        # find the end of this token, hashing its bytes on the way (FNV-1a, as _hash)
         j = i
         limit = i + max_token_bytes
-        while j < end and j < limit and not _is_space(buf[j]):
+        h = _FNV_OFFSET
+        while j < end and j < limit:
+            c = buf[j]
+            if _is_space(c):
+                break
+            h = (h ^ np.uint64(c)) * _FNV_PRIME
             j += 1
         overlong = j == limit and j < end and not _is_space(buf[j])
         if j == end and not final and not overlong:
             return i, OK, skipping, out_used, tokens, cut  # unfinished: Python carries it over
         length = j - i
+        h = h ^ (h >> np.uint64(29))
         if overlong:
             length = _utf8_cut(buf, i, length)
             if length == 0:
                 length = j - i
+            h = _hash(buf, i, length)
         if emit and out_used >= out.shape[0]:
             return i, OK, skipping, out_used, tokens, cut
-        t = intern_token(buf, i, length, slots, starts, lengths, counts, arena, sizes)
+        t = _intern_hashed(buf, i, length, h, slots, starts, lengths, counts, arena, sizes)
         if t < 0:
             return i, -t, skipping, out_used, tokens, cut
         counts[t] += 1

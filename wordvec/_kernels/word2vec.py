@@ -101,6 +101,14 @@ def _subsample(ids, begin, end, keep_prob, rng, t, sent):
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total):
+    """(learning rate, kept tokens) for sentence s: the rate interpolated by the raw words done
+    before it, then its subsampling coins into sent."""
+    lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
+    return lr, _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _context(sent, n, i, window, rng, t, ctx):
     """Fill ctx with the words around sent[i] (dynamic window); return how many."""
     lo, hi = 0, n
@@ -203,22 +211,29 @@ def _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t, ctx_
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _pair_update(row, word, negative, neg_cum, neg_guide, rng, t, targets, w_out, lr, grad_in, sig, nls):
+    """One (context, word) pair as its own prediction: the context's input row `row` against the
+    word and fresh negatives; the output rows move at once, the input row right after. Returns loss."""
+    grad_in[:] = _ZERO
+    n_t = _targets(word, negative, neg_cum, neg_guide, rng, t, targets)
+    loss = _predict_and_update_outputs(row, targets, n_t, w_out, lr, grad_in, sig, nls)
+    for d in range(row.shape[0]):
+        row[d] += grad_in[d]
+    return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
                              ctx, targets, grad_in):
     """The C tool's skip-gram on one subsampled sentence: every (context, center) pair is its own
     prediction with fresh negatives, and the context row moves right after it. Returns (loss, predictions)."""
-    dim = w_in.shape[1]
     loss, preds = 0.0, 0
     for i in range(n):
         n_ctx = _context(sent, n, i, window, rng, t, ctx)
         preds += n_ctx
         for a in range(n_ctx):
-            row = w_in[ctx[a]]
-            grad_in[:] = _ZERO
-            n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
-            loss += _predict_and_update_outputs(row, targets, n_t, w_out, lr, grad_in, sig, nls)
-            for d in range(dim):
-                row[d] += grad_in[d]
+            loss += _pair_update(w_in[ctx[a]], sent[i], negative, neg_cum, neg_guide, rng, t, targets, w_out, lr,
+                                 grad_in, sig, nls)
     return loss, preds
 
 
@@ -272,17 +287,36 @@ def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delt
 
 
 @njit(inline="always", nogil=True, cache=True)
+def _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta):
+    """Contexts ctx[:n_ctx] against one shared set of targets (targets[0] the true word).
+
+    The [contexts x targets] errors and both gradients are computed from the old weights
+    (_window_deltas), then applied, so each output row is read and written once for all these
+    contexts (Ji et al. 2016). ctx_delta [>= n_ctx, D] and out_delta [>= n_t, D] are scratch.
+    Returns the loss.
+    """
+    dim = w_in.shape[1]
+    loss = _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta)
+    for k in range(n_t):
+        row = targets[k]
+        for d in range(dim):
+            w_out[row, d] += out_delta[k, d]
+    for a in range(n_ctx):
+        row = ctx[a]
+        for d in range(dim):
+            w_in[row, d] += ctx_delta[a, d]
+    return loss
+
+
+@njit(inline="always", nogil=True, cache=True)
 def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr, rng, t, sig, nls,
                               scratch):
-    """Skip-gram with one shared set of negatives per center word on one subsampled sentence.
-
-    For each center, the [contexts x targets] errors and both gradients are computed from the
-    old weights (in 2 x 2 blocks of pairs, see _window_deltas), then applied, so each output row
-    is read and written once per window (Ji et al. 2016). The next center's window and
-    negatives are drawn one step ahead and their rows prefetched. Returns (loss, predictions).
+    """Skip-gram with one shared set of negatives per center word on one subsampled sentence
+    (_shared_update over the center's whole window, its pairs in 2 x 2 blocks). The next
+    center's window and negatives are drawn one step ahead and their rows prefetched.
+    Returns (loss, predictions).
     """
     ctx_slots, target_slots, sizes, ctx_delta, out_delta = scratch
-    dim = w_in.shape[1]
     loss, preds = 0.0, 0
     for i in range(n):
         ctx, n_ctx, targets, n_t = _center_draws(sent, n, i, window, negative, neg_cum, neg_guide, rng, t,
@@ -290,16 +324,7 @@ def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, 
         if n_ctx == 0:
             continue
         preds += n_ctx
-        loss += _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta)
-        # apply: each output row and each context row written once
-        for k in range(n_t):
-            row = targets[k]
-            for d in range(dim):
-                w_out[row, d] += out_delta[k, d]
-        for a in range(n_ctx):
-            row = ctx[a]
-            for d in range(dim):
-                w_in[row, d] += ctx_delta[a, d]
+        loss += _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta)
     return loss, preds
 
 
@@ -374,8 +399,7 @@ def train_slice(mode, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg_
     total = max(1, offsets[s_end] - offsets[s_begin])
     done, loss, preds = 0, 0.0, 0
     for s in range(s_begin, s_end):
-        lr = np.float32(lr_start + (lr_end - lr_start) * (done / total))
-        n = _subsample(ids, offsets[s], offsets[s + 1], keep_prob, rng, t, sent)
+        lr, n = _next_sentence(ids, offsets, s, keep_prob, rng, t, sent, lr_start, lr_end, done, total)
         done += offsets[s + 1] - offsets[s]
         if mode == SKIPGRAM:
             sentence = _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, negative, lr,

@@ -12,9 +12,15 @@ import click
 from .. import __version__
 from . import exits
 from .corpus_commands import cooccur, vocab
-from .query_commands import analogy, convert, evaluate, info, similar, similarity
+from .item_commands import recommend, split
+from .phrase_commands import phrases
+from .plot_commands import plot
+from .sweep_commands import COMMANDS as SWEEP_COMMANDS
+from .query_commands import analogy, doesnt_match, similar, similarity, vector
 from .train_glove import glove
+from .train_item2vec import item2vec
 from .train_word2vec import cbow, skipgram
+from .vectors_commands import convert, evaluate, info
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,18 +28,27 @@ from .train_word2vec import cbow, skipgram
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
 def cli(quiet: bool, verbose: bool) -> None:
-    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and query them."""
+    """Train word embeddings (word2vec skip-gram/CBOW, GloVe) and item embeddings (item2vec), query them
+    and draw them."""
     exits.configure_logging(quiet, verbose)
 
 
 @click.group()
 def train() -> None:
-    """Train vectors: skipgram, cbow or glove."""
+    """Train vectors: skipgram, cbow, glove or item2vec."""
 
 
-for _command in (skipgram, cbow, glove):
+@click.group()
+def sweep() -> None:
+    """Train one model per value of a setting (--dim 25,50,100...) and compare quality and cost."""
+
+
+for _command in (skipgram, cbow, glove, item2vec):
     train.add_command(_command)
-for _command in (vocab, cooccur, train, similar, analogy, similarity, evaluate, convert, info):
+for _command in SWEEP_COMMANDS:
+    sweep.add_command(_command)
+for _command in (vocab, cooccur, phrases, train, sweep, similar, analogy, similarity, vector, doesnt_match, evaluate,
+                 convert, info, plot, recommend, split):
     cli.add_command(_command)
 
 

@@ -9,39 +9,63 @@ from typing import Any
 import click
 
 from ..config import CooccurConfig, TokenizerConfig, VocabConfig
-from .options import (cache_option, config_options, corpus_argument, json_option, output_option,
-                      vocab_file_option)
-from .training import check_output_of, prepare, report
+from .options import (cache_option, config_options, corpus_argument, dask_options, force_option, json_option,
+                      output_option, phrases_option, vocab_file_option)
+from .outputs import FOLDER, VOCABULARY_FILE, check_output_of
+from .training import cluster, prepare, report
 
 
 @click.command()
 @corpus_argument
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write vocab.txt ('word count' per line, most frequent first).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the vocabulary ('word count' per line, most frequent first); - for stdout.")
 @config_options(VocabConfig, TokenizerConfig)
+@force_option
+@dask_options
 @json_option
 def vocab(**options: Any) -> None:
     """Count the words of CORPUS (files, folders, .gz/.bz2/.xz, or - for stdin) and write a vocabulary."""
+    import sys
+
     from ..config import build
     from ..text.vocab import build_vocab
+    from ..util.progress import log, plural
 
     tokenizer = build(TokenizerConfig, options)
     settings = build(VocabConfig, options)
-    check_output_of(options)  # before the counting pass, not after it
-    output = options["output"]
-    result = build_vocab(list(options["corpus"]), tokenizer, min_count=settings.min_count,
-                         max_vocab=settings.max_vocab)
-    result.vocab.save(output)
+    output, to_stdout = options["output"], options["output"] == "-"
+    if to_stdout and options["json"]:
+        raise click.UsageError("-o - writes the vocabulary on stdout, where --json would print the summary: drop one")
+    if not to_stdout:
+        check_output_of(options, VOCABULARY_FILE)  # before the counting pass, not after it
+    with cluster(options) as session:
+        if session is not None:
+            result = session.build_vocab(list(options["corpus"]), tokenizer, settings.min_count, settings.max_vocab)
+        else:
+            result = build_vocab(list(options["corpus"]), tokenizer, settings.min_count, settings.max_vocab,
+                                 threads=settings.threads)
+    if to_stdout:
+        result.vocab.write(sys.stdout)
+        sys.stdout.flush()
+    else:
+        result.vocab.save(output)
     rate = result.raw_tokens / max(result.seconds, 1e-9)
-    report(dict(result.to_dict(), output=output),
-           [f"read {result.files:,} file(s), {result.bytes:,} bytes in {result.seconds:.2f} s "
-            f"({f'{rate / 1e6:.1f}M' if rate >= 1e6 else f'{rate / 1e3:.0f}k'} tokens/s)",
-            f"tokens:         {result.tokens:,}",
-            f"distinct words: {result.distinct:,}",
-            f"kept words:     {len(result.vocab):,} (min count {settings.min_count}"
-            + (f", max {settings.max_vocab:,}" if settings.max_vocab else "") + ")",
-            f"coverage:       {result.coverage:.2%} of tokens are kept words",
-            f"wrote {output}"], options["json"])
+    folded = [what for what, on in (("punctuation stripped", tokenizer.tokens == "words"),
+                                    ("lowercased", tokenizer.lowercase)) if on]
+    lines = [f"read {plural(result.files, 'file')}, {result.bytes:,} bytes in {result.seconds:.2f} s "
+             f"({f'{rate / 1e6:.1f}M' if rate >= 1e6 else f'{rate / 1e3:.0f}k'} raw tokens/s)",
+             f"raw tokens:     {result.raw_tokens:,} (split on whitespace)",
+             f"word tokens:    {result.word_tokens:,} (after the tokenizer: {', '.join(folded) or 'as read'})",
+             f"distinct words: {result.distinct:,}",
+             f"kept words:     {len(result.vocab):,} (--min-count {settings.min_count:,}"
+             + (f", --max-vocab {settings.max_vocab:,}" if settings.max_vocab else "") + ")",
+             f"kept tokens:    {result.vocab.total_tokens:,} ({result.coverage:.2%} of word tokens)",
+             f"wrote {'the vocabulary to stdout' if to_stdout else output}"]
+    if to_stdout:  # stdout holds the vocabulary: the summary goes to stderr
+        for line in lines:
+            log.info(line)
+        return
+    report(dict(result.to_dict(), output=output), lines, options["json"])
 
 
 @click.command()
@@ -49,7 +73,10 @@ def vocab(**options: Any) -> None:
 @output_option
 @config_options(CooccurConfig, VocabConfig, TokenizerConfig)
 @vocab_file_option
+@phrases_option
 @cache_option
+@force_option
+@dask_options
 @json_option
 def cooccur(**options: Any) -> None:
     """Count the co-occurrences of CORPUS into a folder (rows/cols/vals .npy, vocab.txt, meta.json)."""
@@ -60,14 +87,16 @@ def cooccur(**options: Any) -> None:
 
     config = build(CooccurConfig, options)
     build(VocabConfig, options)
-    check_output_of(options)
+    check_output_of(options, FOLDER)
     output = options["output"]
     log.info("co-occurrence budget: %s", human_bytes(budget_bytes(config.memory)))
     start = time.perf_counter()
-    vocabulary, encoded = prepare(options)
-    result = count_cooccurrences(encoded, vocabulary, config, output=output, tmp_dir=Path(output).parent)
+    with cluster(options) as session:
+        vocabulary, encoded = prepare(options, session=session)
+        result = (session.cooccurrences(encoded, vocabulary, config, output) if session is not None else
+                  count_cooccurrences(encoded, vocabulary, config, output=output, tmp_dir=Path(output).parent))
     seconds = time.perf_counter() - start
     report({"output": str(output), "nnz": result.nnz, "vocab_size": len(vocabulary),
-            "tokens": encoded.n_tokens, "window": config.window, "seconds": round(seconds, 3)},
+            "kept_tokens": encoded.n_tokens, "window": config.window, "seconds": round(seconds, 3)},
            [f"{result.nnz:,} non-zero co-occurrences of {len(vocabulary):,} words "
-            f"({encoded.n_tokens:,} tokens) in {seconds:.1f} s: wrote {output}"], options["json"])
+            f"({encoded.n_tokens:,} kept tokens) in {seconds:.1f} s: wrote {output}"], options["json"])

@@ -15,6 +15,7 @@ import click
 from ..errors import Interrupted
 
 EXIT_USER_ERROR = 1
+command_line: list[str] = []    # the arguments of the run in progress (for "resume with: ..." lines)
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -77,14 +78,15 @@ def _error(message: str) -> None:
     click.echo(f"wordvec: error: {message}", err=True)
 
 
-def _interrupted(signal_number: int) -> None:
-    """One line saying the run was interrupted and how far it got; exit 128 + signal."""
+def _interrupted(signal_number: int, note: str | None = None) -> None:
+    """One line saying the run was interrupted, how far it got and, with a checkpoint, where it
+    is and how to resume; exit 128 + signal."""
     from ..util.progress import how_far
 
     name = signal.Signals(signal_number).name
     where = how_far()
-    click.echo(f"wordvec: interrupted by {name}{' ' + where if where else ''}; no output was written",
-               err=True)
+    click.echo(f"wordvec: interrupted by {name}{' ' + where if where else ''}; no output was written"
+               + (f"; {note}" if note else ""), err=True)
     sys.exit(128 + int(signal_number))
 
 
@@ -103,6 +105,7 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     from ..util.progress import forget_bars
 
     forget_bars()
+    command_line[:] = list(sys.argv[1:] if argv is None else argv)
     previous = _install_signal_handlers()
     show_warning = warnings.showwarning
     _one_line_warnings()
@@ -119,9 +122,11 @@ def _run(group: click.Group, argv: list[str] | None) -> None:
 
     verbose = "-v" in (argv or sys.argv[1:])[:3] or "--verbose" in (argv or sys.argv[1:])[:3]
     try:
-        group.main(args=argv, prog_name="wordvec", standalone_mode=False)
+        status = group.main(args=argv, prog_name="wordvec", standalone_mode=False)
+        if isinstance(status, int) and status:  # click.exceptions.Exit(N) raised by a command
+            sys.exit(status)
     except Interrupted as exc:
-        _interrupted(exc.signal_number)
+        _interrupted(exc.signal_number, exc.note)
     except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt / EOF
         if isinstance(exc.__cause__, EOFError):  # a reader hit the end of a damaged file
             if verbose:

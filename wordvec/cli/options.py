@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import click
 
-from ..config import FORMAT_NAMES, fields_of
+from ..config import WRITABLE_FORMAT_NAMES, fields_of, format_choices
 
 
 def _stack(decorators: list[Callable]) -> Callable:
@@ -49,12 +49,24 @@ def _option(field: dataclasses.Field, hint: Any) -> Callable:
         return click.option(declaration, name, default=field.default, show_default="/" in declaration,
                             is_flag=True, help=help_text)
     click_type = click.Choice(meta["choices"]) if meta.get("choices") else kind
-    return click.option(dashed, name, type=click_type, default=field.default,
+    return click.option(dashed, name, type=click_type, default=field.default, metavar=meta.get("metavar"),
                         show_default=field.default is not None, help=help_text)
 
 
-def config_options(*config_classes: type, exclude: tuple[str, ...] = ()) -> Callable:
-    """Options for every command-line setting of the given configs (a name once, first class wins)."""
+def _list_option(field: dataclasses.Field) -> Callable:
+    """A config field's option taking text: one value, or a comma-separated list (`wordvec sweep`)."""
+    default = field.metadata.get("default_text") or ("none" if field.default is None else field.default)
+    return click.option("--" + field.name.replace("_", "-"), field.name, type=str, default=None,
+                        help=f"{field.metadata['help']} One value, or a comma-separated list when this is the "
+                             f"swept setting.  [default: {default}]")
+
+
+def config_options(*config_classes: type, exclude: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> Callable:
+    """Options for every command-line setting of the given configs (a name once, first class wins).
+
+    Settings named in `lists` take text instead (parsed by the command: `wordvec sweep` reads
+    a comma-separated list for the swept one); their option's value is None when not given.
+    """
     seen = set(exclude)
     decorators = []
     for config_class in config_classes:
@@ -63,14 +75,15 @@ def config_options(*config_classes: type, exclude: tuple[str, ...] = ()) -> Call
             if name in seen or not field.metadata.get("cli", False):
                 continue
             seen.add(name)
-            decorators.append(_option(field, hints[name]))
+            decorators.append(_list_option(field) if name in lists else _option(field, hints[name]))
     return _stack(decorators)
 
 
 corpus_argument = click.argument("corpus", nargs=-1, required=True, type=click.Path(allow_dash=True))
 
 output_option = click.option("-o", "--output", required=True, type=click.Path(),
-                             help="Output path, used verbatim (the native format is a folder at exactly this path).")
+                             help="Output path, used verbatim (the native format is a folder at exactly this path); "
+                                  "it never replaces an input, nor without --force an output of another kind.")
 
 vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=False), default=None,
                                  help="Reuse this vocabulary (vocab.txt, GloVe vocab_count or word2vec -save-vocab "
@@ -79,8 +92,58 @@ vocab_file_option = click.option("--vocab", "vocab", type=click.Path(dir_okay=Fa
 cache_option = click.option("--cache/--no-cache", "cache", default=True, show_default=True,
                             help="Reuse and store the encoded corpus under $XDG_CACHE_HOME/wordvec.")
 
-format_option = click.option("--format", "format", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+dask_options = _stack([
+    click.option("--dask", "dask", metavar="ADDRESS", default=None,
+                 help="Count, encode (and count co-occurrences) on a Dask cluster: a scheduler's address "
+                      "(tcp://HOST:8786), or local:N for N worker processes on this machine. The workers read "
+                      "CORPUS at the same path. Needs pip install 'wordvec[dask]'."),
+    click.option("--dask-work", "dask_work", type=click.Path(file_okay=False), default=None,
+                 help="With --dask: a folder every worker can write and read, for the encoded shards "
+                      "(removed at the end).  [default: beside -o]"),
+])
+
+format_option = click.option("--format", "format", type=click.Choice(WRITABLE_FORMAT_NAMES, case_sensitive=False),
                              default="native", show_default=True,
-                             help="Output format of the vectors (fasttext and vec mean word2vec text).")
+                             help=f"Output format of the vectors: {format_choices(writable=True)}.")
+
+force_option = click.option("--force", is_flag=True,
+                            help="Replace an existing output of another kind (a file by a folder, a folder by a "
+                                 "file, a file that is not what this command writes). Never an input.")
 
 json_option = click.option("--json", "json", is_flag=True, help="Print a machine-readable result.")
+
+json_lines_option = click.option("--json", "json", is_flag=True,
+                                 help='JSON Lines: one {"query": ..., "results": [...]} (or "error") object per query.')
+
+
+def as_flags(config_class: type, values: dict[str, Any]) -> str:
+    """Saved settings (meta.json's config) as the command-line flags that give them: the inverse
+    of config_options, for `wordvec info` ("--dim 100 --window 5 --lowercase ...")."""
+    parts = []
+    for name, field in fields_of(config_class).items():
+        if name not in values or not field.metadata.get("cli", False):
+            continue
+        value, dashed = values[name], "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            declaration = field.metadata.get("flag") or (f"{dashed}/--no-{dashed[2:]}" if field.default else dashed)
+            on, _, off = declaration.partition("/")
+            if value or off:
+                parts.append(on if value else off)
+        elif value is not None:
+            parts.append(f"{dashed} {value:g}" if isinstance(value, float) else f"{dashed} {value}")
+    return " ".join(parts)
+
+phrases_option = click.option("--phrases", "phrases", type=click.Path(dir_okay=False), default=None,
+                              help="Join the phrases of this table (from `wordvec phrases --save-table`) on the fly, "
+                                   "before counting and training: new_york becomes one word.")
+
+checkpoint_options = _stack([
+    click.option("--checkpoint", "checkpoint", type=click.Path(file_okay=False), default=None,
+                 help="Save the whole training state to this folder every --checkpoint-every minutes and when "
+                      "interrupted (Ctrl-C, SIGTERM), to continue later with --resume."),
+    click.option("--checkpoint-every", "checkpoint_every", type=click.FloatRange(min=0), default=10.0,
+                 show_default=True, help="Minutes between checkpoints."),
+    click.option("--resume", "resume", type=click.Path(file_okay=False), default=None,
+                 help="Continue the run saved in this checkpoint (same corpus and settings; it goes on saving there "
+                      "unless --checkpoint names another folder)."),
+])

@@ -1,146 +1,22 @@
-"""Query commands: similar, analogy, similarity, evaluate, convert, info.
+"""Query commands: similar, analogy, similarity, vector, doesnt-match.
 
-Thin shells over wordvec.vectors (formats, keyedvectors, evaluate): parse, call,
-print (a readable table, or JSON with --json). Imports of numpy and the library happen
-inside the commands so `wordvec --help` stays fast; nothing here imports numba.
+Each answers queries given as arguments or, with none, one per line of stdin (interactive on a
+terminal), with the same grammar either way. Answers print as text, or with --json as JSON
+Lines (wordvec.cli.jsonlines). Imports of numpy and the library happen inside the commands so
+`wordvec --help` stays fast; nothing here imports numba.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Callable
+from typing import Iterable
 
 import click
 
-from ..config import FORMAT_NAMES
-from .options import json_option
-
-_TERMS = {"ignore_unknown_options": True}  # lets "king -man +woman" reach the arguments
-_METHOD_LABELS = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
-
-
-def load_options(func: Callable) -> Callable:
-    """VECTORS argument plus --format, --limit, --allow-nonfinite (how to read the vectors)."""
-    for decorator in reversed((
-        click.argument("vectors", type=click.Path(exists=True)),
-        click.option("--format", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
-                     help="Format of VECTORS.  [default: sniffed]"),
-        click.option("--limit", type=click.IntRange(min=1), default=None, help="Read only the first N rows."),
-        click.option("--allow-nonfinite", is_flag=True,
-                     help="Load rows containing NaN or infinity (with a warning) instead of refusing the file."),
-    )):
-        func = decorator(func)
-    return func
-
-
-def names_vectors_file(command: Callable) -> Callable:
-    """An unknown query word is reported with the vectors file it is missing from."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from ..vectors.keyedvectors import UnknownWordError
-
-        try:
-            return command(*args, **kwargs)
-        except UnknownWordError as exc:
-            raise UnknownWordError(f"{kwargs.get('vectors')}: {exc}", exc.words) from None
-
-    return wrapper
-
-
-def _load(options: dict):
-    """The VECTORS of a query command, read as its load options say."""
-    from ..vectors.formats import load
-
-    return load(options["vectors"], format=options["input_format"], limit=options["limit"],
-                allow_nonfinite=options["allow_nonfinite"])
-
-
-def _print_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
-
-
-def _result_json(query: str, results: list[tuple[str, float]]) -> dict:
-    return {"query": query, "results": [{"word": w, "score": round(s, 6)} for w, s in results]}
-
-
-def _print_results(query: str, results: list[tuple[str, float]]) -> None:
-    click.echo(query)
-    width = max((len(w) for w, _ in results), default=0)
-    for word, score in results:
-        click.echo(f"  {word:<{width}}  {score:.4f}")
-
-
-# --- expressions: "king - man + woman", "king -man +woman" -----------------------------------
-def _is_expression(terms: tuple[str, ...] | list[str], kv) -> bool:
-    return any(t in ("+", "-") or (len(t) > 1 and t[0] in "+-" and t not in kv) for t in terms)
-
-
-def parse_expression(terms, kv) -> tuple[list[str], list[str]]:
-    """Split ``a - b + c`` (signs alone or glued to words) into positive and negative words."""
-    positive, negative, sign = [], [], 1
-    for term in terms:
-        if term in ("+", "-"):
-            sign = 1 if term == "+" else -1
-            continue
-        if term not in kv and len(term) > 1 and term[0] in "+-":
-            sign, term = (1 if term[0] == "+" else -1), term[1:]
-        (positive if sign > 0 else negative).append(term)
-        sign = 1
-    if not positive and not negative:
-        raise click.UsageError("the expression has no words")
-    return positive, negative
-
-
-def _expression_text(positive: list[str], negative: list[str]) -> str:
-    text = " + ".join(positive)
-    return text + "".join(f" - {w}" for w in negative)
-
-
-def _answer(kv, terms: list[str], topn: int, restrict: int | None, method: str) -> list[tuple[str, list]]:
-    """One query line: an expression, an analogy ``a b c``, or neighbours of each word."""
-    for term in terms:  # unknown options reach here because of ignore_unknown_options
-        if term.startswith("--") and term not in kv:
-            raise click.UsageError(f"no such option: {term}")
-    if _is_expression(terms, kv):
-        positive, negative = parse_expression(terms, kv)
-        return [(_expression_text(positive, negative),
-                 kv.most_similar(positive, negative, topn=topn, restrict=restrict, method=method))]
-    if len(terms) == 3:
-        a, b, c = terms
-        return [(f"{a} : {b} :: {c} : ?", kv.analogy(a, b, c, method=method, topn=topn, restrict=restrict))]
-    return list(zip(terms, kv.most_similar_many(list(terms), topn=topn, restrict=restrict)))
-
-
-def _interactive(kv, topn: int, restrict: int | None, method: str, as_json: bool) -> None:
-    """One query per line until EOF; an unknown word reports an error and the loop goes on."""
-    from ..errors import WordvecError
-
-    prompt = sys.stdin.isatty()
-    if prompt:
-        click.echo("one query per line: a word, 'a b c' (a : b :: c : ?) or 'king - man + woman'; "
-                   "Ctrl-D ends", err=True)
-    while True:
-        if prompt:
-            click.echo("> ", nl=False, err=True)
-        line = sys.stdin.readline()
-        if not line:
-            break
-        terms = line.split()
-        if not terms:
-            continue
-        try:
-            answers = _answer(kv, terms, topn, restrict, method)
-        except (KeyError, WordvecError, click.UsageError) as exc:
-            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            click.echo(f"wordvec: error: {message}", err=True)
-            continue
-        for query, results in answers:
-            _print_json(_result_json(query, results)) if as_json else _print_results(query, results)
-        sys.stdout.flush()
-
+from .answers import Session, load_options, read_queries
+from .expressions import Expression, QueryCommand, has_operator, parse_expression
+from .jsonlines import scored
+from .options import json_lines_option
 
 topn_option = click.option("--topn", type=click.IntRange(min=1), default=10, show_default=True, help="How many answers.")
 restrict_option = click.option("--restrict", type=click.IntRange(min=1), default=None,
@@ -149,217 +25,252 @@ method_option = click.option("--method", type=click.Choice(("3cosadd", "3cosmul"
                              show_default=True, help="How terms combine (analogies and expressions).")
 
 
-@click.command(context_settings=_TERMS)
+def _neighbour_lines(heading: str):
+    def text(results: list[dict]) -> list[str]:
+        width = max((len(r["word"]) for r in results), default=0)
+        return [heading] + [f"  {r['word']:<{width}}  {r['score']:.4f}" for r in results]
+
+    return text
+
+
+def _ask_expression(session: Session, expression: Expression, analogy: list[str] | None = None) -> None:
+    """Nearest words to sum(positive) - sum(negative) (the query words excluded); an analogy
+    a : b :: c : ? is the expression b - a + c, asked and shown as such."""
+    o = session.options
+    expression = Expression(session.words(expression.positive), session.words(expression.negative))
+    query, heading = expression.as_query(), expression.text
+    if analogy is not None:
+        a, b, c = session.words(analogy)
+        query, heading = {"analogy": [a, b, c], **query}, f"{a} : {b} :: {c} : ?"
+    session.answer(dict(query, method=o["method"]), lambda: scored(session.kv.most_similar(
+        expression.positive, expression.negative, topn=o["topn"], restrict=o["restrict"], method=o["method"])),
+        _neighbour_lines(heading), separate=True)
+
+
+def _ask_neighbours(session: Session, words: list[str]) -> None:
+    """Nearest words to each word, with one matrix product for all the known ones (with
+    subwords, words outside the vocabulary are composed from their n-grams)."""
+    o, kv = session.options, session.kv
+    words = session.words(words)
+    known = list(dict.fromkeys(w for w in words if kv.has_vector(w)))
+    answers = dict(zip(known, kv.most_similar_many(known, topn=o["topn"], restrict=o["restrict"]))) if known else {}
+
+    def neighbours(word: str) -> list[dict]:
+        if word not in answers:
+            raise kv.unknown([word])
+        return scored(answers[word])
+
+    for word in words:
+        session.answer({"positive": [word], "negative": []}, lambda w=word: neighbours(w), _neighbour_lines(word),
+                       separate=True)
+
+
+def _ask_similar(session: Session, terms: list[str]) -> None:
+    if has_operator(terms):
+        _ask_expression(session, parse_expression(terms))
+    else:
+        _ask_neighbours(session, terms)
+
+
+def _ask_vectors(session: Session, source: str) -> None:
+    from .vectorlines import read_vector_lines
+
+    o, kv = session.options, session.kv
+    for query, vector in read_vector_lines(source, kv.dim):
+        where = query["vector"]
+        heading = f"{where['source']}:{where['line']}" + (f" ({where['label']})" if "label" in where else "")
+        if isinstance(vector, str):
+            session.fail(query, vector)
+            continue
+        session.answer(query, lambda v=vector: scored(kv.similar_by_vector(v, topn=o["topn"], restrict=o["restrict"])),
+                       _neighbour_lines(heading), separate=True)
+
+
+@click.command(cls=QueryCommand)
 @load_options
 @click.argument("words", nargs=-1)
+@click.option("--positive", multiple=True, help="A word to add (repeat for more): the structured form of an "
+              "expression.")
+@click.option("--negative", multiple=True, help="A word to subtract (repeat for more).")
+@click.option("--vector", "vector_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Nearest words to each vector in this file (- for stdin), one per line: D numbers, optionally "
+                   "after a word (as `wordvec vector` prints), or a JSON array.")
 @topn_option
 @restrict_option
 @method_option
-@json_option
-@names_vectors_file
+@json_lines_option
 def similar(**options):
-    """Nearest words to each WORD (or to an expression such as king - man + woman).
+    """Nearest words to each WORD, or to an expression: king - man + woman.
 
-    With no WORD, reads one query per line from stdin until EOF: a word, "a b c" as an
-    analogy, or an expression.
+    Operators stand alone; a word that starts with '-' goes after --. With no WORD, reads one
+    query per line from stdin until EOF, in the same form.
     """
-    kv = _load(options)
-    words, topn, restrict, method, as_json = (options[k] for k in ("words", "topn", "restrict", "method", "json"))
-    if not words:
-        _interactive(kv, topn, restrict, method, as_json)
-        return
-    if _is_expression(words, kv) or any(w.startswith("--") for w in words):
-        answers = _answer(kv, list(words), topn, restrict, method)
+    words, positive, negative, vector_file = (options[k] for k in ("words", "positive", "negative", "vector_file"))
+    given = [name for name, value in (("WORD", words), ("--positive/--negative", positive or negative),
+                                      ("--vector", vector_file)) if value]
+    if len(given) > 1:
+        raise click.UsageError(f"give either {' or '.join(given)}, not both")
+    if has_operator(words):
+        parse_expression(words)  # its usage errors before the vectors load
+    session = Session(options)
+    if positive or negative:
+        _ask_expression(session, Expression(list(positive), list(negative)))
+    elif vector_file is not None:
+        _ask_vectors(session, vector_file)
+    elif words:
+        _ask_similar(session, list(words))
     else:
-        answers = list(zip(words, kv.most_similar_many(list(words), topn=topn, restrict=restrict)))
-    if as_json:
-        payload = [_result_json(q, r) for q, r in answers]
-        _print_json(payload[0] if len(payload) == 1 else payload)
-        return
-    for i, (query, results) in enumerate(answers):
-        if i:
-            click.echo()
-        _print_results(query, results)
+        for terms in read_queries("one query per line: a word, several, or an expression like king - man + woman"):
+            _interactive(session, lambda: _ask_similar(session, terms), terms)
+    session.finish()
 
 
-@click.command(context_settings=_TERMS)
+def _interactive(session: Session, ask, terms: list[str]) -> None:
+    """One line of stdin: its usage errors (a dangling operator) fail that line only."""
+    try:
+        ask()
+    except click.UsageError as exc:
+        session.fail({"terms": terms}, exc.format_message())
+
+
+def _analogy(terms: list[str]) -> tuple[Expression, list[str] | None]:
+    """The expression an analogy's terms ask for, and the three words when given as A B C."""
+    if has_operator(terms):
+        return parse_expression(terms), None
+    if len(terms) != 3:
+        raise click.UsageError("give three words A B C (a : b :: c : ?) or an expression like king - man + woman")
+    a, b, c = terms
+    return Expression([b, c], [a]), list(terms)
+
+
+@click.command(cls=QueryCommand)
 @load_options
-@click.argument("terms", nargs=-1, required=True)
+@click.argument("terms", nargs=-1)
 @topn_option
 @restrict_option
 @method_option
-@json_option
-@names_vectors_file
+@json_lines_option
 def analogy(**options):
     """A B C: a is to b as c is to ?  Or an expression: king - man + woman.
 
-    The query words never appear among the answers.
+    The query words never appear among the answers. With no TERMS, reads one analogy or
+    expression per line from stdin until EOF.
     """
-    kv = _load(options)
-    terms, topn, restrict, method, as_json = (options[k] for k in ("terms", "topn", "restrict", "method", "json"))
-    if not _is_expression(terms, kv) and len(terms) != 3:
-        raise click.UsageError("give three words A B C (a : b :: c : ?) or an expression like king - man + woman")
-    (query, results), = _answer(kv, list(terms), topn, restrict, method)
-    if as_json:
-        _print_json({**_result_json(query, results), "method": method})
+    terms = list(options["terms"])
+    asked = _analogy(terms) if terms else None  # usage errors before loading
+    session = Session(options)
+    if asked is not None:
+        _ask_expression(session, *asked)
     else:
-        _print_results(query, results)
+        for line in read_queries("one query per line: a b c (a : b :: c : ?) or an expression like king - man + woman"):
+            _interactive(session, lambda: _ask_expression(session, *_analogy(line)), line)
+    session.finish()
 
 
-@click.command()
+def _pairs(source: str) -> Iterable[tuple[int, list[str]]]:
+    """(line number, fields) of a word-pair file: tab- or space-separated, blank and '#' lines skipped."""
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        for number, line in enumerate(stream, 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield number, (line.rstrip("\r\n").split("\t") if "\t" in line else line.split())
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+@click.command(cls=QueryCommand)
 @load_options
-@click.argument("word1")
-@click.argument("word2")
-@json_option
-@names_vectors_file
+@click.argument("word1", required=False)
+@click.argument("word2", required=False)
+@click.option("--pairs", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Score every pair of this file (- for stdin): 'word1 word2 ...' lines, tab or space separated; "
+                   "one score per pair line, nan where a word is unknown.")
+@json_lines_option
 def similarity(**options):
-    """Cosine similarity of WORD1 and WORD2."""
-    kv = _load(options)
-    word1, word2 = options["word1"], options["word2"]
-    value = kv.similarity(word1, word2)
-    if options["json"]:
-        _print_json({"word1": word1, "word2": word2, "similarity": round(value, 6)})
+    """Cosine similarity of WORD1 and WORD2, or of every pair in --pairs FILE (or on stdin)."""
+    word1, word2, pairs = options["word1"], options["word2"], options["pairs"]
+    if pairs is not None and word1 is not None:
+        raise click.UsageError("give WORD1 WORD2 or --pairs FILE, not both")
+    if word1 is not None and word2 is None:
+        raise click.UsageError("give two words (WORD1 WORD2), or --pairs FILE")
+    session = Session(options)
+    kv = session.kv
+
+    def ask(words: list[str], query: dict) -> bool:
+        a, b = session.words(words)
+        return session.answer(dict(query, words=[a, b]), lambda: [{"score": round(kv.similarity(a, b), 6)}],
+                              lambda results: [f"{results[0]['score']:.4f}"])
+
+    if word1 is not None:
+        ask([word1, word2], {})
     else:
-        click.echo(f"{value:.4f}")
+        source = pairs if pairs is not None else "-"
+        if source == "-" and sys.stdin.isatty():
+            click.echo("one pair of words per line; Ctrl-D ends", err=True)
+        for number, fields in _pairs(source):
+            if len(fields) < 2:
+                session.fail({"line": number}, f"{'<stdin>' if source == '-' else source}:{number}: expected two words")
+                answered = False
+            else:
+                answered = ask(fields[:2], {"line": number})
+            if not answered and not session.as_json:
+                click.echo("nan")  # one output line per pair line, whatever happened to it
+    session.finish()
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
+def _vector_text(results: list[dict]) -> list[str]:
+    return [r["word"] + " " + " ".join(f"{x:.7g}" for x in r["vector"]) for r in results]
 
 
-def _print_analogy_table(report: dict) -> None:
-    from pathlib import Path
-
-    methods = report["methods"]
-    click.echo(f"Analogies: {Path(report['file']).name} (questions and answers within the "
-               f"{report['restrict']:,} most frequent words; case-insensitive)")
-    width = max(len(s["section"]) for s in report["sections"]) + 2
-    header = f"  {'section':<{width}}{'answered':>16}" + "".join(f"{_METHOD_LABELS[m]:>10}" for m in methods)
-    click.echo(header)
-    rows = report["sections"] + [None] + [report["semantic"], report["syntactic"], report["total"]]
-    for row in rows:
-        if row is None:
-            click.echo("  " + "-" * (len(header) - 2))
-            continue
-        answered = f"{row['answered']:,}/{row['questions']:,}"
-        click.echo(f"  {row['section']:<{width}}{answered:>16}"
-                   + "".join(f"{_percent(row['accuracy'][m]):>10}" for m in methods))
-    total = report["total"]
-    click.echo(f"  coverage: {_percent(total['coverage'])} of {total['questions']:,} questions; "
-               f"{total['skipped']:,} skipped for unknown words")
-
-
-def _print_pairs_table(reports: list[dict]) -> None:
-    from pathlib import Path
-
-    width = max(len(Path(r["file"]).name) for r in reports) + 2
-    click.echo(f"Word pairs: {'file':<{width - 2}}{'pairs':>8}{'skipped':>10}{'Spearman':>10}{'Pearson':>10}")
-    for r in reports:
-        rho = "–" if r["spearman"] is None else f"{r['spearman']:.4f}"
-        pearson = "–" if r["pearson"] is None else f"{r['pearson']:.4f}"
-        click.echo(f"            {Path(r['file']).name:<{width - 2}}{r['pairs']:>8}"
-                   f"{_percent(r['skipped_share']):>10}{rho:>10}{pearson:>10}")
-
-
-@click.command()
+@click.command(cls=QueryCommand)
 @load_options
-@click.option("--analogies", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Analogy questions (': section' headers, 'a b c d' lines).  [default: the bundled "
-                   "Google questions-words set]")
-@click.option("--no-analogies", is_flag=True, help="Skip the analogy evaluation.")
-@click.option("--pairs", type=click.Path(exists=True, dir_okay=False), multiple=True,
-              help="Word-pair file(s): 'word1 word2 score' lines, tab or space separated.  "
-                   "[default: the bundled WordSim-353 and SimLex-999]")
-@click.option("--no-pairs", is_flag=True, help="Skip the word-pair evaluation.")
-@click.option("--restrict", type=click.IntRange(min=1), default=30000, show_default=True,
-              help="Analogies use only the N most frequent words (word2vec's compute-accuracy).")
-@click.option("--pairs-restrict", type=click.IntRange(min=1), default=300000, show_default=True,
-              help="Word pairs use only the N most frequent words (gensim's default).")
-@click.option("--method", "methods", type=click.Choice(("3cosadd", "3cosmul")), multiple=True,
-              help="Analogy method(s).  [default: both]")
-@json_option
-def evaluate(**options):
-    """Score VECTORS on analogy questions and word-pair similarity sets."""
-    from ..vectors import evaluate as ev
+@click.argument("words", nargs=-1)
+@json_lines_option
+def vector(**options):
+    """Print the vector of each WORD: 'word x1 ... xD' lines (fastText's print-word-vectors).
 
-    kv = _load(options)
-    result: dict = {"vectors": str(options["vectors"]), "count": len(kv), "dim": kv.dim}
-    if not options["no_analogies"]:
-        result["analogies"] = ev.evaluate_analogies(kv, options["analogies"] or ev.DEFAULT_ANALOGIES,
-                                                    restrict=options["restrict"],
-                                                    methods=tuple(options["methods"]) or ("3cosadd", "3cosmul"))
-    if not options["no_pairs"]:
-        result["pairs"] = [ev.evaluate_pairs(kv, p, restrict=options["pairs_restrict"])
-                           for p in (options["pairs"] or ev.DEFAULT_PAIRS)]
-    if options["json"]:
-        _print_json(result)
-        return
-    if "analogies" in result:
-        _print_analogy_table(result["analogies"])
-    if "pairs" in result:
-        if "analogies" in result:
-            click.echo()
-        _print_pairs_table(result["pairs"])
+    With no WORD, reads words from stdin (whitespace-separated) until EOF.
+    """
+    session = Session(options)
+    kv = session.kv
+
+    def ask(word: str) -> None:
+        word = session.word(word)
+        session.answer({"word": word}, lambda: [{"word": word, "vector": [float(f"{x:.7g}") for x in kv[word]]}],
+                       _vector_text)
+
+    for word in options["words"]:
+        ask(word)
+    if not options["words"]:
+        for terms in read_queries("words, one or more per line"):
+            for word in terms:
+                ask(word)
+    session.finish()
 
 
-@click.command()
-@click.argument("source", type=click.Path(exists=True))
-@click.argument("target", type=click.Path())
-@click.option("--to", "to_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), required=True,
-              help="Output format.")
-@click.option("--from", "input_format", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
-              help="Input format.  [default: sniffed]")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Convert only the first N rows.")
-@click.option("--allow-nonfinite", is_flag=True, help="Accept rows containing NaN or infinity.")
-@json_option
-def convert(**options):
-    """Convert vectors from SOURCE to TARGET (written atomically)."""
-    from ..config import canonical_format
-    from ..util.atomic import check_output
-    from ..util.progress import log
-    from ..vectors.formats import load_context, save
+@click.command(name="doesnt-match", cls=QueryCommand)
+@load_options
+@click.argument("words", nargs=-1)
+@json_lines_option
+def doesnt_match(**options):
+    """The WORD that fits least with the others (lowest cosine with their mean).
 
-    source, target, to_format, limit = (options[k] for k in ("source", "target", "to_format", "limit"))
-    check_output(target, [("vectors", source)])
-    kv = _load(dict(options, vectors=source))
-    context = None
-    if kv.source["format"] == "native" and canonical_format(to_format) == "native":
-        context = load_context(source)
-        if context is not None and limit is not None:
-            context = context[:limit]
-    save(kv, target, format=to_format, context=context)
-    summary = {"source": str(source), "source_format": kv.source["format"], "target": str(target),
-               "format": canonical_format(to_format), "count": len(kv), "dim": kv.dim}
-    if options["json"]:
-        _print_json(summary)
+    Prints the odd one out; --json ranks every word by its cosine with the mean, odd one first.
+    With no WORD, reads one group of words per line from stdin until EOF.
+    """
+    if len(options["words"]) == 1:
+        raise click.UsageError("give at least two words")
+    session = Session(options)
+
+    def ask(words: list[str]) -> None:
+        words = session.words(words)
+        session.answer({"words": words}, lambda: scored(session.kv.odd_one_out(words)),
+                       lambda results: [results[0]["word"]])
+
+    if options["words"]:
+        ask(list(options["words"]))
     else:
-        log.info("wrote %s (%s, %d words × %d dims)", target, summary["format"], len(kv), kv.dim)
-
-
-@click.command()
-@load_options
-@click.option("--head", type=click.IntRange(min=0), default=10, show_default=True, help="How many leading words to show.")
-@json_option
-def info(**options):
-    """Describe VECTORS: format, size, metadata, leading words, vector norms."""
-    import numpy as np
-
-    kv = _load(options)
-    vectors, head, as_json = options["vectors"], options["head"], options["json"]
-    norms = np.divide(1, kv.inv_norms, out=np.zeros_like(kv.inv_norms), where=kv.inv_norms > 0)
-    result = {"path": str(vectors), "format": kv.source["format"], "count": len(kv), "dim": kv.dim,
-              "has_counts": kv.counts is not None, "head": kv.table.slice(0, head),
-              "norm": {"min": float(norms.min()), "median": float(np.median(norms)), "max": float(norms.max())},
-              "meta": {k: v for k, v in kv.meta.items() if k not in ("format", "version", "dim", "count")}}
-    if as_json:
-        _print_json(result)
-        return
-    click.echo(f"{result['path']}: {result['format']}, {len(kv):,} words × {kv.dim} dims"
-               f"{', with counts' if result['has_counts'] else ''}")
-    click.echo(f"  first words: {' '.join(result['head'])}")
-    n = result["norm"]
-    click.echo(f"  vector norms: min {n['min']:.4g}, median {n['median']:.4g}, max {n['max']:.4g}")
-    for key, value in result["meta"].items():
-        if value is not None:
-            text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-            click.echo(f"  {key}: {text if len(text) < 300 else text[:297] + '...'}")
+        for terms in read_queries("one group of words per line"):
+            ask(terms)
+    session.finish()

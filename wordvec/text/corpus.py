@@ -25,13 +25,11 @@ import numpy as np
 from ..config import TokenizerConfig
 from ..errors import CorpusError, ResourceError
 from ..util.memory import release_free_memory
-from ..util.npyfile import NpyAppender
 from ..util.progress import log
-from .vocab import Vocab, VocabReport, build_vocab, corpus_name
+from .vocab import Vocab, VocabReport, corpus_name, report_of
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_CACHE_CAP_BYTES = 20 << 30      # WORDVEC_CACHE_MAX_GB overrides
-ENCODE_MAX_TYPES = 4_000_000            # raw types remembered while encoding before the table is reset
 
 
 def cache_root() -> Path:
@@ -82,7 +80,7 @@ class EncodedCorpus:
             raise ValueError("offsets must start at 0 and end at len(ids)")
         if np.any(np.diff(offsets) <= 0):
             raise ValueError("sentences must not be empty")
-        return cls(ids, offsets, dict(info or {}, tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
+        return cls(ids, offsets, dict(info or {}, kept_tokens=int(ids.shape[0]), sentences=int(offsets.shape[0] - 1)))
 
     @classmethod
     def from_sentences(cls, sentences, vocab: Vocab, info: dict | None = None) -> "EncodedCorpus":
@@ -99,6 +97,15 @@ class EncodedCorpus:
     def n_tokens(self) -> int:
         return int(self.ids.shape[0])
 
+    def fingerprint(self) -> str:
+        """CRC-32s of every id and sentence offset (a gigabyte a second): checkpoints are tied
+        to the exact token stream they were trained on."""
+        from ..util.npyfile import crc32_of
+
+        if "fingerprint" not in self.info:
+            self.info["fingerprint"] = f"{crc32_of(self.ids):08x}{crc32_of(self.offsets):08x}-{self.n_tokens}"
+        return self.info["fingerprint"]
+
     @property
     def n_sentences(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -111,77 +118,37 @@ class EncodedCorpus:
 
 # ----------------------------------------------------------------------------- encoding
 
-def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig) -> dict:
-    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics."""
-    from .._kernels.encode import map_stream
-    from .tokenize import RawTypeTable, scan_with_progress, type_normalizer
+class LocalPasses:
+    """The counting and the encoding pass, on this machine's cores (`threads`, None: all).
+    wordvec.cluster has the same two methods for a Dask cluster."""
 
-    normalize = type_normalizer(tokenizer)
-    index = vocab.index
-    table = RawTypeTable()
-    map_start = np.zeros(1 << 16, dtype=np.int64)
-    map_ids = np.zeros(1 << 16, dtype=np.int32)
-    state = {"resolved": 0, "used": 0, "sentence_len": 0}
-    ids_buf = np.empty(1 << 20, dtype=np.int32)
-    ends_buf = np.empty(1 << 16, dtype=np.int64)
-    ids_file = NpyAppender(folder / "ids.npy", np.int32)
-    offsets_file = NpyAppender(folder / "offsets.npy", np.int64)
-    offsets_file.append(np.zeros(1, dtype=np.int64))
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
 
-    def resolve_new_types() -> None:
-        nonlocal map_start, map_ids
-        n = len(table)
-        first = state["resolved"]
-        if n == first:
-            return
-        if n + 1 > map_start.shape[0]:
-            map_start = np.resize(map_start, max(n + 1, 2 * map_start.shape[0]))
-        arena = table.arena
-        new_ids: list[int] = []
-        used = state["used"]
-        for t in range(first, n):
-            s = int(table.starts[t])
-            raw = arena[s: s + int(table.lengths[t])].tobytes()
-            for word in normalize(raw):
-                row = index.get(word)
-                if row is not None:
-                    new_ids.append(row)
-            map_start[t + 1] = used + len(new_ids)
-        if used + len(new_ids) > map_ids.shape[0]:
-            map_ids = np.resize(map_ids, max(used + len(new_ids), 2 * map_ids.shape[0]))
-        map_ids[used: used + len(new_ids)] = new_ids
-        state["used"] = used + len(new_ids)
-        state["resolved"] = n
+    def count(self, files: list[str], tokenizer: TokenizerConfig):
+        """WordCounts of every word of the files."""
+        from .counting import count_words
 
-    def on_block(stream: np.ndarray, n: int) -> None:
-        resolve_new_types()
-        pos = 0
-        while True:
-            pos, ids_used, ends_used, state["sentence_len"] = map_stream(
-                stream, pos, n, map_start, map_ids, ids_buf, 0, ids_file.count, ends_buf, 0,
-                state["sentence_len"], tokenizer.max_sentence_length)
-            ids_file.append(ids_buf[:ids_used])
-            offsets_file.append(ends_buf[:ends_used])
-            if pos >= n:
-                break
+        return count_words(files, tokenizer, threads=self.threads)
 
-    def after_block() -> None:
-        if len(table) > ENCODE_MAX_TYPES:  # bound memory on messy corpora: forget and re-resolve
-            table.clear()
-            state["resolved"] = state["used"] = 0
+    def encode(self, folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
+               keep_empty_lines: bool = False) -> dict:
+        """ids.npy and offsets.npy of the files into `folder`; returns what was read and written."""
+        from .encoding import encode_files
 
-    try:
-        stats = scan_with_progress(files, tokenizer, table, "encoding", on_block=on_block,
-                                   after_block=after_block)
-    finally:
-        ids_file.close()
-        offsets_file.close()
-    if ids_file.count == 0:
-        raise CorpusError(f"{files[0]}: no token of the corpus is in the vocabulary")
-    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], "bytes": stats.bytes,
-            "raw_tokens": stats.tokens, "tokens": ids_file.count, "sentences": offsets_file.count - 1,
+        return encode_files(folder, files, vocab, tokenizer, threads=self.threads, keep_empty_lines=keep_empty_lines)
+
+
+def _encode_to(folder: Path, files: list[str], vocab: Vocab, tokenizer: TokenizerConfig,
+               keep_empty_lines: bool, passes) -> dict:
+    """Stream `files` once, writing ids.npy and offsets.npy into `folder`; returns statistics.
+
+    keep_empty_lines: one (possibly empty) sentence per line, so sentence s is line s + 1
+    (plus one empty sentence after a final newline); for item sequences named by line."""
+    info = passes.encode(folder, files, vocab, tokenizer, keep_empty_lines)
+    return {"files": [os.path.abspath(f) if f != "-" else "-" for f in files], **info,
             "tokenizer": tokenizer.to_dict(), "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": len(vocab)}
+            "vocab_size": len(vocab), "empty_lines_kept": keep_empty_lines}
 
 
 def _files_key(files: list[str], tokenizer: TokenizerConfig, extra: str) -> str | None:
@@ -222,14 +189,20 @@ def _evict(root: Path, keep: Path) -> None:
 
 
 def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None, *,
-                  cache: bool = True) -> EncodedCorpus:
-    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed."""
+                  cache: bool = True, keep_empty_lines: bool = False, phrases=None, threads: int | None = None,
+                  passes=None) -> EncodedCorpus:
+    """Encode the corpus with `vocab`, reusing a cached encoding when nothing changed, on
+    `threads` threads (or by `passes`: see LocalPasses).
+
+    keep_empty_lines: see _encode_to (the offsets may then hold empty sentences). phrases: a
+    PhraseTable whose phrases are joined on the fly first."""
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     files = input_files(paths)
     cache = cache and cache_usable()
-    key = _files_key(files, tokenizer, vocab.fingerprint()) if cache else None
+    extra = vocab.fingerprint() + (":lines" if keep_empty_lines else "") + _phrases_key(phrases)
+    key = _files_key(files, tokenizer, extra) if cache else None
     root = cache_root() / "corpus"
     if key is not None:
         folder = root / key
@@ -248,7 +221,12 @@ def encode_corpus(paths, vocab: Vocab, tokenizer: TokenizerConfig | None = None,
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".encoding-", dir=parent))
     try:
-        info = _encode_to(work, files, vocab, tokenizer)
+        if phrases is None:
+            info = _encode_to(work, files, vocab, tokenizer, keep_empty_lines, passes or LocalPasses(threads))
+        else:
+            from .phrase_corpus import encode_joined
+
+            info = encode_joined(work, files, vocab, tokenizer, phrases)
         info["seconds"] = round(time.perf_counter() - started, 3)
         (work / "meta.json").write_text(json.dumps(info))
         if key is None:
@@ -285,9 +263,39 @@ def _no_space_for(folder: Path, what: str, in_cache: bool, exc: OSError) -> Exce
 
 # ----------------------------------------------------------------------------- the whole step
 
-def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool) -> VocabReport:
-    """Full word counts (min_count 1) for the files, from the cache or a counting pass."""
-    key = _files_key(files, tokenizer, "vocab") if cache else None
+def _phrases_key(phrases) -> str:
+    """What a phrase table adds to a cache key (nothing without one)."""
+    return "" if phrases is None else "+phrases:" + phrases.fingerprint()
+
+
+def _cached_word_counts(files: list[str], tokenizer: TokenizerConfig, cache: bool, passes):
+    """Every word of the files with its count, from the cache or a counting pass."""
+    from .counting import WordCounts
+
+    key = _files_key(files, tokenizer, "counts") if cache else None
+    folder = cache_root() / "counts" / key if key else None
+    if folder is not None and (folder / "meta.json").exists():
+        try:
+            counts = WordCounts.load(folder)
+            log.debug(f"cache: reusing word counts {folder}")
+            return counts
+        except (OSError, ValueError, TypeError):
+            shutil.rmtree(folder, ignore_errors=True)
+    counts = passes.count(files, tokenizer)
+    if folder is not None:
+        work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
+        try:
+            counts.save(work)
+            os.replace(work, folder)
+        except OSError:  # storing the counts is optional: a full disk skips it
+            shutil.rmtree(work, ignore_errors=True)
+    return counts
+
+
+def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bool, phrases) -> VocabReport:
+    """The counts of the words and phrases of the files once a phrase table is applied
+    (min_count 1), from the cache or a counting pass."""
+    key = _files_key(files, tokenizer, "vocab" + _phrases_key(phrases)) if cache else None
     folder = cache_root() / "vocab" / key if key else None
     if folder is not None and (folder / "meta.json").exists():
         try:
@@ -297,7 +305,9 @@ def _cached_vocab_report(files: list[str], tokenizer: TokenizerConfig, cache: bo
             return report
         except (OSError, ValueError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
-    report = build_vocab(files, tokenizer, min_count=1)
+    from .phrase_corpus import count_joined
+
+    report = count_joined(files, tokenizer, phrases)
     if folder is not None:
         work = Path(tempfile.mkdtemp(prefix=".counting-", dir=_ensure(folder.parent)))
         try:
@@ -336,39 +346,76 @@ def _spool_stdin(files: list[str]) -> tuple[list[str], tempfile.TemporaryDirecto
 
 
 def prepare_corpus(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                   max_vocab: int | None = None, vocab_path=None, cache: bool = True
-                   ) -> tuple[Vocab, EncodedCorpus]:
-    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible."""
+                   max_vocab: int | None = None, vocab_path=None, cache: bool = True,
+                   keep_empty_lines: bool = False, phrases=None, extend: Vocab | None = None,
+                   threads: int | None = None, passes=None) -> tuple[Vocab, EncodedCorpus]:
+    """Text → vocabulary → encoded corpus, reusing cached counts and encodings when possible.
+    `phrases`: a PhraseTable whose phrases are joined on the fly (new_york is one word).
+    `extend`: continued training; the vocabulary is `extend` followed by the corpus's words
+    that pass min_count, counts summed (Vocab.extended). The two passes over the text run on
+    `threads` threads here, or elsewhere: `passes` is an object with LocalPasses' methods
+    (wordvec.cluster runs them on a Dask cluster).
+    """
     from .tokenize import input_files
 
     tokenizer = (tokenizer or TokenizerConfig()).validate()
+    passes = passes or LocalPasses(threads)
     listed = input_files(paths)
     cache = cache and cache_usable()
     files, spool = _spool_stdin(listed)
     try:
         if vocab_path is not None:
-            vocab = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab)
-            report = None
+            vocab, distinct = Vocab.load(vocab_path, min_count=min_count, max_size=max_vocab), None
+        elif phrases is not None:
+            vocab, distinct = _phrase_vocab(files, listed, tokenizer, cache and spool is None, phrases,
+                                            min_count, max_vocab, extend)
         else:
-            report = _cached_vocab_report(files, tokenizer, cache and spool is None)
-            pruned = report.vocab.prune(min_count, max_vocab)
-            # Every word of the corpus is freed before encoding and training. The kept words are
-            # rebuilt only afterwards: still sharing the small-object arenas of the dropped
-            # words they would pin them all (~60 bytes for each word of the corpus).
-            report.vocab = None
-            packed, counts = "\n".join(pruned.words), pruned.counts  # words never hold a newline
-            del pruned
-            vocab = Vocab(packed.split("\n") if len(counts) else [], counts, unique=True)
-            del packed
-            if not len(vocab):
-                raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
-                                  f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
-        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None)
+            vocab, distinct = _word_vocab(files, listed, tokenizer, cache and spool is None, passes,
+                                          min_count, max_vocab, extend)
+        corpus = encode_corpus(files, vocab, tokenizer, cache=cache and spool is None,
+                               keep_empty_lines=keep_empty_lines, phrases=phrases, passes=passes)
     finally:
         if spool is not None:
             spool.cleanup()
     corpus.info = dict(corpus.info, vocab_size=len(vocab), min_count=min_count, max_vocab=max_vocab,
-                       vocab_file=str(vocab_path) if vocab_path else None,
-                       distinct_words=report.distinct if report else None)
+                       vocab_file=str(vocab_path) if vocab_path else None, distinct_words=distinct,
+                       phrases=phrases.summary() if phrases is not None else None)
     release_free_memory()
     return vocab, corpus
+
+
+def _word_vocab(files, listed, tokenizer, cache, passes, min_count, max_vocab, extend) -> tuple[Vocab, int]:
+    """(vocabulary, distinct words) from the counts of every word (wordvec.text.counting): only
+    the kept words become Python strings; with `extend`, all do (Vocab.extended sums them)."""
+    counts = _cached_word_counts(files, tokenizer, cache, passes)
+    distinct = counts.distinct
+    if extend is None:
+        counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
+        return report_of(counts, listed, tokenizer, min_count, max_vocab).vocab, distinct
+    words, values = counts.select(1)
+    del counts
+    vocab = extend.extended(Vocab(words, values, unique=True), min_count, max_vocab)
+    if not len(vocab):
+        raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
+                          f"(--min-count) among {distinct:,} distinct words; lower --min-count")
+    return vocab, distinct
+
+
+def _phrase_vocab(files, listed, tokenizer, cache, phrases, min_count, max_vocab, extend) -> tuple[Vocab, int]:
+    """(vocabulary, distinct words) of the text with a phrase table's phrases joined."""
+    report = _cached_vocab_report(files, tokenizer, cache, phrases)
+    if extend is not None:
+        report.vocab = extend.extended(report.vocab, min_count, max_vocab)
+    pruned = report.vocab.prune(min_count, max_vocab) if extend is None else report.vocab
+    # Every word of the corpus is freed before encoding and training. The kept words are
+    # rebuilt only afterwards: still sharing the small-object arenas of the dropped
+    # words they would pin them all (~60 bytes for each word of the corpus).
+    report.vocab = None
+    packed, counts = "\n".join(pruned.words), pruned.counts  # words never hold a newline
+    del pruned
+    vocab = Vocab(packed.split("\n") if len(counts) else [], counts, unique=True)
+    del packed
+    if not len(vocab):
+        raise CorpusError(f"{corpus_name(listed)}: no word occurs at least {min_count} times "
+                          f"(--min-count) among {report.distinct:,} distinct words; lower --min-count")
+    return vocab, report.distinct

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import CorpusError
-from ..util.progress import log
+from ..util.atomic import MARKERS, wordvec_output
+from ..util.progress import log, plural
 
 BINARY_SNIFF_BYTES = 8000      # a NUL byte in this many leading bytes marks a binary file (as git does)
 
@@ -45,11 +46,13 @@ def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
             files.append(path)
             continue
         p = Path(path)
+        _refuse_wordvec_output(p)
         if p.is_dir():
             found = sorted(
                 str(f) for f in p.rglob("*")
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
+            found = _without_wordvec_outputs(path, found)
             if not found:
                 raise CorpusError(f"{path}: folder has no files to read")
             binary = [f for f in found if _looks_binary(f)]
@@ -70,6 +73,29 @@ def input_files(paths: list[str] | tuple[str, ...] | str) -> list[str]:
     if not files:
         raise CorpusError("no corpus given")
     return files
+
+
+def _refuse_wordvec_output(path: Path) -> None:
+    """A wordvec output (vectors, co-occurrences) or a file of one is not a corpus: training on its
+    meta.json and vocab.txt would only look like it worked."""
+    folder = path if path.is_dir() else path.parent
+    fmt = wordvec_output(folder)
+    if fmt is not None:
+        what = "is" if folder == path else "is inside"
+        raise CorpusError(f"{path}: {what} a wordvec output folder ({fmt}), not a corpus: give the text files")
+
+
+def _without_wordvec_outputs(folder: str, files: list[str]) -> list[str]:
+    """The files of a corpus folder minus those inside wordvec output folders (warned about once)."""
+    outputs = sorted({str(Path(f).parent) for f in files if Path(f).name in MARKERS
+                      and wordvec_output(Path(f).parent) is not None})
+    if not outputs:
+        return files
+    if folder not in _OUTPUTS_WARNED:
+        _OUTPUTS_WARNED.add(folder)
+        more = f" and {len(outputs) - 1} more" if len(outputs) > 1 else ""
+        log.warning(f"{folder}: skipped wordvec output folder(s) inside the corpus: {outputs[0]}{more}")
+    return [f for f in files if not any(f.startswith(o + os.sep) for o in outputs)]
 
 
 def _looks_binary(path: str) -> bool:
@@ -98,13 +124,14 @@ def _looks_binary(path: str) -> bool:
 
 _BINARY_SNIFFED: dict[tuple, bool] = {}   # folders are expanded more than once per run
 _SKIP_WARNED: set[str] = set()
+_OUTPUTS_WARNED: set[str] = set()
 
 
 def _warn_skipped(folder: str, binary: list[str]) -> None:
     if folder not in _SKIP_WARNED:
         _SKIP_WARNED.add(folder)
         more = f" and {len(binary) - 1} more" if len(binary) > 1 else ""
-        log.warning(f"{folder}: skipped {len(binary)} binary file(s) (NUL bytes): {binary[0]}{more}")
+        log.warning(f"{folder}: skipped {plural(len(binary), 'binary file')} (NUL bytes): {binary[0]}{more}")
 
 
 class _Transcoder(io.RawIOBase):
@@ -164,14 +191,7 @@ def open_input(path: str, warn: bool = True) -> OpenedInput:
         closers: list = []
     else:
         name = path
-        try:
-            raw = open(path, "rb")  # noqa: SIM115 - closed by OpenedInput.close
-        except IsADirectoryError:
-            raise CorpusError(f"{path}: is a folder") from None
-        except PermissionError:
-            raise CorpusError(f"{path}: permission denied") from None
-        except FileNotFoundError:
-            raise CorpusError(f"{path}: no such file") from None
+        raw = _open_file(path)
         closers = [raw]
     stream: BinaryIO = io.BufferedReader(raw, 1 << 16) if path == "-" else raw  # type: ignore[arg-type]
     head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
@@ -193,6 +213,60 @@ def open_input(path: str, warn: bool = True) -> OpenedInput:
                 stream = io.BufferedReader(_Transcoder(stream, encoding), 1 << 16)
             break
     return OpenedInput(stream=stream, raw=None if path == "-" else raw, name=name, closers=closers)
+
+
+def _open_file(path: str) -> BinaryIO:
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a folder") from None
+    except PermissionError:
+        raise CorpusError(f"{path}: permission denied") from None
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no such file") from None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What one reading pass reads: a whole input, or bytes [start, end) of a plain file (a
+    partition of a large file on a cluster, cut where wordvec.cluster.partitions says)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None     # None: to the end of the input (decompressed, decoded)
+    skipping: bool = False     # it starts inside an over-long token the piece before counted
+    file_end: bool = True      # the input ends here, and so does its last sentence
+    file_start: bool = True    # the input starts here: its first bytes are checked for binary data
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.end is None
+
+
+def open_piece(piece: Piece) -> OpenedInput:
+    """open_input for a whole input; for a byte range, the raw bytes of just that range."""
+    if piece.whole:
+        return open_input(piece.path)
+    raw = _open_file(piece.path)
+    raw.seek(piece.start)
+    return OpenedInput(stream=_Range(raw, piece.end - piece.start), raw=None, name=piece.path, closers=[raw])
+
+
+class _Range(io.RawIOBase):
+    """The next `size` bytes of a file."""
+
+    def __init__(self, raw: BinaryIO, size: int):
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")[: self._left]
+        n = self._raw.readinto(view) or 0
+        self._left -= n
+        return n
 
 
 def compression_of(head: bytes) -> str | None:

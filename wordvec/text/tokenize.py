@@ -1,16 +1,21 @@
-"""Reading corpora and splitting them into tokens, in fixed-size byte blocks.
+"""The tokenizer's rules, and the single-table scanner of the phrase passes.
 
-Inputs (see wordvec.text.inputs): plain, gzip, bzip2 or xz files, a folder of them, or stdin.
-Files are read in blocks of `BLOCK_BYTES`, never line by line, so a 100 MB line streams in bounded memory. A numba kernel
-splits each block on ASCII whitespace and interns the raw token bytes; the normalisation that
-needs Unicode (decoding, lowercasing, stripping punctuation from token edges, splitting on
-Unicode spaces) runs in Python once per distinct raw token, not once per token.
-A newline ends a sentence.
+The rules: a token is split on ASCII whitespace; `type_normalizer` turns its bytes into words
+(decoding, lowercasing, stripping punctuation from its edges, splitting on Unicode spaces), once
+per distinct raw token; `iter_sentences` is the slow twin of the whole pipeline. A newline ends
+a sentence. The counting and encoding passes read their inputs in blocks on every core
+(wordvec.text.blocks, counting, encoding), normalising ASCII tokens in their kernels.
+
+The scanner (`RawTypeTable`, `scan`): files read in blocks of `BLOCK_BYTES`, never line by line,
+so a 100 MB line streams in bounded memory; a numba kernel splits each block on ASCII
+whitespace and interns the raw token bytes into one table, on one thread, handing the stream
+of raw type ids to its caller (the phrase passes, wordvec.text.phrases and phrase_corpus).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -30,12 +35,12 @@ def _is_edge_punctuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS" and ch != "\ufffd"
 
 
-_ASCII_PUNCT = "".join(chr(c) for c in range(128) if _is_edge_punctuation(chr(c)))
+ASCII_PUNCTUATION = "".join(chr(c) for c in range(128) if _is_edge_punctuation(chr(c)))
 
 
 def _strip_punctuation(word: str) -> str:
     if word.isascii():
-        return word.strip(_ASCII_PUNCT)
+        return word.strip(ASCII_PUNCTUATION)
     start, end = 0, len(word)
     while start < end and _is_edge_punctuation(word[start]):
         start += 1
@@ -144,11 +149,13 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
          on_progress: Callable[[int], None] | None = None,
          after_block: Callable[[], None] | None = None,
          stats: ScanStats | None = None,
-         block_bytes: int | None = None) -> ScanStats:
+         block_bytes: int | None = None,
+         file_end_marker: int | None = None) -> ScanStats:
     """Tokenize every file into `table` (counts per raw type).
 
     With `on_block`, the token stream (type ids, and NEWLINE at each newline) is handed over
-    after every block as (array, length); a file end also ends the sentence. `on_progress`
+    after every block as (array, length); a file end also ends the sentence, marked NEWLINE
+    or `file_end_marker` (for writers that keep the lines of their input). `on_progress`
     receives bytes consumed (compressed bytes for compressed files); `after_block` runs
     between blocks (pruning the table, checking for interrupts).
     """
@@ -207,7 +214,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
                     on_progress(now - last_pos)
                     last_pos = now
             if emit:
-                out[0] = k.NEWLINE
+                out[0] = k.NEWLINE if file_end_marker is None else file_end_marker
                 on_block(out, 1)
         finally:
             opened.close()
@@ -217,21 +224,28 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
 def scan_with_progress(files: list[str], config: TokenizerConfig, table: RawTypeTable, desc: str,
                        **kwargs) -> ScanStats:
     """scan() under a progress bar on stderr: bytes read, tokens so far and tokens per second."""
-    import os
+    stats = ScanStats()
+    with progress_reporter(files, desc, stats) as progress:
+        return scan(files, config, table, on_progress=progress, stats=stats, **kwargs)
+
+
+@contextmanager
+def progress_reporter(files: list, desc: str, stats) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (bytes read, tokens so far, tokens per second) and the callback
+    that advances it by the bytes consumed; `stats.tokens` is read as it grows."""
     import time
 
     from ..util.progress import progress_bar
+    from .blocks import input_size
 
-    stats = ScanStats()
-    total = sum(os.path.getsize(f) for f in files if f != "-")
     started = time.perf_counter()
-    with progress_bar(total=total or None, desc=desc, unit="B", unit_scale=True) as bar:
+    with progress_bar(total=input_size(files) or None, desc=desc, unit="B", unit_scale=True) as bar:
         def progress(nbytes: int) -> None:
             bar.update(nbytes)
             rate = stats.tokens / max(time.perf_counter() - started, 1e-9)
             bar.set_postfix_str(f"{stats.tokens / 1e6:.1f}M tokens, {rate / 1e6:.2f}M tokens/s", refresh=False)
 
-        return scan(files, config, table, on_progress=progress, stats=stats, **kwargs)
+        yield progress
 
 
 def iter_sentences(text: str | bytes, config: TokenizerConfig | None = None) -> Iterator[list[str]]:

@@ -32,6 +32,7 @@ class Vocab:
         if len(self.words) != len(self.counts):
             raise ValueError("words and counts differ in length")
         self._index: dict[str, int] | None = None
+        self._fingerprint: str | None = None
         if not unique and len(self.index) != len(self.words):  # unique=True: the caller guarantees it
             raise ValueError("duplicate words in vocabulary")
 
@@ -82,11 +83,14 @@ class Vocab:
         return int(self.counts.sum())
 
     def fingerprint(self) -> str:
-        """A hash of the words and counts in order: co-occurrence folders and caches are tied to it."""
-        digest = hashlib.sha256()
-        for word, count in zip(self.words, self.counts.tolist()):
-            digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()[:32]
+        """A hash of the words and counts in order: co-occurrence folders, caches and checkpoints
+        are tied to it. Computed once (a Vocab is not changed after it is built)."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for word, count in zip(self.words, self.counts.tolist()):
+                digest.update(f"{word}\t{count}\n".encode("utf-8", "surrogatepass"))
+            self._fingerprint = digest.hexdigest()[:32]
+        return self._fingerprint
 
     def prune(self, min_count: int = 1, max_size: int | None = None) -> "Vocab":
         """A new Vocab with the same rules as from_counts applied to this one."""
@@ -97,6 +101,25 @@ class Vocab:
         if max_size is not None:
             rows = rows[:max_size]
         return Vocab([self.words[i] for i in rows.tolist()], self.counts[rows], unique=True)
+
+    def extended(self, counts: "Vocab", min_count: int = 1, max_size: int | None = None) -> "Vocab":
+        """This vocabulary, rows unchanged, followed by the words of `counts` seen at least
+        `min_count` times that it lacks (most frequent first, then by word), every word's count
+        being the sum of both: the vocabulary of continued training (--init). `max_size` caps
+        the total; this vocabulary's own words always stay.
+
+        Example: [the 10, cat 5] extended by {the: 7, dog: 4, ant: 4, mat: 1}, min_count 2
+        -> [the 17, cat 5, ant 4, dog 4].
+        """
+        index, theirs = counts.index, counts.counts
+        summed = self.counts + np.fromiter((theirs[index[w]] if w in index else 0 for w in self.words),
+                                           dtype=np.int64, count=len(self))
+        known = self.index
+        added = [w for w in counts.prune(min_count).words if w not in known]
+        if max_size is not None:
+            added = added[: max(0, max_size - len(self))]
+        new = np.fromiter((theirs[index[w]] for w in added), dtype=np.int64, count=len(added))
+        return Vocab(self.words + added, np.concatenate([summed, new]), unique=True)
 
     def _canonical(self) -> bool:
         """Whether rows are ordered by descending count, then by word."""
@@ -109,8 +132,13 @@ class Vocab:
     def save(self, path: str | Path) -> None:
         """Write ``word count`` lines atomically (UTF-8)."""
         with atomic_file(path, "w") as f:
-            for word, count in zip(self.words, self.counts.tolist()):
-                f.write(f"{word} {count}\n")
+            self.write(f)
+
+    def write(self, stream) -> None:
+        """Write ``word count`` lines to an open text stream (stdout for ``vocab -o -``)."""
+        for start in range(0, len(self), 65536):
+            stream.write("".join(f"{w} {c}\n" for w, c in zip(self.words[start:start + 65536],
+                                                              self.counts[start:start + 65536].tolist())))
 
     @classmethod
     def load(cls, path: str | Path, min_count: int = 1, max_size: int | None = None) -> "Vocab":
@@ -147,15 +175,12 @@ class Vocab:
 
 # ----------------------------------------------------------------------------- building
 
-DEFAULT_MAX_TYPES = 8_000_000  # distinct raw tokens held while counting (~60 bytes each) before pruning
-
-
 @dataclass
 class VocabReport:
     """A built vocabulary and what the counting pass saw."""
 
     vocab: Vocab
-    tokens: int                 # words counted (after normalisation)
+    word_tokens: int            # word tokens counted: what the tokenizer made of the raw tokens
     distinct: int               # distinct words before --min-count / --max-vocab
     raw_tokens: int             # whitespace-separated tokens read
     bytes: int
@@ -167,47 +192,15 @@ class VocabReport:
 
     @property
     def coverage(self) -> float:
-        """Share of counted words that are in the vocabulary."""
-        return self.vocab.total_tokens / self.tokens if self.tokens else 0.0
+        """Share of word tokens that are kept words (kept tokens / word tokens)."""
+        return self.vocab.total_tokens / self.word_tokens if self.word_tokens else 0.0
 
     def to_dict(self) -> dict:
-        return {"tokens": self.tokens, "distinct_words": self.distinct, "kept_words": len(self.vocab),
-                "kept_tokens": self.vocab.total_tokens, "coverage": round(self.coverage, 6),
-                "raw_tokens": self.raw_tokens, "bytes": self.bytes, "files": self.files,
+        return {"raw_tokens": self.raw_tokens, "word_tokens": self.word_tokens, "distinct_words": self.distinct,
+                "kept_words": len(self.vocab), "kept_tokens": self.vocab.total_tokens,
+                "coverage": round(self.coverage, 6), "bytes": self.bytes, "files": self.files,
                 "invalid_utf8_tokens": self.invalid_utf8_tokens, "cut_tokens": self.cut_tokens,
                 "prune_threshold": self.prune_threshold, "seconds": round(self.seconds, 3)}
-
-
-def words_of_types(table, tokenizer, counts_out: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
-    """Normalise every raw type in `table` once and add its count to each word it yields.
-
-    Returns (word counts, tokens whose bytes were not valid UTF-8).
-    """
-    from .tokenize import type_normalizer
-
-    normalize = type_normalizer(tokenizer)
-    counts: dict[str, int] = {} if counts_out is None else counts_out
-    get = counts.get
-    n = len(table)
-    arena = table.arena[: int(table.sizes[1])].tobytes()
-    invalid = 0
-    for first in range(0, n, _TYPES_PER_SLICE):  # slices: three Python lists of n ints would be large
-        last = min(n, first + _TYPES_PER_SLICE)
-        starts = table.starts[first:last]
-        ends = (starts + table.lengths[first:last]).tolist()
-        for s, e, c in zip(starts.tolist(), ends, table.counts[first:last].tolist()):
-            raw = arena[s:e]
-            if not raw.isascii():
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    invalid += c
-            for word in normalize(raw):
-                counts[word] = get(word, 0) + c
-    return counts, invalid
-
-
-_TYPES_PER_SLICE = 1 << 16
 
 
 def corpus_name(files: list[str]) -> str:
@@ -217,50 +210,55 @@ def corpus_name(files: list[str]) -> str:
 
 
 def build_vocab(paths, tokenizer: TokenizerConfig | None = None, min_count: int = 5,
-                max_vocab: int | None = None, *, max_types: int = DEFAULT_MAX_TYPES) -> VocabReport:
-    """Count words in one streaming pass and keep the frequent ones.
+                max_vocab: int | None = None, *, max_types: int | None = None,
+                threads: int | None = None, passes=None) -> VocabReport:
+    """Count words in one streaming pass over every core and keep the frequent ones.
 
-    Memory stays bounded on huge vocabularies: when more than `max_types` distinct raw tokens
-    are held, those seen fewer than k times are forgotten and k grows by one each time, as
+    Memory stays bounded on huge vocabularies: when more than `max_types` distinct tokens are
+    held, those seen fewer than k times are forgotten and k grows by one each time, as
     word2vec's ReduceVocab does (the counts of rare words then become approximate; a warning
-    says so).
+    says so). The result does not depend on `threads`. `passes`: where the counting runs
+    (wordvec.text.corpus.LocalPasses, or a cluster's).
     """
-    from ..util.progress import log
-    from .tokenize import RawTypeTable, input_files, scan_with_progress
+    from .counting import count_words
+    from .tokenize import input_files
 
+    started = time.perf_counter()
     tokenizer = (tokenizer or TokenizerConfig()).validate()
     VocabConfig(min_count, max_vocab).validate()
-    started = time.perf_counter()
     files = input_files(paths)
-    table = RawTypeTable()
-    threshold = 0
+    if passes is not None:
+        counts = passes.count(files, tokenizer)
+    else:
+        counts = count_words(files, tokenizer, threads=threads,
+                             **({} if max_types is None else {"max_types": max_types}))
+    counts = counts.frequent(min_count, max_vocab)  # frees the counts of every other word
+    report = report_of(counts, files, tokenizer, min_count, max_vocab)
+    report.seconds = time.perf_counter() - started
+    return report
 
-    def reduce_if_needed() -> None:
-        nonlocal threshold
-        while len(table) > max_types:
-            threshold += 1
-            table.prune(threshold + 1)
-            log.warning(f"vocabulary table passed {max_types:,} distinct tokens: forgot those seen "
-                        f"{threshold} time(s) or fewer so far (counts of rare words are approximate)")
 
-    stats = scan_with_progress(files, tokenizer, table, "counting", after_block=reduce_if_needed)
-    counts, invalid = words_of_types(table, tokenizer)
-    del table  # its arrays are large; the word counts are all that is needed now
-    tokens = sum(counts.values())
+def report_of(counts, files: list[str], tokenizer: TokenizerConfig, min_count: int,
+              max_vocab: int | None) -> VocabReport:
+    """The vocabulary kept from word counts (see wordvec.text.counting), with the warnings and
+    errors about what the counting pass saw."""
+    from ..util.progress import log
+
     where = corpus_name(files)
-    if stats.tokens == 0 or tokens == 0:
+    tokens = counts.tokens
+    if counts.raw_tokens == 0 or tokens == 0:
         raise CorpusError(f"{where}: no words found (empty, or only whitespace and punctuation)")
-    if invalid:
-        log.warning(f"{invalid:,} tokens were not valid UTF-8 in {where} (another encoding?); "
+    if counts.invalid_utf8_tokens:
+        log.warning(f"{counts.invalid_utf8_tokens:,} tokens were not valid UTF-8 in {where} (another encoding?); "
                     "bad bytes were replaced with U+FFFD")
-    if stats.cut_tokens:
-        log.warning(f"{stats.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes in {where} "
+    if counts.cut_tokens:
+        log.warning(f"{counts.cut_tokens:,} tokens longer than {tokenizer.max_token_bytes} bytes in {where} "
                     "were cut at a character boundary")
-    vocab = Vocab.from_counts(counts, min_count, max_vocab)
-    if not len(vocab):
+    words, kept = counts.select(min_count, max_vocab)
+    if not words:
         raise CorpusError(f"{where}: no word occurs at least {min_count} times (--min-count) among "
-                          f"{len(counts):,} distinct words; lower --min-count")
-    return VocabReport(vocab=vocab, tokens=tokens, distinct=len(counts), raw_tokens=stats.tokens,
-                       bytes=stats.bytes, files=stats.files, invalid_utf8_tokens=invalid,
-                       cut_tokens=stats.cut_tokens, prune_threshold=threshold,
-                       seconds=time.perf_counter() - started)
+                          f"{counts.distinct:,} distinct words; lower --min-count")
+    return VocabReport(vocab=Vocab(words, kept, unique=True), word_tokens=tokens, distinct=counts.distinct,
+                       raw_tokens=counts.raw_tokens, bytes=counts.bytes, files=counts.files,
+                       invalid_utf8_tokens=counts.invalid_utf8_tokens, cut_tokens=counts.cut_tokens,
+                       prune_threshold=counts.prune_threshold, seconds=counts.seconds)

@@ -26,7 +26,7 @@ import numpy as np
 from ..config import CooccurConfig
 from ..errors import FormatError, ResourceError, WordvecError
 from ..util.npyfile import NpyAppender
-from ..util.progress import log
+from ..util.progress import log, plural
 from .runner import Runner
 
 FORMAT_NAME = "wordvec-cooccurrence"
@@ -186,14 +186,17 @@ def plan_counting(corpus, window: int, symmetric: bool, budget: int, threads: in
 
 def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
                         output: str | os.PathLike | None = None, tmp_dir: str | os.PathLike | None = None,
-                        buffer_pairs: int | None = None, arena_pairs: int | None = None) -> Cooccurrence:
+                        buffer_pairs: int | None = None, arena_pairs: int | None = None,
+                        units: bool = False) -> Cooccurrence:
     """Count windowed co-occurrences of an EncodedCorpus under a memory budget (config.memory GiB).
 
     With `output`, the result is written atomically as a co-occurrence folder and returned
     memory-mapped from it; else it is returned in memory. `buffer_pairs` (per-thread buffer)
     and `arena_pairs` (in-memory runs) override the sizes derived from the budget, for tests
     and tuning. Temporary spill files live under `tmp_dir` and are removed on success, error
-    or Ctrl-C.
+    or Ctrl-C. `units`: vals are float64 sums in whole units of 1/scale (meta "units": scale),
+    not divided, so the counts of several parts of a corpus add up exactly (wordvec.cluster);
+    such a folder is for merging, not for load_cooccurrence.
     """
     from .._kernels import cooccur as kernels
     from ..util.memory import check_fits, human_bytes
@@ -215,15 +218,12 @@ def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
     scale = weight_scale(window, config.distance_weighting)
     key_bits = int(vocab_size * vocab_size * n_dist - 1).bit_length()
     ranges = _chunks(plan["pairs"], plan["buffer_pairs"])
-    log.info("counting co-occurrences: %s keys in %d chunks, window %d, budget %.2f GiB, %d threads",
-             f"{plan['total_pairs']:,}", len(ranges), window, budget / 2**30, threads)
+    log.info("counting co-occurrences: %s keys in %s, window %d, budget %.2f GiB, %s",
+             f"{plan['total_pairs']:,}", plural(len(ranges), "chunk"), window, budget / 2**30, plural(threads, "thread"))
 
     ids = np.asarray(corpus.ids)
     offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
-    meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "vocab_fingerprint": vocab.fingerprint(),
-            "vocab_size": vocab_size, "window": window, "symmetric": config.symmetric,
-            "distance_weighting": config.distance_weighting, "tokens": int(corpus.n_tokens),
-            "sentences": int(corpus.n_sentences), "corpus": dict(getattr(corpus, "info", {}) or {})}
+    meta = folder_meta(corpus, vocab, config)
     # per thread: the emitted keys and the radix sort's scratch (the sums reuse the free one)
     buffers = [(np.empty(plan["buffer_pairs"], np.uint64), np.empty(plan["buffer_pairs"], np.uint64))
                for _ in range(threads)]
@@ -255,67 +255,93 @@ def count_cooccurrences(corpus, vocab, config: CooccurConfig | None = None, *,
         if store.did_spill:
             log.info("co-occurrence runs spilled to disk (%s pairs); merging", f"{store.total:,}")
             store.finish_spill()
-        chunks = _merged_chunks(kernels, store, vocab_size, scale, min(int(budget * _ARENA_SHARE) // 28, _MERGE_CAP))
+        dtype = np.float64 if units else np.float32
+        chunks = _merged_chunks(kernels, store, vocab_size, 1.0 if units else scale,
+                                min(int(budget * _ARENA_SHARE) // 28, _MERGE_CAP), dtype)
+        if units:
+            meta["units"] = scale
         if output is None:
-            result = _collect(chunks, store.total)
+            result = _collect(chunks, store.total, dtype)
             result.meta = {**meta, "nnz": result.nnz}
             return result
-        return _write_folder(chunks, vocab, meta, Path(output))
+        return write_folder(chunks, vocab, meta, Path(output), dtype)
 
 
 _NO_LIMIT = np.uint64(2**64 - 1)
 
 
-def _merged_chunks(kernels, store: _RunStore, vocab_size: int, scale: float, merge_entries: int):
+def folder_meta(corpus, vocab, config: CooccurConfig) -> dict[str, Any]:
+    """meta.json of a co-occurrence folder (without nnz): what was counted, and how."""
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "vocab_fingerprint": vocab.fingerprint(),
+            "vocab_size": len(vocab), "window": config.window, "symmetric": config.symmetric,
+            "distance_weighting": config.distance_weighting, "kept_tokens": int(corpus.n_tokens),
+            "sentences": int(corpus.n_sentences), "corpus": dict(getattr(corpus, "info", {}) or {})}
+
+
+def _merged_chunks(kernels, store: _RunStore, vocab_size: int, scale: float, merge_entries: int,
+                   dtype=np.float32):
     """Yield (rows, cols, vals) chunks of the summed runs in (row, col) order.
 
-    Runs in the arena are merged directly. Spilled runs are read through one window per run
-    (the budget split between them), never mapped whole: each round merges every pair up to
-    the smallest last key among windows of unfinished runs (runs hold each pair at most once,
-    so those pairs are complete), then the windows move on past what was merged.
+    Runs in the arena are merged directly; spilled runs through merge_windows.
     """
     run_ends = np.array(store.run_ends, np.int64)
     run_starts = np.concatenate([[0], run_ends[:-1]]).astype(np.int64)
-    k = len(run_ends)
     if not store.did_spill:
         keys, vals, pos = store.keys[:store.used], store.vals[:store.used], run_starts.copy()
         chunk = max(1, min(_MERGE_CHUNK, store.used))
-        rows, cols, out = np.empty(chunk, np.int32), np.empty(chunk, np.int32), np.empty(chunk, np.float32)
+        rows, cols, out = np.empty(chunk, np.int32), np.empty(chunk, np.int32), np.empty(chunk, dtype)
         while True:
             m = kernels.merge_runs(keys, vals, run_ends, pos, vocab_size, scale, _NO_LIMIT, rows, cols, out)
             yield rows[:m], cols[:m], out[:m]
             if m < chunk:
                 return
+    with open(store.spill_dir / "keys.bin", "rb") as fk, open(store.spill_dir / "vals.bin", "rb") as fv:
+        def read(run: int, first: int, keys: np.ndarray, vals: np.ndarray) -> None:
+            for f, array in ((fk, keys), (fv, vals)):
+                f.seek(8 * int(run_starts[run] + first))
+                f.readinto(memoryview(array))
+
+        yield from merge_windows(kernels, run_ends - run_starts, read, vocab_size, scale, merge_entries, dtype)
+
+
+def merge_windows(kernels, lengths: np.ndarray, read, vocab_size: int, scale: float, merge_entries: int,
+                  dtype=np.float32):
+    """Yield (rows, cols, vals) chunks of the sum of k sorted runs too large to hold, in order.
+
+    Run r has lengths[r] entries; read(r, first, keys, vals) fills the two arrays with its
+    entries first.. (keys = row * V + col, sums in units). Each run is read through a window
+    (the memory split between them): each round merges every pair up to the smallest last key
+    among windows of unfinished runs (runs hold each pair at most once, so those pairs are
+    complete), then the windows move on past what was merged.
+    """
+    k = len(lengths)
     window = max(_MIN_WINDOW, merge_entries // max(k, 1))
     keys, vals = np.empty(k * window, np.uint64), np.empty(k * window, np.float64)
-    rows, cols, out = np.empty(k * window, np.int32), np.empty(k * window, np.int32), np.empty(k * window, np.float32)
-    next_read = run_starts.copy()  # per run: the first entry not merged yet
-    with open(store.spill_dir / "keys.bin", "rb") as fk, open(store.spill_dir / "vals.bin", "rb") as fv:
-        while True:
-            pos = np.arange(k, dtype=np.int64) * window
-            ends = pos.copy()
-            limit = _NO_LIMIT
-            for r in range(k):
-                n = int(min(window, run_ends[r] - next_read[r]))
-                if n <= 0:
-                    continue
-                for f, array in ((fk, keys), (fv, vals)):
-                    f.seek(8 * int(next_read[r]))
-                    f.readinto(memoryview(array[pos[r]:pos[r] + n]))
-                ends[r] = pos[r] + n
-                if next_read[r] + n < run_ends[r]:
-                    limit = min(limit, keys[ends[r] - 1])
-            if np.array_equal(ends, pos):
-                return
-            start = pos.copy()
-            m = kernels.merge_runs(keys, vals, ends, pos, vocab_size, scale, limit, rows, cols, out)
-            next_read += pos - start
-            yield rows[:m], cols[:m], out[:m]
+    rows, cols, out = np.empty(k * window, np.int32), np.empty(k * window, np.int32), np.empty(k * window, dtype)
+    next_read = np.zeros(k, np.int64)  # per run: the first entry not merged yet
+    while True:
+        pos = np.arange(k, dtype=np.int64) * window
+        ends = pos.copy()
+        limit = _NO_LIMIT
+        for r in range(k):
+            n = int(min(window, lengths[r] - next_read[r]))
+            if n <= 0:
+                continue
+            read(r, int(next_read[r]), keys[pos[r]:pos[r] + n], vals[pos[r]:pos[r] + n])
+            ends[r] = pos[r] + n
+            if next_read[r] + n < lengths[r]:
+                limit = min(limit, keys[ends[r] - 1])
+        if np.array_equal(ends, pos):
+            return
+        start = pos.copy()
+        m = kernels.merge_runs(keys, vals, ends, pos, vocab_size, scale, limit, rows, cols, out)
+        next_read += pos - start
+        yield rows[:m], cols[:m], out[:m]
 
 
-def _collect(chunks, upper: int) -> Cooccurrence:
+def _collect(chunks, upper: int, dtype=np.float32) -> Cooccurrence:
     """Gather merged chunks in memory; np.empty maps pages lazily, so only nnz entries cost memory."""
-    rows, cols, vals = np.empty(upper, np.int32), np.empty(upper, np.int32), np.empty(upper, np.float32)
+    rows, cols, vals = np.empty(upper, np.int32), np.empty(upper, np.int32), np.empty(upper, dtype)
     n = 0
     for r, c, v in chunks:
         m = len(r)
@@ -324,13 +350,15 @@ def _collect(chunks, upper: int) -> Cooccurrence:
     return Cooccurrence(rows[:n], cols[:n], vals[:n])
 
 
-def _write_folder(chunks, vocab, meta: dict, output: Path) -> Cooccurrence:
+def write_folder(chunks, vocab, meta: dict, output: Path, dtype=np.float32) -> Cooccurrence:
+    """Write (rows, cols, vals) chunks in order as a co-occurrence folder, atomically; returns it
+    memory-mapped."""
     from ..util.atomic import atomic_dir
 
     with atomic_dir(output) as tmp:
         writers = [NpyAppender(tmp / "rows.npy", np.int32),
                    NpyAppender(tmp / "cols.npy", np.int32),
-                   NpyAppender(tmp / "vals.npy", np.float32)]
+                   NpyAppender(tmp / "vals.npy", dtype)]
         try:
             for arrays in chunks:
                 for writer, array in zip(writers, arrays):
@@ -342,6 +370,9 @@ def _write_folder(chunks, vocab, meta: dict, output: Path) -> Cooccurrence:
         vocab.save(tmp / "vocab.txt")
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     log.info("wrote %s non-zero co-occurrences to %s", f"{meta['nnz']:,}", output)
+    if dtype != np.float32:  # sums in units: a part for merging, not a folder to train on
+        arrays = [np.load(output / f"{name}.npy", mmap_mode="r") for name in ("rows", "cols", "vals")]
+        return Cooccurrence(*arrays, meta=meta, path=output)
     return load_cooccurrence(output)
 
 

@@ -16,12 +16,13 @@ import numpy as np
 
 from ..config import GloVeConfig
 from ..errors import FormatError, WordvecError
-from ..util.progress import log
+from ..util.progress import log, plural
 from .result import TrainResult, build_result
-from .runner import Runner, ensure_finite
+from .runner import Runner, ensure_finite, load_kernels
 
 GRAD_CLIP = 100.0  # glove.c's grad_clip_value: each gradient component is clipped to +-100
 STEP_ENTRIES = 1 << 20  # entries per thread per runner step (about half a second at dim 100)
+UNIT = "entry"          # what the progress bar and the per-step trace count
 
 
 @dataclass
@@ -72,21 +73,23 @@ def _check_cooc(cooc, vocab) -> None:
         raise WordvecError(f"{where} holds no co-occurrences: the corpus is too small or --min-count too high")
     high = max(int(np.max(cooc.rows)), int(np.max(cooc.cols)))
     if high >= len(vocab) or min(int(np.min(cooc.rows)), int(np.min(cooc.cols))) < 0:
-        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab)} words")
+        raise FormatError(f"{where}: word id {high} outside the vocabulary of {len(vocab):,} words")
     if not float(np.min(cooc.vals)) > 0:  # also catches NaN
         raise FormatError(f"{where}: co-occurrence values must be positive (GloVe fits their logarithm)")
 
 
-def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) -> TrainResult:
+def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None, checkpointer=None,
+                resume=None) -> TrainResult:
     """Count co-occurrences (unless `cooc` is given: a Cooccurrence or a folder) and train GloVe.
 
     `corpus` is an EncodedCorpus (only needed when counting; may be None with `cooc`).
+    checkpointer / resume: save the run between steps / continue a saved run (train/checkpoint.py;
+    a resumed run counts the co-occurrences again, which gives the same ones).
     Raises TrainingDiverged, before anything is written, if the cost becomes NaN or infinite.
     """
     from .cooccur import Cooccurrence, count_cooccurrences, load_cooccurrence
 
     config = config.validate()
-    threads = config.effective_threads
     start = time.perf_counter()
     owned = cooc is None
     if cooc is None:
@@ -102,24 +105,56 @@ def train_glove(corpus, vocab, config: GloVeConfig, cooc=None, *, tmp_dir=None) 
                f"GloVe training ({len(vocab):,} words x {config.dim} dims, {cooc.nnz:,} co-occurrences)",
                "lower --max-vocab, raise --min-count or lower --dim")
     counted = time.perf_counter()
-    state, history, trace = fit(cooc, len(vocab), config, release_vals=owned)
-    result = _result(state, vocab, corpus, cooc, config, history, trace)
-    result.kv.meta["stages"] = {"cooccur_seconds": round(counted - start, 3),
-                                "train_seconds": round(time.perf_counter() - counted, 3)}
-    return result
+    snapshot = None
+    if checkpointer is not None or resume is not None:
+        identity = data_identity(corpus, cooc)
+        if resume is not None and resume.corpus.get("cooccurrence") != identity["cooccurrence"]:
+            raise WordvecError(f"{resume.path}: the checkpoint was trained on other co-occurrences "
+                               f"({resume.corpus.get('nnz', 0):,} non-zeros; these have {cooc.nnz:,}, or differ "
+                               "in content): resume with the same corpus, --cooc folder and counting settings")
+    if checkpointer is not None:
+        from .checkpoint import Checkpoint
+
+        resolved = dataclasses.replace(config, threads=config.effective_threads).to_dict()
+
+        def snapshot(position: dict, state: GloVeState, history: list, trace: list) -> Checkpoint:
+            arrays = dict(zip(("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc"), state.arrays()))
+            return Checkpoint("glove", resolved, identity, vocab, position, arrays, history, trace)
+
+    state, history, trace, seconds = fit(cooc, len(vocab), config, release_vals=owned, checkpointer=checkpointer,
+                                         resume=resume, snapshot=snapshot)
+    return _result(state, vocab, corpus, cooc, config, history, trace,
+                   stages={"cooccur_seconds": counted - start, **seconds})
 
 
-def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
-    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace).
+def data_identity(corpus, cooc) -> dict:
+    """What a GloVe checkpoint records of its data: the corpus (when counted from one) and the
+    co-occurrences themselves (CRC-32 of every entry)."""
+    from ..util.npyfile import crc32_of
+    from .checkpoint import corpus_identity
+
+    identity = corpus_identity(corpus) if corpus is not None else {}
+    sums = "".join(f"{crc32_of(a):08x}" for a in (cooc.rows, cooc.cols, cooc.vals))
+    return dict(identity, cooccurrence=f"{cooc.nnz}:{sums}", nnz=cooc.nnz)
+
+
+def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False, *, checkpointer=None,
+        resume=None, snapshot=None):
+    """The epoch loop over a Cooccurrence; returns (trained state, per-epoch history, runner trace,
+    seconds: kernel_load_seconds and train_seconds, the epochs' own time).
 
     Each thread owns a contiguous share of every epoch's positions and walks it in steps of
     STEP_ENTRIES, so progress, Ctrl-C and the divergence check act within an epoch; one thread
     visits the positions in the same order however the steps fall, so a seed repeats exactly.
     Entries take 12 bytes: row, col and log X. With release_vals, log X is written over
     cooc.vals (a co-occurrence the caller does not keep) and cooc.vals is dropped; otherwise
-    it is computed into a copy.
+    it is computed into a copy. snapshot(position, state, history, trace) makes the Checkpoint
+    the checkpointer saves between steps.
     """
+    importing = time.perf_counter()  # importing numba and the kernels counts as loading them
     from .._kernels.glove import glove_slice, log_values
+
+    import_seconds = time.perf_counter() - importing
 
     threads = config.effective_threads
     n = cooc.nnz
@@ -127,25 +162,35 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
     log_x = _in_memory(cooc.vals, np.float32)
     if log_x is cooc.vals and not (release_vals and log_x.flags.writeable):
         log_x = log_x.copy()
+    # empty work (no entries, positions 0..0) loads each kernel and changes nothing
+    load_seconds = import_seconds + load_kernels(lambda: log_values(log_x[:0]))
     log_values(log_x)
     if release_vals:
         cooc.vals = None
-    state = GloVeState.initial(vocab_size, config.dim, config.seed)
+    if resume is None:
+        state = GloVeState.initial(vocab_size, config.dim, config.seed)
+        position, history = {"epoch": 0, "step": 0, "cost": 0.0, "done": 0}, []
+    else:
+        state = GloVeState(*(resume.arrays[k] for k in ("w", "c", "bw", "bc", "gw", "gc", "gbw", "gbc")))
+        position, history = resume.position, list(resume.history)
+    log_x_max = float(np.log(config.x_max))
+    load_seconds += load_kernels(lambda: glove_slice(rows, cols, log_x, 0, 0, 1, 0, 0, *state.arrays(), config.lr,
+                                                     GRAD_CLIP, log_x_max, float(config.alpha)))
     bits = max(1, (n - 1).bit_length())
     # one independent pair of permutation keys per epoch, from the seed
     epoch_keys = np.random.default_rng([config.seed, 0x61_0E]).integers(0, 2**63, size=(config.epochs, 2),
                                                                         dtype=np.uint64)
-    log_x_max = float(np.log(config.x_max))
     shares = [n * t // threads for t in range(threads + 1)]
     steps = max(1, -(-max(np.diff(shares)) // STEP_ENTRIES))
-    log.info("training GloVe: %s entries, %d words, dim %d, %d epochs, %d threads",
-             f"{n:,}", vocab_size, config.dim, config.epochs, threads)
-    history: list[dict] = []
-    with Runner(threads, "glove", "entry", config.epochs * n) as runner:
-        for epoch in range(config.epochs):
+    log.info("training GloVe: %s entries, %s words, dim %d, %s, %s", f"{n:,}", f"{vocab_size:,}", config.dim,
+             plural(config.epochs, "epoch"), plural(threads, "thread"))
+    with Runner(threads, "glove", UNIT, config.epochs * n, checkpointer=checkpointer, done=position["done"],
+                trace=resume.trace if resume is not None else None) as runner:
+        cost = position["cost"]
+        for epoch in range(position["epoch"], config.epochs):
             key1, key2 = (int(k) for k in epoch_keys[epoch])
-            cost = 0.0
-            for step in range(steps):
+            epoch_started = time.perf_counter()
+            for step in range(position["step"] if epoch == position["epoch"] else 0, steps):
                 def run(t: int, step: int = step) -> float:
                     size = shares[t + 1] - shares[t]
                     first = shares[t] + size * step // steps
@@ -158,12 +203,16 @@ def fit(cooc, vocab_size: int, config: GloVeConfig, release_vals: bool = False):
                                          f"try a lower --lr than {config.lr}; nothing was written")
                 cost += step_cost
                 runner.record(cost=cost / max(1, n * (step + 1) // steps))
-            cost /= n  # as glove.c reports it: mean of 0.5 * f * diff^2
-            seconds = runner.seconds - sum(h["seconds"] for h in history)
-            history.append({"epoch": epoch + 1, "cost": cost, "seconds": round(seconds, 3)})
-            log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost, seconds)
-    log.info("GloVe done: final cost %.5f", history[-1]["cost"])
-    return state, history, runner.trace
+                at = {"epoch": epoch, "step": step + 1, "cost": cost, "done": runner.done}
+                if step == steps - 1:
+                    seconds = time.perf_counter() - epoch_started
+                    # the cost as glove.c reports it: mean of 0.5 * f * diff^2
+                    history.append({"epoch": epoch + 1, "cost": cost / n, "seconds": round(seconds, 3)})
+                    log.debug("epoch %d: cost %.6f, %.1f s", epoch + 1, cost / n, seconds)
+                    at, cost = {"epoch": epoch + 1, "step": 0, "cost": 0.0, "done": runner.done}, 0.0
+                if snapshot is not None:
+                    runner.safe_point(lambda: snapshot(at, state, history, runner.trace))
+    return state, history, runner.trace, {"kernel_load_seconds": load_seconds, "train_seconds": runner.seconds}
 
 
 def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
@@ -174,13 +223,13 @@ def _in_memory(array: np.ndarray, dtype) -> np.ndarray:
 
 
 def _result(state: GloVeState, vocab, corpus, cooc, config: GloVeConfig, history: list[dict],
-            trace: list[dict]) -> TrainResult:
+            trace: list[dict], stages: dict) -> TrainResult:
     vectors = state.w + state.c if config.vectors == "in+out" else state.w
     resolved = dataclasses.replace(config, threads=config.effective_threads)
     corpus_info = getattr(corpus, "info", None) or cooc.meta.get("corpus") or {}
     counting = {k: cooc.meta.get(k) for k in ("nnz", "window", "symmetric", "distance_weighting")}
     return build_result("glove", vectors, state.c, vocab, resolved, corpus_info, history, trace,
-                        cooccurrence=counting)
+                        trace_unit=UNIT, cooccurrence=counting, stages=stages)
 
 
 def estimate(vocab_size: int, config: GloVeConfig, nnz: int | None = None) -> dict[str, int | None]:

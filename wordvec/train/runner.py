@@ -11,6 +11,11 @@ An interrupt arrives in the main thread while it waits. The kernels cannot be st
 runner lets the current step finish (a step is about a second of work) before the exception
 goes on: the arrays the kernels write stay alive until they are done, and the state is
 consistent again when the caller's cleanup runs.
+
+With a Checkpointer (train/checkpoint.py), SIGINT and SIGTERM only set a flag while the runner
+is open; the trainer calls ``safe_point(state)`` after each step's bookkeeping, where the
+state is saved when it is due (every --checkpoint-every minutes) or when a signal came, and
+the run then stops with Interrupted. A resumed run starts its runner at the units already done.
 """
 
 from __future__ import annotations
@@ -31,14 +36,18 @@ class Runner:
     epochs * tokens). Use as a context manager so the threads and the bar always close.
     """
 
-    def __init__(self, threads: int, desc: str, unit: str, total: float | None):
+    def __init__(self, threads: int, desc: str, unit: str, total: float | None, *,
+                 checkpointer: Any = None, done: int = 0, trace: list[dict[str, Any]] | None = None):
         self.threads = threads
         self.unit = unit
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"wordvec-{desc}")
-        self.bar = progress_bar(total=total, desc=desc, unit=unit, unit_scale=True)
-        self.done = 0
+        self.bar = progress_bar(total=total, desc=desc, unit=unit, unit_scale=True, initial=done)
+        self.done = done
         self.started = time.perf_counter()
-        self.trace: list[dict[str, Any]] = []
+        self.trace: list[dict[str, Any]] = list(trace or [])
+        self.checkpointer = checkpointer
+        if checkpointer is not None:
+            checkpointer.start()
 
     def __enter__(self) -> "Runner":
         return self
@@ -47,8 +56,16 @@ class Runner:
         self.close()
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.bar.close()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def safe_point(self, state: Callable[[], Any]) -> None:
+        """Between steps, the trainer's bookkeeping done: save `state()` (a Checkpoint) when due
+        or when a signal came; after a signal the run stops here with Interrupted."""
+        if self.checkpointer is not None:
+            self.checkpointer.at_safe_point(state)
 
     def step(self, work: Callable[[int], Any], units: int = 0) -> list[Any]:
         """Run work(t) for t in range(threads) concurrently; returns their results in thread order.
@@ -61,7 +78,7 @@ class Runner:
         except BaseException:
             wait(futures)  # Ctrl-C or an error: the other kernels still finish this step
             raise
-        self.done += units
+        self.done += int(units)  # a numpy integer would reach meta.json as a string
         self.bar.update(units)
         return results
 
@@ -74,6 +91,16 @@ class Runner:
     @property
     def seconds(self) -> float:
         return time.perf_counter() - self.started
+
+
+def load_kernels(*calls: Callable[[], Any]) -> float:
+    """Run each call (a kernel on empty work) once, so numba loads or compiles the kernels now
+    rather than inside the first timed step; returns the seconds it took. Training time and
+    words per second are then the kernels' own, and the loading is reported apart."""
+    started = time.perf_counter()
+    for call in calls:
+        call()
+    return time.perf_counter() - started
 
 
 def ensure_finite(value: float, message: str) -> None:

@@ -11,8 +11,9 @@ import errno
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 
 def _check_parent(path: Path) -> None:
@@ -27,23 +28,36 @@ def _check_parent(path: Path) -> None:
         raise WordvecError(f"{path}: output folder {parent} is not writable")
 
 
+# The file that marks a folder as a wordvec output: vectors and co-occurrence folders keep a
+# meta.json, a sweep its sweep.json; each names a "wordvec-..." format.
+MARKERS = ("meta.json", "sweep.json")
+
+
+def wordvec_output(folder: str | os.PathLike) -> str | None:
+    """The wordvec format ("wordvec-vectors", ...) a folder's marker (meta.json, sweep.json)
+    names, or None when the folder is not a wordvec output."""
+    import json
+
+    for marker in MARKERS:
+        try:
+            with open(Path(folder) / marker, encoding="utf-8") as f:
+                meta = json.load(f)
+        except (OSError, ValueError):
+            continue
+        fmt = meta.get("format") if isinstance(meta, dict) else None
+        if isinstance(fmt, str) and fmt.startswith("wordvec-"):
+            return fmt
+    return None
+
+
 def _replaceable_folder(path: Path) -> bool:
     """An existing folder may be replaced only if it is empty or a wordvec output (its meta.json
-    names a wordvec format): `-o ~/Documents` must never delete someone's files."""
+    or sweep.json names a wordvec format): `-o ~/Documents` must never delete someone's files."""
     try:
         entries = os.listdir(path)
     except OSError:
         return False
-    if not entries:
-        return True
-    try:
-        import json
-
-        with open(path / "meta.json", encoding="utf-8") as f:
-            meta = json.load(f)
-        return isinstance(meta, dict) and str(meta.get("format", "")).startswith("wordvec-")
-    except (OSError, ValueError):
-        return False
+    return not entries or wordvec_output(path) is not None
 
 
 def _refuse_foreign_folder(path: Path) -> None:
@@ -54,20 +68,58 @@ def _refuse_foreign_folder(path: Path) -> None:
                            "it: choose another output path")
 
 
-def check_output(path: str | os.PathLike, inputs: Iterable[tuple[str, object]] = ()) -> None:
+def check_output(path: str | os.PathLike, inputs: Iterable[tuple[str, object]] = (), *,
+                 writes: Output | None = None, force: bool = False) -> None:
     """Fail now, before hours of work, if `path` cannot be written: the folder must exist and
     accept a new file (probed, since permission bits do not tell root or read-only mounts),
     `path` must not be a folder of someone else's files, and it must not be one of the
     command's own inputs (given as (what, path) pairs: ("corpus", "c.txt"), ("--vocab", ...)),
-    nor lie inside an input folder, where the next run would read it as input."""
+    nor lie inside an input folder, where the next run would read it as input.
+
+    writes: what the command puts at `path` (see Output); an existing output of another kind is
+    replaced only with force (--force). Nothing overrides the other checks."""
     path = Path(path)
     _check_parent(path)
     _refuse_inputs(path, inputs)
     _refuse_foreign_folder(path)
+    if writes is not None and not force:
+        _refuse_other_kind(path, writes)
     with _creating(path):
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent or ".")
     os.close(fd)
     os.unlink(probe)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command writes: a folder or a file, and for a file its kind ("word vectors", "a
+    vocabulary file") and how to tell the kind of an existing file (a description of it)."""
+
+    folder: bool
+    kind: str = ""
+    kind_of: Callable[[Path], str] | None = None
+
+
+_EMPTY = "an empty file"
+
+
+def _refuse_other_kind(path: Path, writes: Output) -> None:
+    """A folder output never replaces a file, a file output never replaces a folder, and a file
+    replaces only a file of the same kind (or an empty one)."""
+    from ..errors import WordvecError
+
+    if path.is_symlink() or not path.exists():
+        return
+    how = "pass --force to replace it, or choose another output path"
+    if path.is_dir() and not writes.folder:
+        raise WordvecError(f"{path}: an existing folder, and this command writes a file there; {how}")
+    if path.is_file() and writes.folder:
+        raise WordvecError(f"{path}: an existing file, and this command writes a folder there; {how}")
+    if path.is_file() and writes.kind_of is not None:
+        what = _EMPTY if path.stat().st_size == 0 else writes.kind_of(path)
+        if what not in (_EMPTY, writes.kind):
+            raise WordvecError(f"{path}: an existing file that is {what}, and this command writes {writes.kind} "
+                               f"there; {how}")
 
 
 def _refuse_inputs(path: Path, inputs: Iterable[tuple[str, object]]) -> None:

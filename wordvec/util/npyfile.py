@@ -57,3 +57,71 @@ def write_array(path: str | Path, array: np.ndarray, rows_per_write: int) -> Non
         np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(array))
         for start in range(0, array.shape[0], rows_per_write):
             f.write(memoryview(np.ascontiguousarray(array[start:start + rows_per_write])).cast("B"))
+
+
+_PIECE = 1 << 26   # bytes per write and per checksum step
+
+
+def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True) -> int:
+    """Write a C-contiguous array as an ordinary .npy file (flushed to disk unless fsync=False);
+    returns the CRC-32 of its data. Large writes in 64 MiB pieces (np.save was measured up to
+    10x slower on a busy machine for gigabyte arrays) with the checksum computed on the way."""
+    import os
+    import zlib
+
+    array = np.ascontiguousarray(array)
+    crc = 0
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(array))
+        f.flush()
+        data = memoryview(array.reshape(-1)).cast("B")
+        for start in range(0, len(data), _PIECE):
+            piece = data[start: start + _PIECE]
+            crc = zlib.crc32(piece, crc)
+            f.write(piece)
+        f.flush()
+        if fsync:
+            os.fsync(f.fileno())
+    return crc
+
+
+def crc32_of(array: np.ndarray) -> int:
+    """The CRC-32 save_npy computed for the same array."""
+    import zlib
+
+    data = memoryview(np.ascontiguousarray(array).reshape(-1)).cast("B")
+    crc = 0
+    for start in range(0, len(data), _PIECE):
+        crc = zlib.crc32(data[start: start + _PIECE], crc)
+    return crc
+
+
+class NpyReader:
+    """Read slices of a 1-D .npy file with plain reads, not a memory map: the pages read do not
+    stay in the reader's resident memory (a map's do, until the map is dropped), so a process
+    that streams through files larger than its budget keeps to its budget."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        with open(self.path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, self.dtype = read_header(f)
+            self._offset = f.tell()
+        if len(shape) != 1 or fortran:
+            raise ValueError(f"{self.path}: expected a 1-D array, found shape {shape}")
+        self.length = shape[0]
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self, start: int, stop: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Entries start..stop-1 (into `out`, converted to its dtype, when given)."""
+        raw = np.empty(max(stop - start, 0), self.dtype)
+        with open(self.path, "rb") as f:
+            f.seek(self._offset + start * self.dtype.itemsize)
+            f.readinto(memoryview(raw).cast("B"))
+        if out is None:
+            return raw
+        out[: len(raw)] = raw
+        return out

@@ -13,6 +13,11 @@ from typing import Any
 
 log = logging.getLogger("wordvec")
 
+
+def plural(n: int, noun: str) -> str:
+    """A count for people: '1 epoch', '5 epochs', '12,345 words' (thousands always separated)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
 _quiet = False
 _last_bar: Any = None   # the most recent bar, so an interrupt can say how far the work got
 
@@ -39,6 +44,7 @@ class _NullBar:
     n = 0
 
     def __init__(self, *args: Any, **kwargs: Any):
+        self.n = kwargs.get("initial", 0)
         self.total = kwargs.get("total")
         self.desc = kwargs.get("desc", "")
         self.unit = kwargs.get("unit", "it")

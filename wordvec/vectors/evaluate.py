@@ -21,6 +21,7 @@ import numpy as np
 
 from . import similarity as sim
 from ..errors import FormatError, WordvecError
+from ..util.progress import log
 from .keyedvectors import METHODS, KeyedVectors
 
 DATA = Path(__file__).parent / "data"
@@ -43,7 +44,7 @@ def restricted_rows(kv: KeyedVectors, restrict: int | None) -> np.ndarray:
     if restrict is None or restrict >= len(kv):
         return np.arange(len(kv))
     if restrict < 1:
-        raise WordvecError(f"restrict must be at least 1, not {restrict}")
+        raise WordvecError(f"--restrict must be at least 1, not {restrict}")
     if kv.counts is not None and kv.counts.any():
         return np.sort(np.argsort(-kv.counts, kind="stable")[:restrict])
     return np.arange(restrict)
@@ -231,7 +232,9 @@ def evaluate_pairs(kv: KeyedVectors, path: str | Path, restrict: int | None = PA
     """Spearman and Pearson correlation of cosine similarity with human scores.
 
     Pairs with a word outside the (restricted, case-insensitive) vocabulary are skipped;
-    ``skipped_share`` reports how many.
+    ``skipped_share`` reports how many. Vectors with subwords also get ``all_pairs``: the same
+    correlations over every pair, a word outside the vocabulary composed from the n-grams of
+    its lower-cased form (the fastText paper's second figure).
     """
     path = Path(path)
     pairs, gold, bad = read_pairs(path)
@@ -246,6 +249,35 @@ def evaluate_pairs(kv: KeyedVectors, path: str | Path, restrict: int | None = PA
         second = rows[[lookup[pairs[i][1]] for i in known]]
         model = np.einsum("ij,ij->i", sim.gather_unit(kv.vectors, kv.inv_norms, first),
                           sim.gather_unit(kv.vectors, kv.inv_norms, second))
-        for name, value in (("spearman", spearman(gold[known], model)), ("pearson", pearson(gold[known], model))):
-            result[name] = None if math.isnan(value) else value
+        result.update(_correlations(gold[known], model))
+    if kv.subwords is not None:
+        result["all_pairs"] = _all_pairs(kv, pairs, gold, path)
+    return result
+
+
+def _correlations(gold: np.ndarray, model: np.ndarray) -> dict:
+    found = {"spearman": spearman(gold, model), "pearson": pearson(gold, model)}
+    return {name: None if math.isnan(value) else value for name, value in found.items()}
+
+
+def _all_pairs(kv: KeyedVectors, pairs: list[tuple[str, str]], gold: np.ndarray, path: Path) -> dict:
+    """Correlations over every pair: vocabulary words (any row, case-insensitive) by their
+    vectors, the others composed from n-grams; a word without any n-gram drops its pair."""
+    lookup, _ = _upper_lookup(kv, np.arange(len(kv)))
+    units: dict[str, np.ndarray | None] = {}
+    for word in dict.fromkeys(w for pair in pairs for w in pair):
+        if word in lookup:
+            units[word] = sim.gather_unit(kv.vectors, kv.inv_norms, np.array([lookup[word]]))[0]
+        else:
+            composed = kv.subwords.compose(word.lower())
+            units[word] = None if composed is None else sim.normalize(composed)
+    usable = [i for i, (a, b) in enumerate(pairs) if units[a] is not None and units[b] is not None]
+    composed_words = sum(1 for w, u in units.items() if w not in lookup and u is not None)
+    if composed_words:
+        log.info("%s: %d word(s) not in the vocabulary were composed from their character n-grams",
+                 path.name, composed_words)
+    model = np.array([float(units[pairs[i][0]] @ units[pairs[i][1]]) for i in usable])
+    result = {"pairs": len(usable), "composed_words": composed_words, "spearman": None, "pearson": None}
+    if len(usable) >= 2:
+        result.update(_correlations(gold[usable], model))
     return result

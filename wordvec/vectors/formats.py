@@ -1,8 +1,9 @@
-"""Reading and writing word vectors: the native folder, word2vec text/binary, GloVe text.
+"""Reading and writing word vectors: the native folder (wordvec.vectors.native), word2vec
+text/binary, GloVe text; reading fastText's binary models (wordvec.vectors.fasttext_bin).
 
 ``load(path)`` sniffs the format (a folder holding ``meta.json`` is native, whatever its
-name; a first line ``V D`` is word2vec text or binary; otherwise GloVe text, which fastText's
-``.vec`` files also satisfy as word2vec text). Readers are tolerant of CRLF, trailing spaces,
+name; fastText's magic number is a .bin model; a first line ``V D`` is word2vec text or
+binary; otherwise GloVe text, which fastText's ``.vec`` files also satisfy as word2vec text). Readers are tolerant of CRLF, trailing spaces,
 a missing final newline and undecodable bytes in words, and precise about real damage (a
 row of the wrong length, a header that disagrees with the rows, NaN). Every write is atomic.
 numpy only: this module is on the query path and must never import numba.
@@ -11,34 +12,27 @@ numpy only: this module is on the query path and must never import numba.
 from __future__ import annotations
 
 import importlib
-import json
+import lzma
 import mmap
 import os
-import re
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from ..config import canonical_format
+from ..config import READ_ONLY_FORMATS, canonical_format
 from ..errors import FormatError, WordvecError
-from . import sidecars
+from .fasttext_bin import is_fasttext_bin, read_fasttext_bin
 from .keyedvectors import KeyedVectors
+# the native folder lives in .native; its public names stay importable from here
+from .native import NATIVE_FORMAT, NATIVE_VERSION, check_words, load_context, load_native, read_native_meta, \
+    save_native, write_rows  # noqa: F401
+from .recognise import VOCABULARY, foreign
 from .textreader import BOM, header_of, load_text
-from .wordtable import PackedWords, open_index
+from .wordtable import PackedWords
 from ..util.memory import check_fits
-from ..util.npyfile import write_array
-from ..util.progress import log
-from ..util.wordcounts import ASCII_WHITESPACE, decode_words, read_word_counts
-
-NATIVE_FORMAT = "wordvec-vectors"
-NATIVE_VERSION = 1
-
-_ASCII_SPACE = re.compile(f"[{ASCII_WHITESPACE}]")
-_WRITE_BLOCK_BYTES = 1 << 20  # float32 bytes formatted per write: a save adds little to a trainer's peak
-
-
-def _write_rows(dim: int) -> int:
-    return max(1, _WRITE_BLOCK_BYTES // (4 * max(dim, 1)))
+from ..util.progress import log, plural
+from ..util.wordcounts import decode_words
 
 
 # --- sniffing ------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ def _is_number(token: bytes) -> bool:
 
 
 def sniff(path: str | os.PathLike) -> str:
-    """Guess the format of ``path``: native, word2vec, word2vec-binary or glove."""
+    """Guess the format of ``path``: native, fasttext-bin, word2vec, word2vec-binary or glove."""
     path = Path(path)
     if path.is_dir():
         if (path / "meta.json").is_file():
@@ -76,6 +70,12 @@ def sniff(path: str | os.PathLike) -> str:
         head = f.read(1 << 16)
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
+    if is_fasttext_bin(head):
+        return "fasttext-bin"
+    what = foreign(head)
+    if what is not None:
+        hint = "; pass --format if these really are vectors" if what == VOCABULARY else ""
+        raise FormatError(f"{path}: {what}, not word vectors{hint}")
     first, _, rest = head.removeprefix(BOM).partition(b"\n")
     header = header_of(first)
     if header is not None:
@@ -86,7 +86,7 @@ def sniff(path: str | os.PathLike) -> str:
     if len(fields) >= 2 and all(_is_number(t) for t in fields[1:]):
         return "glove"
     raise FormatError(f"{path}: not a recognised vectors format (expected a native folder, word2vec "
-                      "text/binary or GloVe text); pass format=... (--format) if you know it")
+                      "text/binary, GloVe text or a fastText .bin model); pass --format if you know it")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -101,32 +101,24 @@ def load(path: str | os.PathLike, format: str | None = None, limit: int | None =
     if path.is_file() and path.name == "meta.json":
         path = path.parent
     if limit is not None and limit < 1:
-        raise WordvecError(f"limit must be at least 1, not {limit}")
+        raise WordvecError(f"--limit must be at least 1, not {limit}")
     try:
         fmt = canonical_format(format) or sniff(path)
         if fmt == "native":
-            kv = _load_native(path, limit, mmap)
+            kv = load_native(path, limit, mmap)
         elif fmt == "word2vec-binary":
             kv = _load_word2vec_binary(path, limit)
+        elif fmt == "fasttext-bin":
+            kv = read_fasttext_bin(_map_file(path), path, limit)
         else:
             kv = _load_text(path, limit, has_header=(fmt == "word2vec"))
-    except (EOFError, OSError) as exc:
-        raise _read_failure(path, exc) from None
-    except Exception as exc:  # zlib.error and lzma.LZMAError: their modules load only when used
-        if type(exc).__module__ in ("zlib", "_lzma"):
-            raise _read_failure(path, exc) from None
-        raise
+    except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:  # a damaged gzip/bzip2/xz stream
+        from ..text.inputs import read_failure
+
+        raise FormatError(str(read_failure(str(path), exc))) from None
     _check_finite(kv, path, allow_nonfinite)
     kv.source = {"path": str(path), "format": fmt}
     return kv
-
-
-def _read_failure(path: Path, exc: Exception) -> FormatError:
-    """One line for a file that breaks while being read (a truncated or corrupt archive)."""
-    if isinstance(exc, EOFError):
-        return FormatError(f"{path}: the compressed file is truncated ({exc})")
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return FormatError(f"{path}: cannot read it ({reason})")
 
 
 def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 65536) -> None:
@@ -147,66 +139,10 @@ def _check_finite(kv: KeyedVectors, path: Path, allow: bool, chunk_rows: int = 6
                 bad.extend((rows + start).tolist())
     if not bad:
         return
-    where = f"{len(bad)} row(s) contain NaN or infinity (first: row {bad[0] + 1}, {kv.word(bad[0])!r})"
+    where = f"{plural(len(bad), 'row')} {'contains' if len(bad) == 1 else 'contain'} NaN or infinity (first: row {bad[0] + 1}, {kv.word(bad[0])!r})"
     if not allow:
-        raise FormatError(f"{path}: {where}; pass --allow-nonfinite (allow_nonfinite=True) to load them anyway")
+        raise FormatError(f"{path}: {where}; pass --allow-nonfinite to load them anyway")
     log.warning("%s: %s; loaded anyway (--allow-nonfinite)", path, where)
-
-
-def _load_native(path: Path, limit: int | None, use_mmap: bool) -> KeyedVectors:
-    meta = read_native_meta(path)
-    try:
-        vectors = np.load(path / "vectors.npy", mmap_mode="r" if use_mmap else None, allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - numpy's header parser raises anything from EOFError to SyntaxError
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise FormatError(f"{path / 'vectors.npy'}: cannot read it ({reason}); the folder is damaged") from None
-    if vectors.dtype != np.float32 or vectors.ndim != 2:
-        raise FormatError(f"{path / 'vectors.npy'}: expected a 2-D float32 matrix, found {vectors.dtype} "
-                          f"with shape {vectors.shape}")
-    count, dim = meta.get("count"), meta.get("dim")
-    if (count, dim) != vectors.shape:
-        raise FormatError(f"{path}: meta.json says {count} × {dim} but vectors.npy is "
-                          f"{vectors.shape[0]} × {vectors.shape[1]}; the folder is damaged")
-    rows = count if limit is None else min(limit, count)
-
-    def read_all() -> tuple[list[str], np.ndarray]:
-        words, counts = read_word_counts(path / "vocab.txt", limit)
-        if len(words) != rows:
-            raise FormatError(f"{path / 'vocab.txt'} has {len(words)} words for {count} vector rows")
-        return words, counts
-
-    table = open_index(path, count, rows, read_all)  # None: no index, or vocab.txt changed
-    counts = None
-    if table is None:
-        table, counts = read_all()
-        counts = counts if counts.any() else None
-    if limit is not None:
-        vectors = vectors[:limit]
-    return KeyedVectors(vectors, table, counts, meta, norms=sidecars.stored_norms(path, vectors))
-
-
-def read_native_meta(path: Path) -> dict:
-    try:
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{path / 'meta.json'}: cannot read it ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != NATIVE_FORMAT:
-        raise FormatError(f"{path / 'meta.json'}: not a wordvec vectors folder "
-                          f"(format is {meta.get('format') if isinstance(meta, dict) else None!r})")
-    version = meta.get("version")
-    if version != NATIVE_VERSION:
-        newer = isinstance(version, int) and version > NATIVE_VERSION
-        raise FormatError(f"{path}: native format version {version!r} is not supported (this wordvec "
-                          f"reads version {NATIVE_VERSION}){'; upgrade wordvec' if newer else ''}")
-    return meta
-
-
-def load_context(path: str | os.PathLike, mmap: bool = True) -> np.ndarray | None:
-    """The context (output) vectors of a native folder, or None if it has none."""
-    file = Path(path) / "context.npy"
-    if not file.is_file():
-        return None
-    return np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
 
 
 def _map_file(path: Path):
@@ -224,6 +160,25 @@ def _map_file(path: Path):
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def binary_records(buf, pos: int, n: int, dim: int) -> tuple[list[bytes], list[int], int]:
+    """Up to n word2vec binary records from ``pos``: their words, where their vectors start, and
+    where the last one ends (beyond the buffer when it is truncated)."""
+    size, record = len(buf), 4 * dim
+    find, raw, starts = buf.find, [], []
+    add_word, add_start = raw.append, starts.append
+    for _ in range(n):
+        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
+        if pos < size and buf[pos] == 10:
+            pos += 1
+        space = find(b" ", pos, pos + 4096)
+        if space < 0:
+            break
+        add_word(buf[pos:space])
+        add_start(space + 1)
+        pos = space + 1 + record
+    return raw, starts, pos
+
+
 def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     """word2vec binary (GoogleNews layout): ``V D\\n`` then V × (word, space, D float32 LE, optional \\n)."""
     buf = _map_file(path)
@@ -235,27 +190,16 @@ def _load_word2vec_binary(path: Path, limit: int | None) -> KeyedVectors:
     if count == 0:
         raise FormatError(f"{path}: the header announces 0 vectors")
     n = count if limit is None else min(limit, count)
-    size, record, pos = len(buf), 4 * dim, end + 1
-    find, raw, starts = buf.find, [], []
-    add_word, add_start = raw.append, starts.append
-    for i in range(n):
-        # one record: [\n] word ' ' vector (the newline after a vector is optional, as in gensim)
-        if pos < size and buf[pos] == 10:
-            pos += 1
-        space = find(b" ", pos, pos + 4096)
-        if space < 0:
-            break
-        add_word(buf[pos:space])
-        add_start(space + 1)
-        pos = space + 1 + record
+    size = len(buf)
+    raw, starts, pos = binary_records(buf, end + 1, n, dim)
     if len(starts) < n or pos > size:
         rows = len(starts) - (pos > size)
-        raise FormatError(f"{path}: the header says {count} rows but the file ends after {rows}; "
+        raise FormatError(f"{path}: the header says {count:,} rows but the file ends after {rows:,}; "
                           "it is truncated or not word2vec binary")
     starts = np.array(starts, dtype=np.int64)
     check_fits(4 * n * dim, f"{path}: {n:,} vectors x {dim} dims", "pass --limit N to read only the first N rows")
     if limit is None and buf[pos:pos + 64].strip():
-        raise FormatError(f"{path}: more data follows the {count} rows the header announces; "
+        raise FormatError(f"{path}: more data follows the {count:,} rows the header announces; "
                           "the header count disagrees with the file")
     vectors = np.empty((n, dim), dtype=np.float32)
     # Gather rows through four strided views, one per byte alignment of the row starts: a
@@ -284,30 +228,28 @@ def _load_text(path: Path, limit: int | None, has_header: bool) -> KeyedVectors:
 
 
 # --- saving --------------------------------------------------------------------------------
-def _check_words(kv: KeyedVectors, fmt: str) -> None:
-    """Every format separates words by ASCII whitespace, so a word may hold anything else."""
-    for i, word in enumerate(kv.words):
-        if not word or _ASCII_SPACE.search(word):
-            raise FormatError(f"word at row {i + 1} ({word!r}) is empty or contains whitespace; "
-                              f"the {fmt} format cannot store it")
-
-
 def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
          context: np.ndarray | None = None) -> None:
     """Write ``kv`` atomically. ``context`` (float32 [V, D]) is stored by the native format
     as context.npy and ignored by the others."""
     fmt = canonical_format(format)
     path = Path(path)
-    _check_words(kv, fmt)
+    if fmt in READ_ONLY_FORMATS:
+        raise WordvecError(f"{path}: wordvec reads fastText .bin models but does not write them; write native "
+                           "(keeps the n-grams) or word2vec (the vocabulary's vectors, like fastText's .vec)")
+    check_words(kv, fmt)
     if fmt == "native":
-        _save_native(kv, path, context)
+        save_native(kv, path, context)
         return
+    if kv.users is not None:
+        log.warning("%s: the %s format holds items only; the %d user vectors are not written (use native)",
+                    path, fmt, len(kv.users))
     from ..util.atomic import atomic_file  # saving only: keeps shutil and tempfile off the query path
 
     with atomic_file(path, "wb") as f:
         if fmt != "glove":
             f.write(f"{len(kv)} {kv.dim}\n".encode())
-        step = _write_rows(kv.dim)
+        step = write_rows(kv.dim)
         if fmt == "word2vec-binary":
             for start in range(0, len(kv), step):
                 rows = np.ascontiguousarray(kv.vectors[start:start + step], dtype="<f4")
@@ -319,36 +261,3 @@ def save(kv: KeyedVectors, path: str | os.PathLike, format: str = "native",
                 rows = np.asarray(kv.vectors[start:start + step], dtype=np.float64).tolist()
                 f.write("".join(f"{w} {row_format % tuple(r)}\n"
                                 for w, r in zip(kv.words[start:start + len(rows)], rows)).encode())
-
-
-def _write_npy(path: Path, matrix: np.ndarray) -> None:
-    """A float32 .npy file written block by block (see util.npyfile.write_array)."""
-    matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-    write_array(path, matrix, _write_rows(matrix.shape[1] if matrix.ndim == 2 else 1))
-
-
-def _save_native(kv: KeyedVectors, path: Path, context: np.ndarray | None) -> None:
-    from .. import __version__
-
-    if context is not None:
-        context = np.ascontiguousarray(context, dtype=np.float32)
-        if context.shape != kv.vectors.shape:
-            raise WordvecError(f"context vectors have shape {context.shape}, expected {kv.vectors.shape}")
-    meta = {k: v for k, v in kv.meta.items()}
-    meta.update({"format": NATIVE_FORMAT, "version": NATIVE_VERSION, "dim": kv.dim, "count": len(kv),
-                 "trainer": kv.meta.get("trainer"), "config": kv.meta.get("config"),
-                 "corpus": kv.meta.get("corpus"), "wordvec_version": __version__})
-    counts = kv.counts if kv.counts is not None else np.zeros(len(kv), dtype=np.int64)
-    from ..util.atomic import atomic_dir
-
-    with atomic_dir(path) as tmp:
-        _write_npy(tmp / "vectors.npy", kv.vectors)
-        if context is not None:
-            _write_npy(tmp / "context.npy", context)
-        vocab = "".join(f"{w} {int(c)}\n" for w, c in zip(kv.words, counts.tolist())).encode("utf-8")
-        with open(tmp / "vocab.txt", "wb") as f:
-            f.write(vocab)
-        sidecars.write(tmp, kv, vocab, _write_npy)
-        with open(tmp / "meta.json", "w", encoding="utf-8") as f:
-            json.dump(meta, f, indent=2, ensure_ascii=False, default=str)
-            f.write("\n")

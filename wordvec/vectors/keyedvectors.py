@@ -5,6 +5,11 @@ index, optional counts and metadata. Unit vectors are derived lazily, once, into
 array: the stored vectors are never modified. The arithmetic lives in wordvec.vectors.similarity;
 this class only translates words to rows and back. numpy only (the query path never
 imports numba).
+
+With subword information (``subwords``, a wordvec.vectors.subwords.Subwords: fastText's
+character n-grams), a word outside the vocabulary still has a vector, composed from its
+n-gram rows, and every query accepts it; ``"w" in kv`` keeps meaning "w is in the
+vocabulary" (a row of its own), as ``len(kv)`` counts vocabulary words.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import Iterable, Sequence, Union
 import numpy as np
 
 from . import similarity as sim
+from .subwords import Subwords
 from ..errors import WordvecError
 from .wordtable import ListWords, PackedWords
+from ..util.progress import log
 
 Term = Union[str, np.ndarray]
 METHODS = ("3cosadd", "3cosmul")
@@ -37,11 +44,12 @@ class KeyedVectors:
 
     vectors: float32 [V, D] (a read-only memory map is fine); words: V strings in row order
     (the first occurrence of a duplicated word wins in the index); counts: int64 [V] or None;
-    meta: free-form dict saved as meta.json by the native format.
+    meta: free-form dict saved as meta.json by the native format; subwords: the n-gram matrix
+    and settings of a subword model (fastText's), or None.
     """
 
     def __init__(self, vectors: np.ndarray, words: list[str] | ListWords | PackedWords,
-                 counts: np.ndarray | None = None, meta: dict | None = None,
+                 counts: np.ndarray | None = None, meta: dict | None = None, subwords: Subwords | None = None,
                  norms: np.ndarray | None = None):
         if not isinstance(vectors, np.ndarray) or vectors.dtype != np.float32:
             vectors = np.asarray(vectors, dtype=np.float32)
@@ -49,7 +57,7 @@ class KeyedVectors:
             raise WordvecError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
         table = words if isinstance(words, (ListWords, PackedWords)) else ListWords(list(words))
         if len(table) != vectors.shape[0]:
-            raise WordvecError(f"{len(table)} words for {vectors.shape[0]} vector rows")
+            raise WordvecError(f"{len(table):,} words for {vectors.shape[0]:,} vector rows")
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(table),):
@@ -59,23 +67,33 @@ class KeyedVectors:
         self._counts = counts
         self._counts_read = False  # a native folder's counts are read from vocab.txt on first use
         self.meta = dict(meta or {})
+        if subwords is not None and subwords.ngrams.shape[1] != vectors.shape[1]:
+            raise WordvecError(f"the n-gram matrix has {subwords.ngrams.shape[1]} columns for "
+                               f"{vectors.shape[1]}-dimensional vectors")
+        self.subwords = subwords
+        self._announced: set[str] = set()  # unseen words whose composition was logged
         self.source: dict | None = None  # {"path", "format"} when loaded from a file
         self._norms = norms  # ||v|| per row when known in advance (a native folder's norms.npy)
         self._inv_norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self.users = None  # UserVectors (wordvec.vectors.users) in the same space, kept apart from the rows
+        self._lengths: np.ndarray | None = None  # len() of each word, for typo suggestions
 
     # --- container protocol -------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.table)
 
     def __contains__(self, word: object) -> bool:
+        """True when ``word`` is in the vocabulary (has a row), even if subwords could compose it."""
         return isinstance(word, str) and self.table.find(word) >= 0
 
     def __getitem__(self, word: str | Sequence[str]) -> np.ndarray:
-        """A copy of the word's vector ([D]), or of several words' vectors ([n, D]) for a list."""
+        """A copy of the word's vector ([D]), or of several words' vectors ([n, D]) for a list.
+
+        With subwords, a word outside the vocabulary gets its composed vector."""
         if isinstance(word, (list, tuple)):
-            return np.array(self.vectors[self.rows(word)])
-        return np.array(self.vectors[self.row(word)])
+            return self.word_vectors(word)[0]
+        return self.word_vectors([word])[0][0]
 
     def __repr__(self) -> str:
         return f"KeyedVectors({len(self)} words × {self.dim} dims)"
@@ -85,10 +103,57 @@ class KeyedVectors:
         return int(self.vectors.shape[1])
 
     def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
-        """A copy of the word's vector, unit length when ``norm``."""
-        row = self.row(word)
-        vector = np.array(self.vectors[row], dtype=np.float32)
-        return vector * self.inv_norms[row] if norm else vector
+        """A copy of the word's vector (composed from n-grams if need be), unit length when ``norm``."""
+        return (self.unit_word_vectors if norm else self.word_vectors)([word])[0][0]
+
+    def has_vector(self, word: str) -> bool:
+        """True when ``word`` is in the vocabulary or, with subwords, has an n-gram to compose from."""
+        if word in self:
+            return True
+        return self.subwords is not None and isinstance(word, str) and len(self.subwords.ids(word)) > 0
+
+    def word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, list[int | None]]:
+        """Vectors [n, D] (copies) of ``words`` and each one's row (None for a composed vector).
+
+        A word outside the vocabulary is composed from its character n-grams when the vectors
+        carry subwords (logged once per word); otherwise, or when it has no n-gram, it is
+        unknown, and UnknownWordError names every such word at once.
+        """
+        words = list(words)
+        out = np.empty((len(words), self.dim), dtype=np.float32)
+        rows: list[int | None] = []
+        missing = []
+        for i, word in enumerate(words):
+            found = self.table.find(word) if isinstance(word, str) else -1
+            row = found if found >= 0 else None
+            composed = None
+            if row is None and self.subwords is not None and isinstance(word, str):
+                composed = self.subwords.compose(word)
+            if row is not None:
+                out[i] = self.vectors[row]
+            elif composed is not None:
+                out[i] = composed
+                self._announce(word)
+            else:
+                missing.append(word)
+            rows.append(row)
+        if missing:
+            raise self.unknown(missing)
+        return out, rows
+
+    def unit_word_vectors(self, words: Sequence[str]) -> tuple[np.ndarray, list[int | None]]:
+        """word_vectors scaled to unit length; vocabulary rows use the cached norms."""
+        vectors, rows = self.word_vectors(words)
+        units = sim.normalize(vectors)
+        known = [i for i, r in enumerate(rows) if r is not None]
+        if known:
+            units[known] = sim.gather_unit(self.vectors, self.inv_norms, np.array([rows[i] for i in known]))
+        return units, rows
+
+    def _announce(self, word: str) -> None:
+        if word not in self._announced:
+            self._announced.add(word)
+            log.info("%r is not in the vocabulary: its vector was composed from its character n-grams", word)
 
     # --- lazily derived data -------------------------------------------------------------
     @property
@@ -150,13 +215,16 @@ class KeyedVectors:
             raise self.unknown(missing)
         return np.array(found, dtype=np.int64)
 
-    def suggestions(self, word: str, n: int = 3, pool: int = 30000) -> list[str]:
-        """Close words: case variants first, then difflib over the ``pool`` first rows."""
-        import difflib  # only when a word is unknown
+    def suggestions(self, word: str, n: int = 3) -> list[str]:
+        """Close words: case variants first, then words of the vocabulary within a small edit
+        distance (one or two typos; wordvec.vectors.typos), the more frequent first."""
+        from .typos import close_words
 
         found = [v for v in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word.title()))
                  if v in self and v != word]
-        close = difflib.get_close_matches(word, self.table.slice(0, pool), n=n, cutoff=0.75)
+        if self._lengths is None:
+            self._lengths = np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words))
+        close = close_words(word, self.words, n=n, lengths=self._lengths)
         return list(dict.fromkeys(found + close))[:n]
 
     def unknown(self, words: Sequence[str]) -> UnknownWordError:
@@ -171,24 +239,26 @@ class KeyedVectors:
     def _candidates(self, restrict: int | None) -> tuple[np.ndarray, np.ndarray]:
         """Rows eligible as answers: the first ``restrict`` rows (all when None)."""
         if restrict is not None and restrict < 1:
-            raise WordvecError(f"restrict must be at least 1, not {restrict}")
+            raise WordvecError(f"--restrict must be at least 1, not {restrict}")
         end = len(self) if restrict is None else min(restrict, len(self))
         return self.vectors[:end], self.inv_norms[:end]
 
     def _terms(self, terms: Term | Sequence[Term] | None) -> tuple[np.ndarray, list[int]]:
-        """Unit vectors [n, D] of words or raw vectors, and the rows of the words among them."""
+        """Unit vectors [n, D] of words or raw vectors, and the rows of the words among them
+        (a composed word has no row, so nothing to exclude from the answers)."""
         if terms is None:
             return np.empty((0, self.dim), np.float32), []
         if isinstance(terms, (str, np.ndarray)) and not (isinstance(terms, np.ndarray) and terms.ndim == 2):
             terms = [terms]
         words = [t for t in terms if isinstance(t, str)]
-        rows = self.rows(words) if words else np.empty(0, np.int64)
-        units, word_rows, it = [], [], iter(rows)
+        word_units, rows = self.unit_word_vectors(words) if words else (None, [])
+        units, word_rows, it = [], [], iter(zip(word_units if words else [], rows))
         for term in terms:
             if isinstance(term, str):
-                r = int(next(it))
-                word_rows.append(r)
-                units.append(sim.gather_unit(self.vectors, self.inv_norms, np.array([r]))[0])
+                unit, r = next(it)
+                if r is not None:
+                    word_rows.append(r)
+                units.append(unit)
             else:
                 vector = np.asarray(term, dtype=np.float32)
                 if vector.shape != (self.dim,):
@@ -214,9 +284,7 @@ class KeyedVectors:
             raise WordvecError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
         every = [t for terms in (positive, negative) if terms is not None
                  for t in ([terms] if isinstance(terms, (str, np.ndarray)) else terms)]
-        missing = [t for t in every if isinstance(t, str) and t not in self]
-        if missing:  # name every unknown word at once, positive or negative
-            raise self.unknown(missing)
+        self.word_vectors([t for t in every if isinstance(t, str)])  # names every unknown word at once
         pos, pos_rows = self._terms(positive)
         neg, neg_rows = self._terms(negative)
         if len(pos) + len(neg) == 0:
@@ -232,10 +300,10 @@ class KeyedVectors:
     def most_similar_many(self, words: Sequence[str], topn: int = 10,
                           restrict: int | None = None) -> list[list[tuple[str, float]]]:
         """Neighbours of each word in ``words`` with one matrix product (each word excluded from its list)."""
-        rows = self.rows(words)
+        units, rows = self.unit_word_vectors(words)
         candidates, inv = self._candidates(restrict)
-        scores = sim.cosine_scores(candidates, inv, sim.gather_unit(self.vectors, self.inv_norms, rows))
-        return self._answer(scores, topn, [[r] if r < len(candidates) else [] for r in rows])
+        scores = sim.cosine_scores(candidates, inv, units)
+        return self._answer(scores, topn, [[r] if r is not None and r < len(candidates) else [] for r in rows])
 
     def similar_by_word(self, word: str, topn: int = 10, restrict: int | None = None) -> list[tuple[str, float]]:
         return self.most_similar_many([word], topn, restrict)[0]
@@ -252,18 +320,22 @@ class KeyedVectors:
 
     def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of two words."""
-        rows = self.rows([word1, word2])
-        units = sim.gather_unit(self.vectors, self.inv_norms, rows)
+        units = self.unit_word_vectors([word1, word2])[0]
         return float(np.dot(units[0], units[1]))
 
     def doesnt_match(self, words: Sequence[str]) -> str:
         """The odd one out: the word whose unit vector has the lowest cosine with their mean."""
+        return self.odd_one_out(words)[0][0]
+
+    def odd_one_out(self, words: Sequence[str]) -> list[tuple[str, float]]:
+        """[(word, cosine with the mean of the words' unit vectors)], the odd one out first."""
         words = list(words)
         if len(words) < 2:
             raise WordvecError("doesnt_match needs at least two words")
-        units = sim.gather_unit(self.vectors, self.inv_norms, self.rows(words))
-        mean = sim.normalize(units.mean(axis=0))
-        return words[int(np.argmin(units @ mean))]
+        units = self.unit_word_vectors(words)[0]
+        scores = units @ sim.normalize(units.mean(axis=0))
+        order = np.argsort(scores, kind="stable")
+        return [(words[i], float(scores[i])) for i in order]
 
     # --- persistence ---------------------------------------------------------------------
     def save(self, path, format: str = "native", context: np.ndarray | None = None) -> None:

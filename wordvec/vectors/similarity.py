@@ -135,3 +135,60 @@ def cos_mul_scores(vectors: np.ndarray, inv_norms: np.ndarray,
             denominator *= (cosine_scores(vectors, inv_norms, negative[:, j]) + 1) / 2
         result /= denominator + np.float32(COSMUL_EPSILON)
     return result
+
+
+def top_k_wide(scores: np.ndarray, k: int, group: int = 128,
+               mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """top_k for wide rows (a catalogue of 100,000 items): the same winners, ties always to the
+    lower index, several times faster.
+
+    Split each row's columns into disjoint groups of ``group`` and take each group's maximum.
+    The k-th largest group maximum t bounds the row's k-th largest score from below (k
+    different groups hold a value >= t), so the k winners are among the values >= t, and those
+    lie in the few groups whose maximum is >= t: only those groups' columns are read again and
+    sorted. Group j holds the columns c with c % m == j (m groups): its maximum is then an
+    elementwise maximum of contiguous slices, which vectorises, where a maximum over contiguous
+    blocks does not. Excluded (-inf) slots come back as index -1 and score -inf. ``mask``: a
+    reusable bool buffer of scores' shape for narrow rows (one compare over all of them).
+    """
+    scores = np.atleast_2d(scores)
+    rows, n = scores.shape
+    k = max(0, min(k, n))
+    if k == 0 or rows == 0:
+        return np.empty((rows, 0), np.int64), np.empty((rows, 0), scores.dtype)
+    if n < 8 * group:        # narrow rows: the threshold is the k-th score itself, one compare over all
+        threshold = np.partition(scores, n - k, axis=1)[:, n - k]
+        if mask is None or mask.shape != scores.shape:
+            mask = np.empty(scores.shape, dtype=bool)
+        np.greater_equal(scores, threshold[:, None], out=mask)
+        r, c = np.divmod(np.flatnonzero(mask), n)
+    else:
+        m = n // group
+        tail = n - m * group
+        maxima = scores[:, :m * group].reshape(rows, group, m).max(axis=1)
+        if tail:
+            maxima = np.concatenate((maxima, scores[:, m * group:].max(axis=1, keepdims=True)), axis=1)
+        if k <= maxima.shape[1]:
+            threshold = np.partition(maxima, maxima.shape[1] - k, axis=1)[:, maxima.shape[1] - k]
+        else:  # more winners than groups: every group is a candidate
+            threshold = np.full(rows, -np.inf, dtype=scores.dtype)
+        hit_rows, hit_groups = np.nonzero(maxima >= threshold[:, None])
+        regular = hit_groups < m                         # the last index stands for the tail columns
+        r = np.repeat(hit_rows[regular], group)
+        c = (hit_groups[regular, None] + m * np.arange(group)).ravel()
+        if tail and not regular.all():
+            tail_rows = hit_rows[~regular]
+            r = np.concatenate((r, np.repeat(tail_rows, tail)))
+            c = np.concatenate((c, np.tile(np.arange(m * group, n), len(tail_rows))))
+        inside = scores[r, c] >= threshold[r]
+        r, c = r[inside], c[inside]
+    v = scores[r, c]
+    order = np.lexsort((c, -v, r))          # by row, then descending score, then ascending column
+    r, c, v = r[order], c[order], v[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, np.arange(rows))[r]
+    keep = (rank < k) & (v > -np.inf)
+    best = np.full((rows, k), -1, dtype=np.int64)
+    values = np.full((rows, k), -np.inf, dtype=scores.dtype)
+    best[r[keep], rank[keep]] = c[keep]
+    values[r[keep], rank[keep]] = v[keep]
+    return best, values
