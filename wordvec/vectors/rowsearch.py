@@ -62,9 +62,10 @@ def _text_words(path: Path, fmt: str):
 
 def _binary_words(path: Path) -> list[bytes]:
     """The words of a word2vec binary file's records, in row order."""
-    from .formats import _header, _map_file, binary_records
+    from .formats import _map_file, binary_records
+    from .textreader import header_of
 
     buf = _map_file(path)
     end = buf.find(b"\n")
-    header = _header(buf[:end]) if end > 0 else None
+    header = header_of(buf[:end]) if end > 0 else None
     return binary_records(buf, end + 1, header[0], header[1])[0] if header else []
