@@ -52,6 +52,6 @@ def test_nonfinite_rows_are_found_through_the_norms(kv, tmp_path):
     vectors[9] = 3e30  # finite, but its squared norm overflows float32: a suspect, not a culprit
     save(KeyedVectors(vectors, WORDS), tmp_path / "v.wv")
     assert not np.isfinite(np.load(tmp_path / "v.wv" / NORMS_FILE)[[5, 9]]).any()
-    with pytest.raises(FormatError, match=r"1 row\(s\) contain NaN or infinity \(first: row 6, 'w5'\)"):
+    with pytest.raises(FormatError, match=r"1 row contains NaN or infinity \(first: row 6, 'w5'\)"):
         load(tmp_path / "v.wv")
     assert np.isnan(load(tmp_path / "v.wv", allow_nonfinite=True).vectors[5, 1])

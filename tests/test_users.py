@@ -51,8 +51,8 @@ def test_users_saved_apart_from_items_and_round_trip(tmp_path):
     kv.users = build_user_vectors(kv, names, ids, offsets, recency=2.0)
     save(kv, tmp_path / "x.wv")
     files = sorted(p.name for p in (tmp_path / "x.wv").iterdir())
-    assert files == ["meta.json", "user_items.npy", "user_offsets.npy", "users.npy", "users.txt",
-                     "vectors.npy", "vocab.txt"]
+    assert files == ["meta.json", "norms.npy", "user_items.npy", "user_offsets.npy", "users.npy", "users.txt",
+                     "vectors.npy", "vocab.index.npy", "vocab.txt"]
     back = load(tmp_path / "x.wv")
     assert len(back) == 40 and back.words == kv.words                 # no user among the items
     assert back.users.words == names and back.meta["users"]["recency"] == 2.0
