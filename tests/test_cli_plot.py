@@ -87,6 +87,19 @@ def test_output_inside_the_vectors_folder_is_refused(royal):
     assert result.code == 1 and "inside this command's vectors" in result.errors[0]
 
 
+def test_an_existing_file_that_is_not_an_image_is_kept_without_force(royal, tmp_path):
+    notes = tmp_path / "m.png"
+    notes.write_text("my notes, not a picture\n")
+    refused = run_wordvec("plot", str(royal), "king", "queen", "-o", str(notes))
+    assert refused.code == 1 and len(refused.errors) == 1, refused.stderr
+    assert "an existing file that is not an image" in refused.errors[0] and "--force" in refused.errors[0]
+    assert notes.read_text() == "my notes, not a picture\n"
+    assert run_wordvec("plot", str(royal), "king", "queen", "-o", str(notes), "--force").code == 0
+    assert png_size(notes)[0] > 0
+    again = run_wordvec("plot", str(royal), "king", "queen", "-o", str(notes))   # an image replaces an image
+    assert again.code == 0, again.stderr
+
+
 def test_without_the_extra_the_command_says_how_to_install_it(royal, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if `pip install 'wordvec[plot]'` never ran
     result = run_wordvec("plot", str(royal), "king", "queen", "-o", str(tmp_path / "m.png"))

@@ -11,6 +11,8 @@ from ..util.atomic import Output
 
 VECTORS = "word vectors"
 VOCABULARY = "a vocabulary file"
+IMAGE = "an image"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"%PDF-")
 
 
 def kind_of(path: Path) -> str:
@@ -36,8 +38,22 @@ def vectors_output(format: str) -> Output:
     return Output(folder=True) if format == "native" else Output(folder=False, kind=VECTORS, kind_of=kind_of)
 
 
+def image_kind_of(path: Path) -> str:
+    """An image (PNG, PDF or SVG, by their first bytes: what `wordvec plot` writes), or not."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    text = head.lstrip().lower()
+    if head.startswith(_IMAGE_MAGIC) or text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        return IMAGE
+    return "not an image"
+
+
 FOLDER = Output(folder=True)
 VOCABULARY_FILE = Output(folder=False, kind=VOCABULARY, kind_of=kind_of)
+IMAGE_FILE = Output(folder=False, kind=IMAGE, kind_of=image_kind_of)
 
 
 def inputs_of(options: dict[str, Any]) -> list[tuple[str, object]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .options import json_option
+from .options import force_option, json_option
 from .answers import load_options, names_vectors_file
 
 def _map_only_options(options: dict[str, Any]) -> list[str]:
@@ -40,6 +40,7 @@ def _map_only_options(options: dict[str, Any]) -> list[str]:
                    "vectors folder given, overlaid, instead of a map.")
 @click.option("--size", default="1000x800", show_default=True, help="Image size in pixels, WIDTHxHEIGHT.")
 @click.option("--title", default=None, help="Title of the picture.  [default: what it shows]")
+@force_option
 @json_option
 @names_vectors_file
 def plot(**options: Any) -> None:
@@ -47,7 +48,7 @@ def plot(**options: Any) -> None:
     --history the training curves of one or more native vectors folders."""
     from ..plot.canvas import image_format, parse_size
     from ..plot.extra import require
-    from ..util.atomic import check_output
+    from .outputs import IMAGE_FILE, check_output_of
 
     if options["history"] and _map_only_options(options):
         raise click.UsageError(f"map options ({', '.join(_map_only_options(options))}) do not apply to "
@@ -55,7 +56,7 @@ def plot(**options: Any) -> None:
     image_format(options["output"])
     size = parse_size(options["size"])
     sources = [options["vectors"], *options["words"]] if options["history"] else [options["vectors"]]
-    check_output(options["output"], [("vectors", s) for s in sources])
+    check_output_of(options, IMAGE_FILE, inputs=[("vectors", s) for s in sources])
     require("matplotlib")  # before loading anything large
     if options["history"]:
         _history(sources, options, size)
