@@ -89,3 +89,15 @@ def test_run_in_order_stops_on_an_error_in_a_worker():
     with pytest.raises(ValueError, match="block 7"):
         run_in_order(iter(range(100)), work, lambda i, r: consumed.append(r), 2)
     assert consumed == list(range(7))
+
+
+def test_byte_kernels_fall_back_to_ordinary_compilation_without_the_private_option(monkeypatch):
+    """The byte kernels skip numba's reference counting through a private option; a numba that
+    no longer has it must get the ordinary decorator, not an error at the first call."""
+    from numba.core import cpu
+
+    from wordvec._kernels import jit
+
+    assert jit._without_nrt() == {"_nrt": False}       # this numba has it
+    monkeypatch.setattr(cpu, "CPUTargetOptions", type("OptionsWithoutNrt", (), {}))
+    assert jit._without_nrt() == {}

@@ -10,5 +10,16 @@ it uses comes from Python, or is a module-level constant.
 
 from numba import njit
 
-kernel = njit(nogil=True, cache=True, _nrt=False)
-inline = njit(inline="always", nogil=True, cache=True, _nrt=False)
+
+def _without_nrt() -> dict:
+    """{"_nrt": False} where this numba knows the (private) option, else nothing: a release that
+    drops it then gets the ordinary, slower compilation with the same results, not a failure."""
+    try:
+        from numba.core.cpu import CPUTargetOptions
+    except ImportError:
+        return {}
+    return {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
+
+
+kernel = njit(nogil=True, cache=True, **_without_nrt())
+inline = njit(inline="always", nogil=True, cache=True, **_without_nrt())
