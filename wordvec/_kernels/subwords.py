@@ -10,7 +10,9 @@ Skip-gram here runs in fastText's direction: the center word's composed vector h
 each word of its window (word2vec's C tool lets each context word predict the center; the
 objective is the same sum over pairs). Composing h costs one read of each of the center's
 rows, and its gradient one write: once per center in the default mode, instead of once per
-(center, context) pair as in fastText.
+(center, context) pair as in fastText. One exception: default skip-gram with hierarchical
+softmax on plain word rows (no subwords) goes the C tool's way (hsoftmax.py), where a
+center's window rows and path rows form one block, as negative sampling's targets do.
 
 Shared arguments, beyond those of wordvec/_kernels/word2vec.py (all C-contiguous):
   w_in          float32 [R, D]   word rows, then n-gram rows (R = V + buckets in use; R = V without subwords)
