@@ -151,10 +151,23 @@ def evaluate(path: str | Path) -> dict:
     return record
 
 
-def bench_subwords(args, corpus: Path, n_tokens: int, keep, finish) -> None:
+def warm_up(args, tiny: Path, threads: int, work: Path) -> None:
+    """Compile numba's cache once (an installed package's first run) by running every wordvec
+    job once on a tiny corpus, so that no timed run, the first seed's included, compiles."""
+    warm = work / "warmup"
+    warm.mkdir(parents=True, exist_ok=True)
+    for job in jobs(args, tiny, threads):
+        if job["tool"].startswith("wordvec") and job["seed"] == args.seeds[0]:
+            bl.run_process(job["build"](job["seed"], warm / job["output"]), cwd=warm,
+                           env=bl.thread_env(threads, {"XDG_CACHE_HOME": str(warm / "cache")}))
+    shutil.rmtree(warm, ignore_errors=True)
+
+
+def bench_subwords(args, corpus: Path, n_tokens: int, keep, finish, tiny: Path) -> None:
     work = Path(args.work) / "subwords"
     work.mkdir(parents=True, exist_ok=True)
     threads = max(args.threads)
+    warm_up(args, tiny, threads, work)
     results = {"bench": "subwords", "machine": bl.machine_info(), "corpus": str(corpus), "tokens": n_tokens,
                "epochs": args.epochs, "settings": SETTINGS, "threads": threads, "runs": []}
     for job in jobs(args, corpus, threads):
