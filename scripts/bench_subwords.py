@@ -8,7 +8,9 @@ whole model (wordvec's native folder with ngrams.npy, fastText's .bin, gensim's
 save_facebook_model .bin), then one evaluator reads all three with wordvec.load.
 Hierarchical softmax: `train skipgram --loss hs` against gensim Word2Vec(hs=1, negative=0).
 Same settings everywhere: dim 100, window 5, negative 5, sample 1e-4, min_count 5, 5 epochs,
-lr 0.025, threads 2; whole processes, interleaved seed by seed.
+lr 0.025, threads 2; whole processes, interleaved seed by seed. wordvec's numba cache is
+compiled first on a 20k-token corpus (warm_up), outside every timing: a cold snapshot spends
+about 16 s compiling in its first run.
 """
 
 from __future__ import annotations
