@@ -552,7 +552,8 @@ def bench_checkpoint(args) -> None:
 def bench_subwords(args) -> None:
     """fastText's subword model and hierarchical softmax against their peers (scripts/bench_subwords.py)."""
     corpus = data.ensure_text8(args.tokens or (200_000 if args.quick else 10_000_000), Path(args.data))
-    subwords_bench.bench_subwords(args, corpus, count_tokens(corpus), keep, finish)
+    subwords_bench.bench_subwords(args, corpus, count_tokens(corpus), keep, finish,
+                                  data.ensure_text8(20_000, Path(args.data)))
 
 
 # ---------------------------------------------------------------- command line

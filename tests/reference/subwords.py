@@ -4,13 +4,16 @@ hierarchical softmax), replaying the kernels' random stream.
 float64, one center word and one prediction at a time, written for clarity. Random draws
 happen in the kernels' order: per sentence the subsampling coins, per center its window and
 then (negative sampling) its negatives, once per center, or once per pair in exact mode.
+Default skip-gram with hs on plain word rows (every word its own row alone) goes the C tool's
+way, as _kernels/hsoftmax.py: the window words' rows predict the center's path, one block.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tests.reference.word2vec import SplitMix64, _context, draw_negative, neg_log_sigmoid, sigmoid, subsampled_sentences
+from tests.reference.word2vec import (SplitMix64, _context, block_update, draw_negative, neg_log_sigmoid, sigmoid,
+                                      subsampled_sentences)
 
 
 def _targets(rng, word, hs, paths, negative, cumulative, guide):
@@ -69,6 +72,10 @@ def train_slice(arch, w_in, w_out, input_rows, ids, offsets, s_begin, s_end, kee
                 continue
             preds += len(ctx)
             rows = input_rows[center]
+            if hs and not exact and all(len(r) == 1 for r in input_rows):
+                codes, points = paths[center]
+                loss += block_update(ctx, points, 1.0 - np.array(codes, dtype=np.float64), w_in, w_out, lr)
+                continue
             if exact:
                 for c in ctx:
                     targets = _targets(rng, c, hs, paths, negative, cumulative, guide)

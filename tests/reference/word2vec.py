@@ -130,12 +130,19 @@ def shared_update(rng, ctx, word, negative, cumulative, guide, w_in, w_out, lr) 
     targets = [word] + [n for n in (draw_negative(rng, cumulative, guide) for _ in range(negative)) if n != word]
     labels = np.zeros(len(targets))
     labels[0] = 1.0
+    return block_update(ctx, targets, labels, w_in, w_out, lr)
+
+
+def block_update(ctx, targets, labels, w_in, w_out, lr) -> float:
+    """Every context row against every target (label 1 or 0), all from the old weights, then
+    applied; returns the loss."""
     inputs, outputs = w_in[ctx], w_out[targets]
     dots = inputs @ outputs.T
     errors = (labels[None, :] - sigmoid(dots)) * lr
     np.add.at(w_in, ctx, errors @ outputs)
     np.add.at(w_out, targets, errors.T @ inputs)
-    return float(neg_log_sigmoid(dots[:, 0]).sum() + neg_log_sigmoid(-dots[:, 1:]).sum())
+    losses = np.where(labels[None, :] > 0, neg_log_sigmoid(dots), neg_log_sigmoid(-dots))
+    return float(losses.sum())
 
 
 def sample_negatives_reference(cumulative: np.ndarray, guide: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

@@ -91,7 +91,7 @@ def train_items(exact, w_in, w_out, ids, offsets, s_begin, s_end, keep_prob, neg
                 a1 = min(n_ctx, a0 + group)
                 n_t = _targets(sent[i], negative, neg_cum, neg_guide, rng, t, targets)
                 loss += _shared_update(ctx[a0:a1], a1 - a0, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta,
-                                       out_delta)
+                                       out_delta, None)
     stats[t, 0] += loss
     stats[t, 1] += preds
     stats[t, 2] += done

@@ -10,7 +10,9 @@ Skip-gram here runs in fastText's direction: the center word's composed vector h
 each word of its window (word2vec's C tool lets each context word predict the center; the
 objective is the same sum over pairs). Composing h costs one read of each of the center's
 rows, and its gradient one write: once per center in the default mode, instead of once per
-(center, context) pair as in fastText.
+(center, context) pair as in fastText. One exception: default skip-gram with hierarchical
+softmax on plain word rows (no subwords) goes the C tool's way (hsoftmax.py), where a
+center's window rows and path rows form one block, as negative sampling's targets do.
 
 Shared arguments, beyond those of wordvec/_kernels/word2vec.py (all C-contiguous):
   w_in          float32 [R, D]   word rows, then n-gram rows (R = V + buckets in use; R = V without subwords)
@@ -38,6 +40,7 @@ together from the old weights, lost none of that and kept most of the speed.
 import numpy as np
 from numba import njit
 
+from .hsoftmax import paths_scratch, skipgram_paths_sentence
 from .prefetch import prefetch_row
 # the same modes, draws, sigmoid table and error as the word2vec kernels
 from .word2vec import (CBOW, SKIPGRAM, SKIPGRAM_EXACT, _context, _draw_negative, _error,  # noqa: F401
@@ -265,18 +268,23 @@ def train_slice(mode, w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s
     CBOW) with composed inputs; adds (loss, predictions, raw words) to stats[t].
 
     Per sentence: the learning rate interpolated by raw words done, the subsampling coin per
-    token, then the mode's per-sentence update.
+    token, then the mode's per-sentence update. Default skip-gram with hs on plain word rows
+    (every word its own row alone: in_rows has V entries) runs in the C tool's direction
+    (hsoftmax.py); every other case here in fastText's (_skipgram_sentence, _cbow_sentence).
     """
     dim = w_in.shape[1]
     max_len = _longest_sentence(offsets, s_begin, s_end)
+    plain_paths = hs and mode == SKIPGRAM and in_rows.shape[0] == in_offsets.shape[0] - 1
     # predictions of one word (its path, or itself and its negatives), and a center's distinct
     # output rows: at most every window word's predictions, at most every output row
     per_word = _longest_path(path_offsets) if hs else negative + 1
-    distinct = 0 if mode == CBOW else min(max_len * per_word, w_out.shape[0])
+    merged = mode != CBOW and not plain_paths
+    distinct = min(max_len * per_word, w_out.shape[0]) if merged else 0
     scratch = (np.empty(max_len, np.int32), np.empty(per_word, np.int32), np.empty(per_word, np.float32),
                np.empty(dim, np.float32), np.empty(dim, np.float32),
-               np.full(w_out.shape[0] if mode != CBOW else 0, -1, np.int32), np.empty(distinct, np.int32),
+               np.full(w_out.shape[0] if merged else 0, -1, np.int32), np.empty(distinct, np.int32),
                np.empty(distinct, np.float32), np.empty(distinct, np.float32))
+    path_scratch = paths_scratch(max_len, per_word, dim) if plain_paths else paths_scratch(0, 0, 0)
     sent = np.empty(max_len, np.int32)
     words = (in_offsets, in_rows, hs, path_offsets, points, codes)
     neg = (neg_cum, neg_guide)
@@ -289,6 +297,9 @@ def train_slice(mode, w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s
         if mode == CBOW:
             sentence = _cbow_sentence(sent, n, w_in, w_out, words, neg, window, negative, lr, rng, t, tables,
                                       scratch)
+        elif plain_paths:
+            sentence = skipgram_paths_sentence(sent, n, w_in, w_out, path_offsets, points, codes, window, lr, rng,
+                                               t, tables[0], tables[1], path_scratch)
         else:
             sentence = _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative,
                                           mode == SKIPGRAM_EXACT, lr, rng, t, tables, scratch)

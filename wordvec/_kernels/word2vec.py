@@ -28,7 +28,8 @@ replays the same stream in numpy.
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 from .prefetch import prefetch_row
 from .rng import next_below, next_float
@@ -145,6 +146,21 @@ def _pair_error(dot, is_word, lr, sig, nls):
     return -f * lr, softplus + x            # push it towards 0: -log sigmoid(-x)
 
 
+def _label_is_one(codes, k, first):
+    """Whether target k is trained towards 1 (`first`: k may be 0); compiled per type of codes."""
+    raise NotImplementedError("only callable from kernels")
+
+
+@overload(_label_is_one, inline="always")
+def _label_is_one_kernel(codes, k, first):
+    """codes None (negative sampling): target 0 is the word, the rest negatives, so a target
+    known not to be the first is a constant False (the test compiles away). codes an array
+    (hierarchical softmax, the Huffman codes of a path): label 1 - code, as in the C tool."""
+    if isinstance(codes, types.NoneType):
+        return lambda codes, k, first: first & (k == 0)
+    return lambda codes, k, first: codes[k] == 0
+
+
 @njit(inline="always", nogil=True, cache=True)
 def _error(h, out, is_word, lr, sig, nls):
     """_pair_error of the dot product h . out."""
@@ -238,10 +254,11 @@ def _skipgram_exact_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, n
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta):
+def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta, codes):
     """Errors and both gradients of one window, all from the old weights; returns the loss.
 
-    For every pair, g = lr * (label - sigmoid(w_in[ctx[a]] . w_out[targets[k]])); then
+    For every pair, g = lr * (label - sigmoid(w_in[ctx[a]] . w_out[targets[k]])), the label from
+    _label_is_one(codes, k, ...) (codes None: targets[0] is the word; else a Huffman path's codes); then
     ctx_delta = G @ W_out[targets] and out_delta = G^T @ W_in[ctx]. Pairs go in 2 x 2 blocks
     (two contexts by two targets): one pass over the dimensions loads four rows and feeds four
     dot products, a second updates four deltas with two products each, twice the arithmetic
@@ -265,17 +282,18 @@ def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delt
                 d01 += r0 * o1
                 d10 += r1 * o0
                 d11 += r1 * o1
-            g00, pair_loss = _pair_error(d00, k == 0, lr, sig, nls)
+            one0, one1 = _label_is_one(codes, k, True), _label_is_one(codes, k1, False)
+            g00, pair_loss = _pair_error(d00, one0, lr, sig, nls)
             loss += pair_loss
             g01, g10, g11 = _ZERO, _ZERO, _ZERO
             if k1 != k:
-                g01, pair_loss = _pair_error(d01, False, lr, sig, nls)
+                g01, pair_loss = _pair_error(d01, one1, lr, sig, nls)
                 loss += pair_loss
             if a1 != a:
-                g10, pair_loss = _pair_error(d10, k == 0, lr, sig, nls)
+                g10, pair_loss = _pair_error(d10, one0, lr, sig, nls)
                 loss += pair_loss
                 if k1 != k:
-                    g11, pair_loss = _pair_error(d11, False, lr, sig, nls)
+                    g11, pair_loss = _pair_error(d11, one1, lr, sig, nls)
                     loss += pair_loss
             for d in range(dim):
                 r0, r1, o0, o1 = w_in[c0, d], w_in[c1, d], w_out[t0, d], w_out[t1, d]
@@ -287,8 +305,9 @@ def _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delt
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta):
-    """Contexts ctx[:n_ctx] against one shared set of targets (targets[0] the true word).
+def _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta, codes):
+    """Contexts ctx[:n_ctx] against one shared set of targets: targets[0] the true word and
+    negatives (codes None), or the inner nodes of the center's Huffman path with their codes.
 
     The [contexts x targets] errors and both gradients are computed from the old weights
     (_window_deltas), then applied, so each output row is read and written once for all these
@@ -296,7 +315,7 @@ def _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delt
     Returns the loss.
     """
     dim = w_in.shape[1]
-    loss = _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta)
+    loss = _window_deltas(w_in, w_out, ctx, n_ctx, targets, n_t, lr, sig, nls, ctx_delta, out_delta, codes)
     for k in range(n_t):
         row = targets[k]
         for d in range(dim):
@@ -324,7 +343,7 @@ def _skipgram_shared_sentence(sent, n, w_in, w_out, neg_cum, neg_guide, window, 
         if n_ctx == 0:
             continue
         preds += n_ctx
-        loss += _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta)
+        loss += _shared_update(ctx, n_ctx, targets, n_t, w_in, w_out, lr, sig, nls, ctx_delta, out_delta, None)
     return loss, preds
 
 
