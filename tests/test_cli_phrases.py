@@ -43,3 +43,27 @@ def test_errors_are_one_line(brown_small, tmp_path):
     code, _, stderr = run_wordvec("phrases", brown_small, "-o", brown_small)
     assert code == 1 and "is this command's corpus" in stderr
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_outputs_replace_only_files_of_their_kind_without_force(brown_small, tmp_path):
+    """-o writes plain text and --save-table a phrase table: a vectors file, a vocabulary or a
+    table given as -o (and text given as --save-table) is kept unless --force says otherwise."""
+    vectors, vocab = tmp_path / "vectors.txt", tmp_path / "vocab.txt"
+    vectors.write_text("2 3\nking 0.1 0.2 0.3\nqueen 0.3 0.2 0.1\n")
+    vocab.write_text("the 120\nof 80\nand 70\n")
+    learn = ["--scoring", "npmi", "--threshold", "0.4", "--min-count", "4"]
+    for victim, kind in ((vectors, "word vectors"), (vocab, "a vocabulary file")):
+        before = victim.read_text()
+        result = run_wordvec("phrases", brown_small, "-o", victim, *learn)
+        assert result.code == 1 and len(result.errors) == 1, result.stderr
+        assert f"an existing file that is {kind}, and this command writes plain text" in result.errors[0]
+        assert "--force" in result.errors[0] and victim.read_text() == before
+    table, joined = tmp_path / "table.txt", tmp_path / "joined.txt"
+    joined.write_text("an old joined corpus\n")                   # text replaces text
+    assert run_wordvec("phrases", brown_small, "-o", joined, "--save-table", table, *learn).code == 0
+    refused = run_wordvec("phrases", brown_small, "--save-table", joined, *learn)
+    assert refused.code == 1 and "is plain text, and this command writes a phrase table" in refused.errors[0]
+    refused = run_wordvec("phrases", brown_small, "-o", table, *learn)
+    assert refused.code == 1 and "is a phrase table" in refused.errors[0]
+    assert run_wordvec("phrases", brown_small, "-o", vectors, "--force", *learn).code == 0
+    assert "_" in vectors.read_text()

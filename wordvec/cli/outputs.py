@@ -12,6 +12,8 @@ from ..util.atomic import Output
 VECTORS = "word vectors"
 VOCABULARY = "a vocabulary file"
 IMAGE = "an image"
+TEXT = "plain text"
+PHRASE_TABLE = "a phrase table"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"%PDF-")
 
 
@@ -51,9 +53,29 @@ def image_kind_of(path: Path) -> str:
     return "not an image"
 
 
+def text_kind_of(path: Path) -> str:
+    """What an existing file is for the commands that write text (a joined corpus, a phrase
+    table): a phrase table, word vectors, a vocabulary file, binary data, or plain text."""
+    from ..text.phrase_table import MAGIC
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if head.startswith(MAGIC.encode()):
+        return PHRASE_TABLE
+    if b"\0" in head or head[:2] in (b"\x1f\x8b", b"BZ") or head[:6] == b"\xfd7zXZ\x00":
+        return "binary or compressed, not plain text"
+    kind = kind_of(path)
+    return kind if kind in (VECTORS, VOCABULARY) else TEXT
+
+
 FOLDER = Output(folder=True)
 VOCABULARY_FILE = Output(folder=False, kind=VOCABULARY, kind_of=kind_of)
 IMAGE_FILE = Output(folder=False, kind=IMAGE, kind_of=image_kind_of)
+TEXT_FILE = Output(folder=False, kind=TEXT, kind_of=text_kind_of)
+PHRASE_TABLE_FILE = Output(folder=False, kind=PHRASE_TABLE, kind_of=text_kind_of)
 
 
 def inputs_of(options: dict[str, Any]) -> list[tuple[str, object]]:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..config import PhraseConfig, TokenizerConfig
-from .options import config_options, corpus_argument, json_option
+from .options import config_options, corpus_argument, force_option, json_option
 from .training import report
 
 
@@ -21,6 +21,7 @@ from .training import report
 @click.option("--table", type=click.Path(dir_okay=False), default=None,
               help="Join the phrases of this saved table instead of learning (the learning options are then "
                    "ignored; the tokenizer is the table's unless --tokens/--lowercase are given).")
+@force_option
 @json_option
 def phrases(**options: Any) -> None:
     """Find phrases in CORPUS (files, folders, .gz/.bz2/.xz, or - for stdin) as gensim's Phrases and
@@ -33,15 +34,16 @@ def phrases(**options: Any) -> None:
     from ..text.phrase_table import PhraseTable
     from ..text.phrases import join_phrases, learn_phrases
     from ..util.atomic import check_output
+    from .outputs import PHRASE_TABLE_FILE, TEXT_FILE
 
     output, save_table, table_path = options["output"], options["save_table"], options["table"]
     if output is None and (save_table is None or table_path is not None):
         raise click.UsageError("nothing to write: give -o for the joined corpus" +
                                (" and/or --save-table" if table_path is None else ""))
     inputs = [("corpus", c) for c in options["corpus"]] + [("--table", table_path)]
-    for path in (save_table, None if output == "-" else output):
+    for path, writes in ((save_table, PHRASE_TABLE_FILE), (None if output == "-" else output, TEXT_FILE)):
         if path is not None:
-            check_output(path, inputs)
+            check_output(path, inputs, writes=writes, force=options["force"])
     if table_path is not None:
         table = PhraseTable.load(table_path)
         tokenizer = _tokenizer(options, table.tokenizer)
