@@ -15,7 +15,6 @@ and the after/before ratios. --write puts the table in docs/BENCHMARKS.md (secti
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,19 +28,6 @@ TRAINERS = {
     "cbow": ["train", "cbow", "--window", "5", "--negative", "5", "--sample", "1e-4", "--epochs", "5"],
     "glove": ["train", "glove", "--window", "10", "--epochs", "15", "--x-max", "10", "--memory", "4"],
 }
-
-
-def snapshot(ref: str, root: Path) -> tuple[str, Path]:
-    """(short commit, folder holding its wordvec package), unpacked once."""
-    commit = subprocess.run(["git", "-C", str(bl.REPO), "rev-parse", "--short", ref], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    target = root / f"wordvec-{commit}"
-    if not (target / "wordvec" / "__init__.py").exists():
-        archive = subprocess.run(["git", "-C", str(bl.REPO), "archive", commit, "wordvec"], capture_output=True,
-                                 check=True).stdout
-        target.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return commit, target
 
 
 def command(trainer: str, corpus: Path, out: Path, threads: int, seed: int) -> list[str]:
@@ -96,7 +82,7 @@ def main(argv=None) -> None:
     parser.add_argument("--write", action="store_true", help="replace the 'refs' section of docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     names = args.refs.split(",")
-    snaps = [snapshot(name, Path("/tmp/benchdata")) for name in names]
+    snaps = [bl.unpack_snapshot(name) for name in names]
     refs = [commit for commit, _ in snaps]
     trainers = args.trainers.split(",")
     corpora = {t: data.ensure_text8(args.glove_tokens if t == "glove" else args.tokens, Path(data.DEFAULT_DIR))

@@ -28,12 +28,9 @@ WORDVEC = [PYTHON, "-m", "wordvec"]   # run from the snapshot on PYTHONPATH (see
 SNAPSHOT: dict = {"path": None, "commit": None}
 
 
-def use_snapshot(ref: str = "HEAD", root: Path = Path("/tmp/benchdata")) -> Path:
-    """Benchmark a frozen copy of a commit, not the shared working tree that others are editing.
-
-    `git archive REF` is unpacked once into ROOT/wordvec-<commit>; every wordvec process gets it
-    first on PYTHONPATH (ahead of the editable install), and so does this harness's evaluator.
-    """
+def unpack_snapshot(ref: str, root: Path = Path("/tmp/benchdata")) -> tuple[str, Path]:
+    """(short commit, ROOT/wordvec-<commit>): `git archive REF` of the package, unpacked once,
+    under a temporary name renamed last, so an interrupted unpacking is never reused."""
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", ref], capture_output=True,
                             text=True, check=True).stdout.strip()
     target = root / f"wordvec-{commit}"
@@ -45,6 +42,16 @@ def use_snapshot(ref: str = "HEAD", root: Path = Path("/tmp/benchdata")) -> Path
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
         os.replace(tmp, target)
+    return commit, target
+
+
+def use_snapshot(ref: str = "HEAD", root: Path = Path("/tmp/benchdata")) -> Path:
+    """Benchmark a frozen copy of a commit, not the shared working tree that others are editing.
+
+    The snapshot (unpack_snapshot) goes first on PYTHONPATH of every wordvec process (ahead of
+    the editable install), and so does this harness's evaluator.
+    """
+    commit, target = unpack_snapshot(ref, root)
     SNAPSHOT.update(path=str(target), commit=commit)
     sys.path.insert(0, str(target))
     return target

@@ -21,5 +21,6 @@ def _without_nrt() -> dict:
     return {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
 
 
-kernel = njit(nogil=True, cache=True, **_without_nrt())
-inline = njit(inline="always", nogil=True, cache=True, **_without_nrt())
+_OPTIONS = _without_nrt()
+kernel = njit(nogil=True, cache=True, **_OPTIONS)
+inline = njit(inline="always", nogil=True, cache=True, **_OPTIONS)

@@ -56,6 +56,7 @@ def image_kind_of(path: Path) -> str:
 def text_kind_of(path: Path) -> str:
     """What an existing file is for the commands that write text (a joined corpus, a phrase
     table): a phrase table, word vectors, a vocabulary file, binary data, or plain text."""
+    from ..text.inputs import compression_of
     from ..text.phrase_table import MAGIC
 
     try:
@@ -65,7 +66,7 @@ def text_kind_of(path: Path) -> str:
         return f"unreadable ({exc.strerror})"
     if head.startswith(MAGIC.encode()):
         return PHRASE_TABLE
-    if b"\0" in head or head[:2] in (b"\x1f\x8b", b"BZ") or head[:6] == b"\xfd7zXZ\x00":
+    if b"\0" in head or compression_of(head[:8]) is not None:
         return "binary or compressed, not plain text"
     kind = kind_of(path)
     return kind if kind in (VECTORS, VOCABULARY) else TEXT

@@ -8,14 +8,10 @@ numpy-free.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Iterable
 
-from ..text.inputs import compression_of
 from ..util.wordcounts import read_word_counts
-
-_BOM = b"\xef\xbb\xbf"
 
 
 def rows_of(path: str | Path, fmt: str, words: Iterable[str]) -> dict[str, int]:
@@ -40,18 +36,15 @@ def rows_of(path: str | Path, fmt: str, words: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _open(path: Path):
-    with open(path, "rb") as f:
-        module = compression_of(f.read(8))
-    return importlib.import_module(module).open(path, "rb") if module else open(path, "rb")
-
-
 def _text_words(path: Path, fmt: str):
     """The first field of every row of word2vec or GloVe text (a header line skipped)."""
-    with _open(path) as f:
+    from .formats import _open_binary
+    from .textreader import BOM
+
+    with _open_binary(path) as f:
         for number, line in enumerate(f):
             if number == 0:
-                line = line.removeprefix(_BOM)
+                line = line.removeprefix(BOM)
                 fields = line.split()
                 if fmt == "word2vec" or (len(fields) == 2 and all(x.isdigit() for x in fields)):
                     continue
