@@ -25,7 +25,10 @@ from ..util.progress import log
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put at the start of text files
 MAX_DIM = 1 << 20       # a header beyond these bounds is damage, not a real file
 MAX_ROWS = 1 << 40
-PART_BYTES = 1 << 20    # bytes of text one thread parses per call
+# Bytes of text one thread parses per call. 256 KiB parts stay in the core's L2 cache with their
+# scratch rows: a 1 GB GloVe file measured 1.65 s at 256 KiB against 2.1-2.6 s at 1 MiB, with a
+# 6 MiB lower peak (smaller buffer and scratch); 64 KiB parts pay the per-call overhead (2.9 s).
+PART_BYTES = 1 << 18
 MAX_THREADS = 8
 
 
