@@ -3,7 +3,9 @@ hierarchical softmax), replaying the kernels' random stream.
 
 float64, one center word and one prediction at a time, written for clarity. Random draws
 happen in the kernels' order: per sentence the subsampling coins, per center its window and
-then (negative sampling) its negatives, once per center, or once per pair in exact mode.
+then (negative sampling) each window word's negatives in turn. Skip-gram trains pair by pair
+(fastText's updates); exact mode recomposes the center from its rows for every pair, the
+default composes it once and moves it by each pair's gradient.
 Default skip-gram with hs on plain word rows (every word its own row alone) goes the C tool's
 way, as _kernels/hsoftmax.py: the window words' rows predict the center's path, one block.
 """
@@ -33,19 +35,6 @@ def _in_turn(h, targets, w_out, lr):
         loss += neg_log_sigmoid(dot) if label else neg_log_sigmoid(-dot)
         grad_h += g * w_out[row]
         w_out[row] += g * h
-    return grad_h, loss
-
-
-def _together(h, targets, w_out, lr):
-    """All predictions from the old weights, then applied; returns (gradient for h, loss).
-    Repeated rows (the root is on every path) simply add up."""
-    rows = [r for r, _ in targets]
-    labels = np.array([label for _, label in targets])
-    dots = w_out[rows] @ h
-    loss = float(np.sum(np.where(labels > 0, neg_log_sigmoid(dots), neg_log_sigmoid(-dots))))
-    errors = (labels - sigmoid(dots)) * lr
-    grad_h = errors @ w_out[rows]
-    np.add.at(w_out, rows, errors[:, None] * h[None, :])
     return grad_h, loss
 
 
@@ -83,8 +72,9 @@ def train_slice(arch, w_in, w_out, input_rows, ids, offsets, s_begin, s_end, kee
                     np.add.at(w_in, rows, grad_h)
                     loss += term
                 continue
-            targets = [t for c in ctx for t in _targets(rng, c, hs, paths, negative, cumulative, guide)]
-            grad_h, term = _together(w_in[rows].mean(axis=0), targets, w_out, lr)
-            np.add.at(w_in, rows, grad_h)
-            loss += term
+            h, total = w_in[rows].mean(axis=0), 0.0
+            for c in ctx:   # the pairs in turn; h moves as recomposing it from the moved rows would
+                grad_h, term = _in_turn(h, _targets(rng, c, hs, paths, negative, cumulative, guide), w_out, lr)
+                h, total, loss = h + grad_h, total + grad_h, loss + term
+            np.add.at(w_in, rows, total)
     return w_in, w_out, loss, preds, int(offsets[s_end] - offsets[s_begin]), rng.state

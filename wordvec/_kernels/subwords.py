@@ -8,9 +8,9 @@ row alone, so the same kernels train plain word2vec with hierarchical softmax.
 
 Skip-gram here runs in fastText's direction: the center word's composed vector h predicts
 each word of its window (word2vec's C tool lets each context word predict the center; the
-objective is the same sum over pairs). Composing h costs one read of each of the center's
-rows, and its gradient one write: once per center in the default mode, instead of once per
-(center, context) pair as in fastText. One exception: default skip-gram with hierarchical
+objective is the same sum over pairs), with fastText's per-pair updates. Composing h costs one
+read of each of the center's rows, and its gradient one write: once per center in the default
+mode, instead of once per (center, context) pair as in fastText. One exception: default skip-gram with hierarchical
 softmax on plain word rows (no subwords) goes the C tool's way (hsoftmax.py), where a
 center's window rows and path rows form one block, as negative sampling's targets do.
 
@@ -31,10 +31,11 @@ window, then, with negative sampling, `negative` draws for each window word in t
 skip-gram modes, or `negative` draws for the center in CBOW) is part of the contract:
 tests/reference/subwords.py replays it in numpy.
 
-Measured on 10M bench-en tokens (skip-gram, subwords 3-6, 5 epochs, one seed): one shared set
-of negatives per center, each weighted by the window words it serves, lost 7 analogy points to
-fastText; negatives drawn per (center, window word) pair, as fastText draws them, but computed
-together from the old weights, lost none of that and kept most of the speed.
+Measured on 10M bench-en tokens (skip-gram, subwords 3-6, 5 epochs): one shared set of
+negatives per center, each weighted by the window words it serves, lost 7 analogy points to
+fastText; a center's predictions drawn per pair but computed together from the old weights
+lost none of that but 0.009 of SimLex; pair by pair with h moved after each pair reaches
+fastText's SimLex and runs 1.4x faster than computing together (no merging of output rows).
 """
 
 import numpy as np
@@ -135,59 +136,21 @@ def _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls):
 
 
 @njit(inline="always", nogil=True, cache=True)
-def _merge(tgt, lab, n, slot, rows, hits, positives, n_rows):
-    """Fold predictions (tgt, lab)[:n] into the center's distinct output rows: rows[:n_rows] with
-    how many predictions name each (hits) and how many of those have label 1 (positives);
-    slot[row] is the row's place, -1 when absent. Returns the new n_rows."""
-    for k in range(n):
-        row = tgt[k]
-        s = slot[row]
-        if s < 0:
-            s = n_rows
-            slot[row] = s
-            rows[s], hits[s], positives[s] = row, _ZERO, _ZERO
-            n_rows += 1
-        hits[s] += _ONE
-        positives[s] += lab[k]
-    return n_rows
-
-
-@njit(inline="always", nogil=True, cache=True)
-def _predict_merged(h, rows, hits, positives, n_rows, w_out, lr, grad_h, slot, sig, nls):
-    """All of a center's predictions from the old weights, one dot product per distinct output
-    row: m predictions of a row, a of them with label 1, sum to lr * (a - m * sigmoid(h . out)).
-    Then grad_h gathers error * old row and the row moves (no row repeats, so both use the old
-    row). Clears slot for the next center. Returns the loss."""
-    loss = 0.0
-    for k in range(n_rows):
-        out = w_out[rows[k]]
-        dot = _ZERO
-        for d in range(h.shape[0]):
-            dot += h[d] * out[d]
-        f, softplus, x = _logistic(dot, sig, nls)
-        loss += positives[k] * softplus + (hits[k] - positives[k]) * (softplus + x)
-        g = (positives[k] - hits[k] * f) * lr
-        for d in range(h.shape[0]):
-            grad_h[d] += g * out[d]
-            out[d] += g * h[d]
-        slot[rows[k]] = -1
-    return loss
-
-
-@njit(inline="always", nogil=True, cache=True)
 def _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative, exact, lr, rng, t, tables, scratch):
     """Skip-gram on one subsampled sentence; returns (loss, predictions).
 
-    Default: each center is composed once, and all its predictions (for every window word: the
-    word and its own negatives, or the word's path with hs) come from the old weights, merged
-    by output row (the root of the tree is on every path), then applied: the center's rows are
-    read and written once per center, each output row once. exact: fastText's per-pair
-    updates: for every window word, compose the center, predict in turn, move its rows.
+    fastText's per-pair updates: for every window word in turn, the center's vector h predicts
+    it (the word and its own negatives, or its path with hs), each prediction from the weights
+    the previous one left, and the pair's gradient moves the center's rows. Default: h is
+    composed once per center and moved by each pair's gradient (adding g to every row of a
+    mean moves the mean by g: what recomposing would give, exactly when the word's rows are
+    distinct), and the rows are written once, with the sum of the pairs' gradients. exact:
+    fastText's literal loop: compose the rows, predict, write the rows, for every pair.
     """
     in_offsets, in_rows, hs, path_offsets, points, codes = words
     neg_cum, neg_guide = neg
     sig, nls = tables
-    ctx, tgt, lab, h, grad_h, slot, rows, hits, positives = scratch
+    ctx, tgt, lab, h, grad_h, total = scratch
     loss, preds = 0.0, 0
     for i in range(n):
         if i + 1 < n:  # the next center's rows load while this one computes
@@ -208,15 +171,17 @@ def _skipgram_sentence(sent, n, w_in, w_out, words, neg, window, negative, exact
                 loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
                 _add_to_rows(w_in, in_offsets, in_rows, sent[i], grad_h)
             continue
-        n_rows = 0
+        _compose(w_in, in_offsets, in_rows, sent[i], h)
+        total[:] = _ZERO
         for a in range(n_ctx):
             n_t = _word_targets(ctx[a], hs, path_offsets, points, codes, negative, neg_cum, neg_guide, rng, t,
                                 tgt, lab)
-            n_rows = _merge(tgt, lab, n_t, slot, rows, hits, positives, n_rows)
-        _compose(w_in, in_offsets, in_rows, sent[i], h)
-        grad_h[:] = _ZERO
-        loss += _predict_merged(h, rows, hits, positives, n_rows, w_out, lr, grad_h, slot, sig, nls)
-        _add_to_rows(w_in, in_offsets, in_rows, sent[i], grad_h)
+            grad_h[:] = _ZERO
+            loss += _predict_in_turn(h, tgt, lab, n_t, w_out, lr, grad_h, sig, nls)
+            for d in range(h.shape[0]):
+                h[d] += grad_h[d]
+                total[d] += grad_h[d]
+        _add_to_rows(w_in, in_offsets, in_rows, sent[i], total)
     return loss, preds
 
 
@@ -275,15 +240,10 @@ def train_slice(mode, w_in, w_out, in_offsets, in_rows, ids, offsets, s_begin, s
     dim = w_in.shape[1]
     max_len = _longest_sentence(offsets, s_begin, s_end)
     plain_paths = hs and mode == SKIPGRAM and in_rows.shape[0] == in_offsets.shape[0] - 1
-    # predictions of one word (its path, or itself and its negatives), and a center's distinct
-    # output rows: at most every window word's predictions, at most every output row
+    # predictions of one word: its path, or itself and its negatives
     per_word = _longest_path(path_offsets) if hs else negative + 1
-    merged = mode != CBOW and not plain_paths
-    distinct = min(max_len * per_word, w_out.shape[0]) if merged else 0
     scratch = (np.empty(max_len, np.int32), np.empty(per_word, np.int32), np.empty(per_word, np.float32),
-               np.empty(dim, np.float32), np.empty(dim, np.float32),
-               np.full(w_out.shape[0] if merged else 0, -1, np.int32), np.empty(distinct, np.int32),
-               np.empty(distinct, np.float32), np.empty(distinct, np.float32))
+               np.empty(dim, np.float32), np.empty(dim, np.float32), np.empty(dim, np.float32))
     path_scratch = paths_scratch(max_len, per_word, dim) if plain_paths else paths_scratch(0, 0, 0)
     sent = np.empty(max_len, np.int32)
     words = (in_offsets, in_rows, hs, path_offsets, points, codes)
