@@ -24,7 +24,8 @@ from .vectors_commands import convert, evaluate, info
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but results and errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only results (answers, scores, tables, --json, data sent to stdout) and "
+                   "errors; no summary of a file written, no progress, no warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail; full tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="wordvec")
 def cli(quiet: bool, verbose: bool) -> None:

@@ -12,7 +12,8 @@ from ..config import CooccurConfig, TokenizerConfig, VocabConfig
 from .options import (cache_option, config_options, corpus_argument, dask_options, force_option, json_option,
                       output_option, phrases_option, vocab_file_option)
 from .outputs import FOLDER, VOCABULARY_FILE, check_output_of
-from .training import cluster, prepare, report
+from .reports import report
+from .training import cluster, prepare
 
 
 @click.command()
@@ -29,7 +30,7 @@ def vocab(**options: Any) -> None:
 
     from ..config import build
     from ..text.vocab import build_vocab
-    from ..util.progress import log, plural
+    from ..util.progress import plural
 
     tokenizer = build(TokenizerConfig, options)
     settings = build(VocabConfig, options)
@@ -61,11 +62,7 @@ def vocab(**options: Any) -> None:
              + (f", --max-vocab {settings.max_vocab:,}" if settings.max_vocab else "") + ")",
              f"kept tokens:    {result.vocab.total_tokens:,} ({result.coverage:.2%} of word tokens)",
              f"wrote {'the vocabulary to stdout' if to_stdout else output}"]
-    if to_stdout:  # stdout holds the vocabulary: the summary goes to stderr
-        for line in lines:
-            log.info(line)
-        return
-    report(dict(result.to_dict(), output=output), lines, options["json"])
+    report(dict(result.to_dict(), output=output), lines, options["json"], aside=to_stdout)
 
 
 @click.command()

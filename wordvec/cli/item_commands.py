@@ -180,7 +180,7 @@ def split(**options: Any) -> None:
     from ..text.interactions import read_interactions
     from ..text.split import hold_out_last, write_split
     from ..util.atomic import Output, check_output
-    from .training import report
+    from .reports import report
 
     if options["train_path"] == options["test_path"]:
         raise click.UsageError("--train and --test must be different files")

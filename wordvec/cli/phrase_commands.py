@@ -8,7 +8,7 @@ import click
 
 from ..config import PhraseConfig, TokenizerConfig
 from .options import config_options, corpus_argument, force_option, json_option
-from .training import report
+from .reports import report
 
 
 @click.command()
@@ -80,12 +80,6 @@ def _tokenizer(options: dict[str, Any], learned_with: TokenizerConfig) -> Tokeni
 
 
 def _summary(summary: dict, lines: list[str], options: dict[str, Any]) -> None:
-    """The result on stdout, or on stderr when stdout carries the joined corpus."""
-    from ..util.progress import log
-
+    """The report, on stderr when stdout carries the joined corpus."""
     lines += [f"wrote {path}" for path in (options["output"], options["save_table"]) if path not in (None, "-")]
-    if options["output"] != "-":
-        report(summary, lines, options["json"])
-    else:
-        for line in lines:
-            log.info(line)
+    report(summary, lines, options["json"], aside=options["output"] == "-")

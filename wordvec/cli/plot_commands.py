@@ -13,6 +13,7 @@ import click
 
 from .options import force_option, json_option
 from .answers import load_options, names_vectors_file
+from .reports import tell
 
 def _map_only_options(options: dict[str, Any]) -> list[str]:
     """The map options given, which mean nothing for training curves."""
@@ -72,7 +73,7 @@ def _history(sources: list[str], options: dict[str, Any], size: tuple[int, int])
         click.echo(json.dumps({"output": options["output"], **drawn}))
         return
     runs = ", ".join(f"{r['path']} ({r['points']} {r['per']}s)" for r in drawn["runs"])
-    click.echo(f"wrote {options['output']}: training curves of {runs}")
+    tell(f"wrote {options['output']}: training curves of {runs}")
 
 
 def _map(options: dict[str, Any], size: tuple[int, int]) -> None:
@@ -87,4 +88,4 @@ def _map(options: dict[str, Any], size: tuple[int, int]) -> None:
     if options["json"]:
         click.echo(json.dumps({"output": options["output"], **drawn}, ensure_ascii=False))
         return
-    click.echo(f"wrote {options['output']}: {len(drawn['words'])} words, {drawn['method'].upper()}")
+    tell(f"wrote {options['output']}: {len(drawn['words'])} words, {drawn['method'].upper()}")

@@ -23,6 +23,7 @@ from ..sweep.quality import MEASURES
 from ..sweep.trainers import TRAINERS, SweepTrainer
 from .options import cache_option, config_options, corpus_argument, force_option, json_option, vocab_file_option
 from .outputs import FOLDER, check_output_of
+from .reports import tell
 from .train_item2vec import interactions_argument, read_input
 from .training import prepare
 
@@ -102,8 +103,8 @@ def _sweep(trainer: SweepTrainer, options: dict[str, Any]) -> None:
     click.echo(markdown_table(record, MEASURES[trainer.quality].columns), nl=False)
     failed = sum(run["status"] != "ok" for run in record["runs"])
     files = ["sweep.json", "sweep.md"] + (["sweep.png"] if (Path(options["output"]) / "sweep.png").exists() else [])
-    click.echo(f"wrote {options['output']}: {len(values) - failed} of {len(values)} runs trained"
-               f"{f' ({failed} failed)' if failed else ''}; {', '.join(files)}")
+    tell(f"wrote {options['output']}: {len(values) - failed} of {len(values)} runs trained"
+         f"{f' ({failed} failed)' if failed else ''}; {', '.join(files)}")
 
 
 def _command(trainer: SweepTrainer) -> click.Command:

@@ -15,7 +15,8 @@ from ..config import GloVeConfig, TokenizerConfig
 from .options import (cache_option, checkpoint_options, config_options, dask_options, force_option, format_option,
                       json_option, output_option, phrases_option, vocab_file_option)
 from .outputs import check_checkpoint_of, check_output_of, vectors_output
-from .training import checkpointing, cluster, interrupt_notes, prepare, report, timing_line, timings
+from .reports import report
+from .training import checkpointing, cluster, interrupt_notes, prepare, timing_line, timings
 
 
 def gib(n: int | None) -> str:

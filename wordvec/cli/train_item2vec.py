@@ -11,7 +11,8 @@ from ..config import InteractionsConfig, Item2VecConfig
 from .options import (cache_option, checkpoint_options, config_options, force_option, format_option, json_option,
                       output_option, vocab_file_option)
 from .outputs import check_checkpoint_of, check_output_of, vectors_output
-from .training import checkpointing, interrupt_notes, report, timing_line, timings
+from .reports import report
+from .training import checkpointing, interrupt_notes, timing_line, timings
 
 interactions_argument = click.argument("interactions", type=click.Path(allow_dash=True))
 

@@ -11,7 +11,8 @@ from ..config import TokenizerConfig, Word2VecConfig
 from .options import (cache_option, checkpoint_options, config_options, corpus_argument, dask_options, force_option,
                       format_option, json_option, output_option, phrases_option, vocab_file_option)
 from .outputs import check_checkpoint_of, check_output_of, vectors_output
-from .training import checkpointing, interrupt_notes, prepare, report, timing_line, timings
+from .reports import report
+from .training import checkpointing, interrupt_notes, prepare, timing_line, timings
 
 save_context_option = click.option("--save-context", is_flag=True,
                                    help="Also store the output (context) vectors as context.npy (native format).")

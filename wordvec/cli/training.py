@@ -1,14 +1,12 @@
 """What every `wordvec train ...` command does around its trainer: prepare the corpus from the
-command's options, print the summary (checking the output is wordvec.cli.outputs)."""
+command's options, checkpoints, one set of timings (checking the output is wordvec.cli.outputs;
+printing the summary, wordvec.cli.reports)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any, Iterator
-
-import click
 
 
 def checkpointing(options: dict[str, Any], trainer: str, config, settle=None) -> tuple[Any, Any, Any]:
@@ -98,15 +96,6 @@ def phrase_table(options: dict[str, Any], tokenizer):
         log.warning(f"{options['phrases']} was learned with {', '.join(differ)}; this run tokenizes otherwise, so "
                     "some of its phrases may never match")
     return table
-
-
-def report(summary: dict[str, Any], lines: list[str], as_json: bool) -> None:
-    """The command's result: one JSON object, or lines for people."""
-    if as_json:
-        click.echo(json.dumps(summary))
-        return
-    for line in lines:
-        click.echo(line)
 
 
 _STAGE_NAMES = {"prepare_seconds": "preparing the corpus", "cooccur_seconds": "counting co-occurrences",

@@ -23,9 +23,14 @@ _last_bar: Any = None   # the most recent bar, so an interrupt can say how far t
 
 
 def set_quiet(quiet: bool) -> None:
-    """Silence progress bars (errors still go to stderr through logging)."""
+    """`wordvec -q`: no progress bars and no reports (wordvec.cli.reports); errors still go to
+    stderr through logging."""
     global _quiet
     _quiet = quiet
+
+
+def quiet() -> bool:
+    return _quiet
 
 
 def forget_bars() -> None:
