@@ -208,3 +208,45 @@ def test_damaged_tables_are_refused(tmp_path, lines, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         PhraseTable.load(path)
     assert str(path) in str(pytest.raises(ValueError, PhraseTable.load, path).value)
+
+
+RAW_TOKENS = [b"The", b"the", b"cat,", b'"Hello!"', b"--", b"...", b"York", b"caf\xc3\xa9", b"Caf\xc3\xa9s,",
+              b"a\xc2\xa0b", b"\xc3\x89T\xc3\x89", b"of", b"Of", b"x", b"\xff\xfebad", b"e-mail", b"U.S."]
+
+
+@pytest.mark.parametrize("tokens", ["raw", "words"])
+@pytest.mark.parametrize("lowercase", [False, True])
+def test_raw_types_resolve_as_the_python_rules_say(tokens, lowercase):
+    """The kernel path (ASCII types) and the Python path (the others) of RawMapper.resolve give
+    every raw type the words tokenize.type_normalizer gives it, as ids of the token space; a
+    mapper without add_words keeps the text of words the space lacks (OOV values)."""
+    from wordvec._kernels.tokenize import intern_token
+    from wordvec.text.phrase_stream import RawMapper, TokenSpace
+
+    config = TokenizerConfig(tokens=tokens, lowercase=lowercase)
+    normalize = tokenize.type_normalizer(config)
+    raw = tokenize.RawTypeTable()
+    buf = np.frombuffer(b" ".join(RAW_TOKENS), dtype=np.uint8)
+    at = 0
+    for token in RAW_TOKENS:
+        intern_token(buf, at, len(token), *raw.arrays())
+        at += len(token) + 1
+    assert len(raw) == len(RAW_TOKENS)
+    space = TokenSpace(("of",))
+    learner = RawMapper(space, config, add_words=True)
+    learner.resolve(raw)
+    for t, token in enumerate(RAW_TOKENS):
+        ids = learner.map_ids[learner.map_start[t]:learner.map_start[t + 1]].tolist()
+        assert [space.text(i) for i in ids] == normalize(token), token
+    assert space.is_connector[: len(space)].tolist() == [space.text(i) == "of" for i in range(len(space))]
+    assert len(set(space.texts)) == len(space)                       # each text once
+    known = len(space)
+    reader = RawMapper(TokenSpace(("of",)), config, add_words=False)
+    reader.space.add_all(["York", "york"])
+    reader.resolve(raw)
+    for t, token in enumerate(RAW_TOKENS):
+        values = reader.map_ids[reader.map_start[t]:reader.map_start[t + 1]].tolist()
+        texts = [reader.space.text(v) if v >= 0 else reader.oov_words[-3 - v] for v in values]
+        assert texts == normalize(token), token
+        assert all((v >= 0) == (w in ("of", "York", "york")) for v, w in zip(values, texts))
+    assert known > 8

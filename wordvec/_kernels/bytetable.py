@@ -272,3 +272,17 @@ def leading_bytes(bounds, arena, rows, out):
             if j < n:
                 v |= np.uint64(arena[s + j])
         out[i] = v
+
+
+@kernel
+def intern_all(src_bounds, src_arena, first, slots, bounds, values, arena, sizes, out):
+    """Ids of strings first.. of (src_bounds, src_arena), each added (value 0) if new, into
+    out. Returns (next string, status): stopped there because a structure is full, or OK."""
+    n = src_bounds.shape[0] - 1
+    for t in range(first, n):
+        s = src_bounds[t]
+        u = intern(src_arena, s, src_bounds[t + 1] - s, IDENTITY, slots, bounds, values, arena, sizes)
+        if u < 0:
+            return t, -u
+        out[t] = u
+    return n, OK

@@ -11,6 +11,8 @@ so a line may be longer than any buffer.
 import numpy as np
 from numba import njit
 
+from .blocks import _stripped
+from .bytetable import OK, find, intern
 from .pairs import MAX_TAG, add_count, add_tag, find_tag, home_row, pair_key, value_of
 from .prefetch import prefetch_row
 from .tokenize import NEWLINE
@@ -21,6 +23,46 @@ MAX_CONNECTORS = 14     # connector words a candidate may hold between its two e
 STATE_SIZE = 2 + MAX_CONNECTORS
 _AHEAD = 16             # tokens ahead whose pair row is prefetched while counting (measured: 8 -> 16
                         # took counting 20M tokens from 0.50 to 0.42 CPU s; none: 0.84)
+
+
+NO_WORD = -1           # resolve_types: the raw token is punctuation only
+NEEDS_PYTHON = -2      # resolve_types: not ASCII; Python's Unicode rules normalise it
+
+
+@njit(nogil=True, cache=True)
+def resolve_types(raw_starts, raw_lengths, raw_arena, first, end, fold, strip, add,
+                  slots, bounds, values, arena, sizes, out):
+    """Token ids of the ASCII raw types first..end-1 (tokenize.RawTypeTable), normalised as
+    the tokenizer's rules say (punctuation stripped from the edges where `strip`, letters
+    folded by `fold`) and looked up in the token space's table (bytetable layout), added to it
+    when `add`. out[t - first]: the id, NO_WORD, NEEDS_PYTHON (a byte >= 0x80), or, without
+    `add`, NEEDS_PYTHON for a word the space lacks (an OOV word, whose text Python keeps).
+    Returns (next type, status): stopped there because the table is full, or OK."""
+    for t in range(first, end):
+        s = raw_starts[t]
+        length = raw_lengths[t]
+        ascii = True
+        for i in range(s, s + length):
+            if raw_arena[i] >= 128:
+                ascii = False
+                break
+        if not ascii:
+            out[t - first] = NEEDS_PYTHON
+            continue
+        a, n = _stripped(raw_arena, s, length, strip)
+        if n == 0:
+            out[t - first] = NO_WORD
+            continue
+        if add:
+            u = intern(raw_arena, a, n, fold, slots, bounds, values, arena, sizes)
+            if u < 0:
+                return t, -u
+        else:
+            u = find(raw_arena, a, n, fold, slots, bounds, arena, sizes)
+            if u < 0:
+                u = NEEDS_PYTHON
+        out[t - first] = u
+    return end, OK
 
 
 @njit(nogil=True, cache=True)

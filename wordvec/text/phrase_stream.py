@@ -34,27 +34,67 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
 class TokenSpace:
     """Token id <-> text, and which ids are connector words. Ids only grow, so a stream of an
     earlier round stays valid; a phrase whose text equals a known token gets that token's id
-    (tokens are their text, as in gensim)."""
+    (tokens are their text, as in gensim). The texts live in a byte-string hash table (UTF-8,
+    text/bytetable.py), so the kernels that resolve raw tokens add words without Python, and the
+    writer takes every text as it lies; the connector words hold the first ids."""
 
     def __init__(self, connectors: Iterable[str] = ()):
+        from .bytetable import ByteTable
+
         self.connectors = frozenset(connectors)
-        self.texts: list[str] = []
-        self.index: dict[str, int] = {}
-        self._is_connector = np.zeros(1024, dtype=np.bool_)
+        self.table = ByteTable()
+        self._texts: list[str] = []     # decoded texts of ids 0..len-1, filled when asked
+        self._is_connector = np.zeros(0, dtype=np.bool_)
+        self.add_all(list(dict.fromkeys(connectors)))
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.table)
 
     def add(self, text: str) -> int:
-        known = self.index.get(text)
-        if known is not None:
-            return known
-        n = len(self.texts)
-        self.texts.append(text)
-        self.index[text] = n
-        self._is_connector = _grown(self._is_connector, n + 1)
-        self._is_connector[n] = text in self.connectors
-        return n
+        return self.add_all([text])[0]
+
+    def add_all(self, texts: list[str]) -> list[int]:
+        """The id of each text, new texts added in order."""
+        from .._kernels.bytetable import OK, intern_all
+        from .bytetable import pack
+
+        bounds, arena = pack([t.encode("utf-8", "surrogatepass") for t in texts])
+        ids = np.empty(len(texts), dtype=np.int64)
+        first = 0
+        while first < len(texts):
+            first, status = intern_all(bounds, arena, first, *self.table.arrays(), ids)
+            if status != OK:
+                self.table.grow(status)
+        self.grew()
+        return ids.tolist()
+
+    def find_all(self, texts: list[str]) -> list[int]:
+        """The id of each text, -1 for those the space lacks."""
+        from .bytetable import pack
+
+        if not texts:
+            return []
+        bounds, arena = pack([t.encode("utf-8", "surrogatepass") for t in texts])
+        return self.table.find_all(bounds, arena).tolist()
+
+    def grew(self) -> None:
+        """Mark the connectors among ids added since the last call (by add_all or a kernel)."""
+        n, known = len(self), self._is_connector.shape[0]
+        if n > known:
+            self._is_connector = _grown(self._is_connector, n)
+            if self.connectors:
+                for i in range(known, n):
+                    self._is_connector[i] = self.text(i) in self.connectors
+
+    def text(self, i: int) -> str:
+        return self.table.string(i).decode("utf-8", "surrogatepass")
+
+    @property
+    def texts(self) -> list[str]:
+        """Every token's text by id (decoded once, as far as the space has grown)."""
+        for i in range(len(self._texts), len(self)):
+            self._texts.append(self.text(i))
+        return self._texts
 
     @property
     def is_connector(self) -> np.ndarray:
@@ -62,10 +102,14 @@ class TokenSpace:
 
     def text_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(bytes of every token back to back, int64 offsets [len + 1]) for write_text."""
-        encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
-        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=starts[1:])
-        return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts
+        n = len(self)
+        bounds = self.table.bounds[: n + 1].copy()
+        return self.table.arena[: int(bounds[-1])].copy(), bounds
+
+    def longest(self) -> int:
+        """Bytes of the longest token."""
+        n = len(self)
+        return int(np.diff(self.table.bounds[: n + 1]).max(initial=0))
 
 
 class RawMapper:
@@ -73,11 +117,13 @@ class RawMapper:
     without, a word outside it becomes an OOV value whose text is kept for the writer."""
 
     def __init__(self, space: TokenSpace, tokenizer: TokenizerConfig, add_words: bool):
+        from .counting import kernel_tables
         from .tokenize import type_normalizer
 
         self.space = space
         self.tokenizer = tokenizer
         self.normalize = type_normalizer(tokenizer)
+        self.fold, self.strip, _ = kernel_tables(tokenizer)
         self.add_words = add_words
         self.oov_words: list[str] = []     # the text of each OOV value, -3 - value
         self.map_start = np.zeros(1 << 16, dtype=np.int64)
@@ -94,28 +140,50 @@ class RawMapper:
         self.oov_words = []
 
     def resolve(self, raw) -> None:
-        """Map the raw types added to `raw` (a RawTypeTable) since the last call."""
+        """Map the raw types added to `raw` (a RawTypeTable) since the last call: ASCII ones in
+        a kernel (resolve_types), the others, and OOV words, by the tokenizer's Python rules."""
+        from .._kernels.phrases import NEEDS_PYTHON, resolve_types
+        from .._kernels.bytetable import OK
+
         first, n = self.resolved, len(raw)
         if n == first:
             return
-        base = int(raw.starts[first])              # new types' bytes lie at the end of the arena
-        data = raw.arena[base: int(raw.sizes[1])].tobytes()
-        starts = raw.starts[first:n] - base
-        ends = (starts + raw.lengths[first:n]).tolist()
-        get, normalize = self.space.index.get, self.normalize
-        new = self.space.add if self.add_words else self._oov
-        ids: list[int] = []
-        bounds: list[int] = []
-        for s, e in zip(starts.tolist(), ends):
-            for word in normalize(data[s:e]):
-                token = get(word)
-                ids.append(new(word) if token is None else token)
-            bounds.append(len(ids))
+        found = np.empty(n - first, dtype=np.int64)
+        table = self.space.table
+        at = first
+        while True:
+            at, status = resolve_types(raw.starts, raw.lengths, raw.arena, at, n, self.fold, self.strip,
+                                       self.add_words, *table.arrays(), found[at - first:])
+            if status == OK:
+                break
+            table.grow(status)
+        self.space.grew()
+        counts = (found >= 0).astype(np.int64)
+        slow = np.flatnonzero(found == NEEDS_PYTHON)
+        extra: dict[int, list[int]] = {}
+        if slow.size:
+            words = [self.normalize(raw.arena[s: s + length].tobytes()) for s, length in
+                     zip(raw.starts[first + slow].tolist(), raw.lengths[first + slow].tolist())]
+            flat = [w for ws in words for w in ws]
+            if self.add_words:
+                ids = self.space.add_all(flat)
+            else:
+                ids = [i if i >= 0 else self._oov(w) for i, w in zip(self.space.find_all(flat), flat)]
+            at = 0
+            for k, ws in zip(slow.tolist(), words):
+                extra[k] = ids[at: at + len(ws)]
+                counts[k] = len(ws)
+                at += len(ws)
+        bounds = np.cumsum(counts) + self.used
+        total = int(counts.sum())
         self.map_start = _grown(self.map_start, n + 1)
-        self.map_start[first + 1: n + 1] = np.asarray(bounds, dtype=np.int64) + self.used
-        self.map_ids = _grown(self.map_ids, self.used + len(ids))
-        self.map_ids[self.used: self.used + len(ids)] = ids
-        self.used += len(ids)
+        self.map_start[first + 1: n + 1] = bounds
+        self.map_ids = _grown(self.map_ids, self.used + total)
+        single = found >= 0
+        self.map_ids[bounds[single] - 1] = found[single]
+        for k, ids in extra.items():
+            self.map_ids[int(bounds[k]) - len(ids): int(bounds[k])] = ids
+        self.used += total
         self.resolved = n
 
     def _oov(self, word: str) -> int:
@@ -235,8 +303,8 @@ class PairCounter:
         firsts = (keys >> np.uint64(32)).astype(np.int64).tolist()
         lasts = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()
         connectors = self._connector_sequences()
-        texts = self.space.texts
-        phrases = [(texts[a], *connectors[tag], texts[b])
+        text = self.space.text
+        phrases = [(text(a), *connectors[tag], text(b))
                    for a, tag, b in zip(firsts, (words >> TAG_SHIFT).astype(np.int64).tolist(), lasts)]
         order = sorted(range(kept), key=lambda i: (-int(counts[i]), phrases[i]))
         return PhraseRound([phrases[i] for i in order], counts[order], scores[order], self.tokens)
@@ -252,7 +320,7 @@ class PairCounter:
         def sequence(tag: int) -> tuple[str, ...]:
             if tag not in sequences:
                 key = links[tag]
-                sequences[tag] = sequence(key >> 32) + (self.space.texts[key & 0xFFFFFFFF],)
+                sequences[tag] = sequence(key >> 32) + (self.space.text(key & 0xFFFFFFFF),)
             return sequences[tag]
 
         for tag in links:
@@ -267,8 +335,12 @@ class Joiner:
         from .._kernels.pairs import index_phrases
 
         self.space = space
-        ids = [[space.add(t) for t in p] for p in phrases]
-        self.phrase_token = np.array([space.add(DELIMITER.join(p)) for p in phrases], dtype=np.int32)
+        flat_ids = space.add_all([t for p in phrases for t in p])
+        at, ids = 0, []
+        for p in phrases:
+            ids.append(flat_ids[at: at + len(p)])
+            at += len(p)
+        self.phrase_token = np.array(space.add_all([DELIMITER.join(p) for p in phrases]), dtype=np.int32)
         flat = np.array([t for p in ids for t in p], dtype=np.int32)
         ends = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum([len(p) for p in ids], out=ends[1:])
@@ -314,12 +386,7 @@ def compile_table(table) -> tuple[TokenSpace, list[Joiner]]:
     """The token space of a saved table (its connectors and every token its phrases hold;
     other words are OOV) and one Joiner per round."""
     space = TokenSpace(table.config.connectors)
-    for word in table.config.connectors:
-        space.add(word)
-    for rnd in table.rounds:
-        for phrase in rnd.phrases:
-            for token in phrase:
-                space.add(token)
+    space.add_all([token for rnd in table.rounds for phrase in rnd.phrases for token in phrase])
     return space, [Joiner(space, rnd.phrases) for rnd in table.rounds]
 
 
@@ -352,5 +419,4 @@ class TextWriter:
     @staticmethod
     def bytes_needed(space: TokenSpace) -> int:
         """A byte buffer size that holds any token of the space (and a lot of them)."""
-        longest = max((len(t.encode("utf-8", "surrogatepass")) for t in space.texts), default=0)
-        return max(handoff.SINK_BYTES, 2 * longest + 16)
+        return max(handoff.SINK_BYTES, 2 * space.longest() + 16)

@@ -102,9 +102,10 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
             report.rounds[-1].joined = int(joiner.joined[0])
             joiner = _finish_round(report, counter, space, config)
         if output is not None:
+            # joining, turning tokens into text and writing it: three stages on their own threads
             with _output_file(output) as f:
                 with _closing(_pipe(f.write, np.uint8, TextWriter.bytes_needed(space))) as file_sink:
-                    _run(joiner, spool_paths[-1], Sink(TextWriter(space, None, file_sink).write))
+                    _run(joiner, spool_paths[-1], _pipe(TextWriter(space, None, file_sink).write))
             report.rounds[-1].joined = int(joiner.joined[0])
     report.seconds = time.perf_counter() - started
     return report
