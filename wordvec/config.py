@@ -204,8 +204,9 @@ class Word2VecConfig(_Config):
     min_lr_ratio: float = setting(1e-4, "The rate decays linearly to lr * this (word2vec's floor).", cli=False)
     threads: int | None = _threads()
     seed: int = _seed()
-    exact: bool = setting(False, "Skip-gram: per-pair updates (the C tool's; fastText's with --subwords or --loss "
-                          "hs) instead of one batch per center word (slower, same quality).")
+    exact: bool = setting(False, "Skip-gram: per-pair updates (the C tool's; fastText's with --loss hs) instead "
+                          "of one batch per center word (slower, same quality); with --subwords, where updates "
+                          "are per pair already, the center is recomposed from its rows for every pair.")
     vectors: str = setting("in", "Write the input vectors, or input + output vectors (Levy et al. 2015).",
                            choices=VECTOR_MODES)
     chunk_tokens: int = setting(1_000_000, "Tokens per kernel call; progress and Ctrl-C act between chunks.",
