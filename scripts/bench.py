@@ -527,7 +527,7 @@ def bench_checkpoint(args) -> None:
     shutil.rmtree(work / "big.ck", ignore_errors=True)
     warm_up_wordvec(args, work)
     variants = [("without --checkpoint", []), ("--checkpoint (every 10 minutes, the default)", ["--checkpoint"]),
-                ("--checkpoint --checkpoint-every 0.5", ["--checkpoint", "--checkpoint-every", "0.5"])]
+                ("--checkpoint --checkpoint-every 0.1", ["--checkpoint", "--checkpoint-every", "0.1"])]
     for rep in range(args.runs):
         for label, extra in variants:
             ck = work / "run.ck"
