@@ -42,6 +42,8 @@ def test_errors_are_one_line(brown_small, tmp_path):
     assert code == 1 and "not a wordvec phrase table" in stderr and len(stderr.strip().splitlines()) == 1
     code, _, stderr = run_wordvec("phrases", brown_small, "-o", brown_small)
     assert code == 1 and "is this command's corpus" in stderr
+    code, stdout, stderr = run_wordvec("phrases", brown_small, "-o", "-", "--json")   # as vocab -o - --json
+    assert code == 2 and "--json" in stderr and stdout == ""
     assert not (tmp_path / "o.txt").exists()
 
 

@@ -40,6 +40,9 @@ def phrases(**options: Any) -> None:
     if output is None and (save_table is None or table_path is not None):
         raise click.UsageError("nothing to write: give -o for the joined corpus" +
                                (" and/or --save-table" if table_path is None else ""))
+    if output == "-" and options["json"]:
+        raise click.UsageError("-o - writes the joined corpus on stdout, where --json would print the summary: "
+                               "drop one")
     inputs = [("corpus", c) for c in options["corpus"]] + [("--table", table_path)]
     for path, writes in ((save_table, PHRASE_TABLE_FILE), (None if output == "-" else output, TEXT_FILE)):
         if path is not None:
