@@ -45,20 +45,18 @@ class TokenSpace:
         self.table = ByteTable()
         self._texts: list[str] = []     # decoded texts of ids 0..len-1, filled when asked
         self._is_connector = np.zeros(0, dtype=np.bool_)
+        # the connectors take the first ids, so a connector met later is found, never added
         self.add_all(list(dict.fromkeys(connectors)))
+        self._is_connector[: len(self)] = True
 
     def __len__(self) -> int:
         return len(self.table)
 
-    def add(self, text: str) -> int:
-        return self.add_all([text])[0]
-
     def add_all(self, texts: list[str]) -> list[int]:
         """The id of each text, new texts added in order."""
         from .._kernels.bytetable import OK, intern_all
-        from .bytetable import pack
 
-        bounds, arena = pack([t.encode("utf-8", "surrogatepass") for t in texts])
+        bounds, arena = _packed(texts)
         ids = np.empty(len(texts), dtype=np.int64)
         first = 0
         while first < len(texts):
@@ -70,21 +68,12 @@ class TokenSpace:
 
     def find_all(self, texts: list[str]) -> list[int]:
         """The id of each text, -1 for those the space lacks."""
-        from .bytetable import pack
-
-        if not texts:
-            return []
-        bounds, arena = pack([t.encode("utf-8", "surrogatepass") for t in texts])
-        return self.table.find_all(bounds, arena).tolist()
+        return self.table.find_all(*_packed(texts)).tolist() if texts else []
 
     def grew(self) -> None:
-        """Mark the connectors among ids added since the last call (by add_all or a kernel)."""
-        n, known = len(self), self._is_connector.shape[0]
-        if n > known:
-            self._is_connector = _grown(self._is_connector, n)
-            if self.connectors:
-                for i in range(known, n):
-                    self._is_connector[i] = self.text(i) in self.connectors
+        """Make room in is_connector for ids added since the last call (by add_all or a kernel):
+        none of them is a connector, as the connectors hold the first ids."""
+        self._is_connector = _grown(self._is_connector, len(self))
 
     def text(self, i: int) -> str:
         return self.table.string(i).decode("utf-8", "surrogatepass")
@@ -110,6 +99,13 @@ class TokenSpace:
         """Bytes of the longest token."""
         n = len(self)
         return int(np.diff(self.table.bounds[: n + 1]).max(initial=0))
+
+
+def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(bounds, arena) of the texts in UTF-8, as the space's table stores them."""
+    from .bytetable import pack
+
+    return pack([t.encode("utf-8", "surrogatepass") for t in texts])
 
 
 class RawMapper:
@@ -335,21 +331,16 @@ class Joiner:
         from .._kernels.pairs import index_phrases
 
         self.space = space
-        flat_ids = space.add_all([t for p in phrases for t in p])
-        at, ids = 0, []
-        for p in phrases:
-            ids.append(flat_ids[at: at + len(p)])
-            at += len(p)
+        flat = np.array(space.add_all([t for p in phrases for t in p]), dtype=np.int32)
         self.phrase_token = np.array(space.add_all([DELIMITER.join(p) for p in phrases]), dtype=np.int32)
-        flat = np.array([t for p in ids for t in p], dtype=np.int32)
-        ends = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in ids], out=ends[1:])
-        links = int(flat.shape[0]) - 2 * len(ids)          # connector words over all phrases
-        self.phrases = np.zeros((table_rows(len(ids)), 2), dtype=np.uint64)
+        ends = np.zeros(len(phrases) + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in phrases], out=ends[1:])
+        links = int(flat.shape[0]) - 2 * len(phrases)      # connector words over all phrases
+        self.phrases = np.zeros((table_rows(len(phrases)), 2), dtype=np.uint64)
         self.tags = np.zeros((table_rows(links), 2), dtype=np.uint64)
         index_phrases(flat, ends, self.phrases, self.tags)
-        self._firsts = flat[ends[:-1]] if len(ids) else flat
-        self._lasts = flat[ends[1:] - 1] if len(ids) else flat
+        self._firsts = flat[ends[:-1]] if len(phrases) else flat
+        self._lasts = flat[ends[1:] - 1] if len(phrases) else flat
         self.roles = np.zeros(0, dtype=np.uint8)
         self.state = new_state()
         self.joined = np.zeros(1, dtype=np.int64)
