@@ -45,7 +45,7 @@ from .hsoftmax import paths_scratch, skipgram_paths_sentence
 from .prefetch import prefetch_row
 # the same modes, draws, sigmoid table and error as the word2vec kernels
 from .word2vec import (CBOW, SKIPGRAM, SKIPGRAM_EXACT, _context, _draw_negative, _error,  # noqa: F401
-                       _logistic, _longest_sentence, _next_sentence, logistic_tables)
+                       _longest_sentence, _next_sentence, logistic_tables)
 
 _ONE = np.float32(1.0)
 _ZERO = np.float32(0.0)
