@@ -55,6 +55,28 @@ def test_misspellings_find_their_correct_spelling(brown_20k, loss, first, top10,
     assert rank(kv, "two", "three") <= three_within
 
 
+@pytest.mark.parametrize("subwords", ["3-6", None])
+def test_subwords_subsample_against_every_token_read_as_fasttext(tmp_path, monkeypatch, subwords):
+    """With subwords the frequency of a word is its count over every token read plus one
+    end-of-line token per sentence (fastText's ntokens); plain word2vec keeps the kept tokens."""
+    import wordvec.train.word2vec as driver
+    from wordvec.text.corpus import prepare_corpus
+
+    text = tmp_path / "brown.txt"
+    lines = brown_lines(2_000)
+    text.write_text("\n".join(lines) + "\n")
+    vocab, corpus = prepare_corpus([str(text)], min_count=5, cache=False)
+    totals = []
+    real = driver.keep_probabilities
+    monkeypatch.setattr(driver, "keep_probabilities", lambda counts, sample, total=None: totals.append(total)
+                        or real(counts, sample, total))
+    config = Word2VecConfig(subwords=subwords, buckets=1_000, loss="hs", dim=8, epochs=1, threads=1, seed=1)
+    train_word2vec(corpus, vocab, config)
+    read = sum(len(line.split()) for line in lines) + corpus.n_sentences
+    assert corpus.info["raw_tokens"] + corpus.info["sentences"] == read > vocab.total_tokens  # words under 5
+    assert totals == ([read] if subwords else [None])
+
+
 def test_vectors_are_the_mean_of_their_rows_and_ngram_rows_trained(brown_20k, tmp_path):
     """The saved vector of a word is its own row and its n-gram rows averaged (fastText's
     get_word_vector); only buckets some word uses get a row, the others read (and save) as zeros."""

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.reference.word2vec import sample_negatives_reference
-from wordvec.train.tables import keep_probabilities, linear_lr, negative_table
+from wordvec.train.tables import keep_probabilities, linear_lr, negative_table, subsampling_total
 
 
 def test_keep_probabilities_follow_word2vec_formula():
@@ -27,6 +27,22 @@ def test_keep_probabilities_follow_word2vec_formula():
 
 def test_sample_zero_disables_subsampling():
     assert np.array_equal(keep_probabilities(np.array([5, 500, 50_000]), 0.0), np.ones(3))
+
+
+def test_a_larger_denominator_thins_frequent_words_less():
+    """fastText divides by every token read: t = sample * total grows, so keep rises."""
+    counts = np.array([10_000, 1_000, 100], dtype=np.int64)
+    keep = keep_probabilities(counts, 1e-3, total=20_000)
+    assert keep[0] == pytest.approx((math.sqrt(10_000 / 20.0) + 1) * 20.0 / 10_000)
+    assert np.all(keep >= keep_probabilities(counts, 1e-3)) and keep[0] > keep_probabilities(counts, 1e-3)[0]
+
+
+def test_subsampling_total_counts_every_token_read_and_each_line_end():
+    info = {"raw_tokens": 1_000, "sentences": 40, "kept_tokens": 900}
+    assert subsampling_total(info, 900) == 1_040
+    # never below the kept tokens (counts merged by --init), and without the figures, the kept tokens
+    assert subsampling_total(info, 5_000) == 5_000
+    assert subsampling_total({}, 900) == 900
 
 
 def test_guide_table_matches_binary_search():

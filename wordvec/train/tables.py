@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
+def keep_probabilities(counts: np.ndarray, sample: float, total: int | None = None) -> np.ndarray:
     """Probability of keeping each occurrence of a word: word2vec's subsampling formula.
 
     With t = sample * total and f = count, the C tool keeps a token when
@@ -20,9 +20,20 @@ def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
     counts = np.asarray(counts, dtype=np.float64)
     if sample <= 0 or counts.size == 0:
         return np.ones(counts.size, dtype=np.float64)
-    threshold = sample * counts.sum()
+    threshold = sample * (counts.sum() if total is None else max(float(total), 1.0))
     keep = (np.sqrt(counts / threshold) + 1.0) * threshold / np.maximum(counts, 1.0)
     return np.minimum(keep, 1.0)
+
+
+def subsampling_total(info: dict, kept_tokens: int) -> int:
+    """fastText's subsampling denominator: every token read, words under --min-count included,
+    plus the end-of-line token it adds per line (one per sentence here). word2vec.c divides by
+    the kept tokens instead; on 10M tokens of bench-en the two differ by 5 %, and fastText's
+    thins frequent words a little less, which the subword model's SimLex score measurably
+    prefers (docs/BENCHMARKS.md). Never below the kept tokens: counts merged by --init, or a
+    tokenizer that splits raw tokens, can make more kept tokens than raw ones."""
+    read = int(info.get("raw_tokens") or 0) + int(info.get("sentences") or 0)
+    return max(read, int(kept_tokens))
 
 
 def negative_table(counts: np.ndarray, ns_exponent: float = 0.75,

@@ -24,7 +24,7 @@ from ..util.progress import log, plural
 from .result import TrainResult, build_result
 from .runner import Runner, ensure_finite, load_kernels
 from .subwords import composed_model
-from .tables import keep_probabilities, linear_lr, negative_table
+from .tables import keep_probabilities, linear_lr, negative_table, subsampling_total
 
 
 def chunk_bounds(offsets: np.ndarray, chunk_tokens: int) -> np.ndarray:
@@ -88,13 +88,15 @@ def _check_inputs(corpus, vocab) -> None:
 
 def model_arrays(counts: np.ndarray, config, what: str, weights: tuple | None = None,
                  rng: np.ndarray | None = None, in_rows: int | None = None, out_rows: int | None = None,
-                 hint: str = "lower --max-vocab, raise --min-count or lower --dim") -> tuple:
+                 hint: str = "lower --max-vocab, raise --min-count or lower --dim",
+                 sample_total: int | None = None) -> tuple:
     """What a skip-gram-family kernel reads and writes, from the counts and a config with dim,
     seed, init_width, sample, ns_exponent and threads: (w_in, w_out, keep probabilities,
     negative table and guide, per-thread RNG states, per-thread stats [loss, predictions, units]).
     `what` names the model in the memory guard's message and `hint` the options that shrink it;
     w_in and w_out have one row per word unless in_rows / out_rows say otherwise (n-gram rows,
-    the inner nodes of hierarchical softmax). weights: (w_in, w_out) to start from instead of a
+    the inner nodes of hierarchical softmax). sample_total: the subsampling denominator
+    (tables.keep_probabilities; the counts' sum by default). weights: (w_in, w_out) to start from instead of a
     fresh start (continued training, a resumed run); rng: a resumed run's states."""
     from .._kernels.rng import thread_seeds
     from ..util.memory import check_fits
@@ -107,7 +109,7 @@ def model_arrays(counts: np.ndarray, config, what: str, weights: tuple | None = 
         w_in, w_out = init_weights(in_rows, config.dim, config.seed, config.init_width, out_rows=out_rows)
     else:
         w_in, w_out = weights
-    keep = keep_probabilities(counts, config.sample)
+    keep = keep_probabilities(counts, config.sample, sample_total)
     neg_cum, neg_guide = negative_table(counts, getattr(config, "effective_ns_exponent", config.ns_exponent))
     threads = config.effective_threads
     rng = thread_seeds(config.seed, threads) if rng is None else rng
@@ -193,7 +195,7 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, 
     what, in_rows, out_rows, hint = _model_size(vocab, config, composed)
     w_in, w_out, keep, neg_cum, neg_guide, rng, stats = model_arrays(
         vocab.counts, config, what, weights, resume.arrays["rng"] if resume is not None else None,
-        in_rows, out_rows, hint)
+        in_rows, out_rows, hint, _sample_total(corpus, vocab, config))
     bounds = chunk_bounds(offsets, config.chunk_tokens)
     n_tokens = int(offsets[-1])
     total_words = config.epochs * n_tokens
@@ -240,6 +242,14 @@ def train_word2vec(corpus, vocab, config: Word2VecConfig, *, checkpointer=None, 
     vectors = w_in + w_out if config.vectors == "in+out" else w_in
     return build_result("word2vec-" + config.arch, vectors, w_out, vocab, resolved, getattr(corpus, "info", {}),
                         history, runner.trace, trace_unit=runner.unit, stages=stages)
+
+
+def _sample_total(corpus, vocab, config: Word2VecConfig) -> int | None:
+    """With subwords, fastText's subsampling denominator (tables.subsampling_total): the same
+    frequent-word thinning as the peer the model copies. Plain word2vec keeps word2vec.c's."""
+    if config.subwords is None:
+        return None
+    return subsampling_total(getattr(corpus, "info", None) or {}, int(np.sum(vocab.counts, dtype=np.int64)))
 
 
 def _model_size(vocab, config: Word2VecConfig, composed) -> tuple[str, int, int, str]:
