@@ -200,3 +200,28 @@ def test_rows_much_shorter_than_the_first_get_more_scratch(tmp_path):
     kv = load(tmp_path / "v.txt")
     assert len(kv) == 60001 and kv.words[60000] == "w59999"
     np.testing.assert_array_equal(kv.vectors[1:, 0], np.arange(60000, dtype=np.float32))
+
+
+@pytest.mark.parametrize("undecodable", [False, True])
+def test_word_offsets_widen_past_32_bits(tmp_path, tiny_blocks, monkeypatch, undecodable):
+    """Word offsets are 32-bit until the words pass OFFSETS32_BYTES (4 GiB), then 64-bit; here the
+    limit is lowered to 100 bytes so a small file crosses it mid-read (or after U+FFFD doubles it)."""
+    body, vectors, words = glove_text(60, 3)
+    if undecodable:
+        body = body.replace(words[0].encode(), b"\xe9" * 60, 1)
+        words[0] = "\ufffd" * 60
+        monkeypatch.setattr(textreader, "OFFSETS32_BYTES", len(b"".join(w.encode() + b"\n" for w in words[1:])) + 70)
+    else:
+        monkeypatch.setattr(textreader, "OFFSETS32_BYTES", 100)
+    (tmp_path / "v.txt").write_bytes(body)
+    _, packed, offsets = textreader.load_text(tmp_path / "v.txt", None, False)
+    assert offsets.dtype == np.int64
+    kv = load(tmp_path / "v.txt")
+    assert kv.words == words and np.array_equal(kv.vectors, vectors)
+    assert kv.words.index(words[45]) == 45 and words[45] in kv and kv[words[45]].tolist() == vectors[45].tolist()
+
+
+def test_word_offsets_stay_32_bit_for_ordinary_files(tmp_path):
+    body, _, _ = glove_text(60, 3)
+    (tmp_path / "v.txt").write_bytes(body)
+    assert textreader.load_text(tmp_path / "v.txt", None, False)[2].dtype == np.uint32
