@@ -216,3 +216,77 @@ def test_missing_and_empty_inputs(tmp_path):
     (tmp_path / "empty-dir").mkdir()
     with pytest.raises(CorpusError, match="no files"):
         inputs.input_files([tmp_path / "empty-dir"])
+
+
+# ----------------------------------------------------------------- the phrase scanner (scan_block)
+
+def _utf8_cut_twin(token: bytes) -> bytes:
+    """The kernel's rule for a token cut at max_token_bytes: drop a last character left incomplete."""
+    k = len(token)
+    while k > 0 and token[k - 1] & 0xC0 == 0x80:
+        k -= 1
+    if k > 0:
+        lead = token[k - 1]
+        need = 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+        if len(token) - (k - 1) < need:
+            return token[: k - 1] or token
+    return token
+
+
+def _scan_twin(data: bytes, cap: int) -> tuple[list, int]:
+    """(stream of raw tokens and "\\n" markers, tokens cut) the slow way: split on the kernel's
+    separators (ASCII whitespace and NUL), cut over-long tokens."""
+    stream, cut = [], 0
+    for line_no, line in enumerate(data.split(b"\n")):
+        if line_no:
+            stream.append("\n")
+        for token in line.replace(b"\x00", b" ").split():
+            if len(token) > cap:
+                token, cut = _utf8_cut_twin(token[:cap]), cut + 1
+            stream.append(token)
+    return stream, cut
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces=st.lists(st.sampled_from([b"the", b"The", b"cat", b" ", b"  ", b"\n", b"\r\n", b"\t", b"\x00",
+                                        "caf\u00e9".encode(), "\u65e5\u672c\u8a9e".encode(), b"x" * 9,
+                                        "\u00e9".encode() * 5, b"of", b"a", b"zz"]), max_size=120),
+       cap=st.sampled_from([4, 8, 100]), out_size=st.sampled_from([3, 7, 1000]),
+       block=st.sampled_from([5, 16, 4096]))
+def test_scan_block_matches_the_twin(pieces, cap, out_size, block):
+    """Tokens found a batch at a time, then looked up, give the stream a plain split gives,
+    whatever the cuts: blocks ending mid-token (carried over), an `out` that fills up mid-batch,
+    tables too small that grow mid-batch, over-long tokens cut at a character boundary."""
+    from wordvec._kernels import tokenize as k
+
+    data = b"".join(pieces)
+    table = tokenize.RawTypeTable(types=2, arena=4)
+    buf = np.frombuffer(data, dtype=np.uint8).copy()
+    out = np.empty(out_size, dtype=np.int32)
+    stream, tokens, cut = [], 0, 0
+    skipping, start, end = False, 0, 0
+    while True:
+        end = min(len(buf), max(start, end) + block)   # a token longer than a block: read more
+        final = end == len(buf)
+        pos = start
+        while True:
+            pos, status, skipping, used, n, c = k.scan_block(buf, pos, end, final, skipping, cap,
+                                                             *table.arrays(), True, out, 0)
+            tokens, cut = tokens + n, cut + c
+            stream.extend(out[:used].tolist())
+            if status != k.OK:
+                table.grow(status)
+                continue
+            if used == out.shape[0]:
+                continue
+            break
+        if final:
+            assert pos == len(buf)
+            break
+        start = pos
+    want, want_cut = _scan_twin(data, cap)
+    texts = [bytes(table.arena[table.starts[t]: table.starts[t] + table.lengths[t]]) for t in range(len(table))]
+    assert ["\n" if t == k.NEWLINE else texts[t] for t in stream] == want
+    assert (tokens, cut) == (sum(1 for w in want if w != "\n"), want_cut)
+    found = Counter(w for w in want if w != "\n")
+    assert {texts[t]: int(table.counts[t]) for t in range(len(table))} == found

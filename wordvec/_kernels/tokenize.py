@@ -18,6 +18,8 @@ from the returned position, so no kernel ever allocates.
 import numpy as np
 from numba import njit
 
+from .prefetch import prefetch_item
+
 OK = 0
 NEED_SLOTS = 1   # load factor above 1/2: double `slots`
 NEED_TYPES = 2   # per-type arrays full
@@ -117,6 +119,9 @@ def _intern_hashed(buf, start, length, h, slots, starts, lengths, counts, arena,
     return n
 
 
+_BATCH = 32    # tokens found before any is looked up: their slots load while the others are found
+
+
 @njit(nogil=True, cache=True)
 def scan_block(buf, begin, end, final, skipping, max_token_bytes,
                slots, starts, lengths, counts, arena, sizes,
@@ -125,65 +130,99 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
     markers to `out`.
 
     Returns (position, status, skipping, out_used, tokens, cut): scanning stopped at `position`
-    (the start of an unfinished last token when not `final`, or where a structure filled up);
-    `skipping` is True inside an over-long token whose kept prefix was already counted; `cut`
-    counts tokens shortened to max_token_bytes.
+    (the start of an unfinished last token when not `final`, or where a structure or `out`
+    filled up); `skipping` is True inside an over-long token whose kept prefix was already
+    counted; `cut` counts tokens shortened to max_token_bytes.
+
+    Tokens are found _BATCH at a time (bounds and hash), each one's home slot prefetched, and
+    only then looked up in order: on a table larger than the caches the lookups' misses
+    overlap instead of following one another.
     """
+    rec_pos = np.empty(_BATCH, np.int64)     # where the record starts in buf
+    rec_len = np.empty(_BATCH, np.int64)     # token bytes kept, or -1 for a newline
+    rec_hash = np.empty(_BATCH, np.uint64)
+    rec_cut = np.empty(_BATCH, np.bool_)
+    mask = np.int64(slots.shape[0] - 1)
     i = begin
     tokens = 0
     cut = 0
-    while i < end:
-        b = buf[i]
-        if _is_space(b):
-            if b == 10:
-                if emit:
-                    if out_used >= out.shape[0]:
-                        return i, OK, skipping, out_used, tokens, cut
-                    out[out_used] = NEWLINE
-                    out_used += 1
-                skipping = False
-            elif skipping:
-                skipping = False
-            i += 1
-            continue
-        if skipping:
-            i += 1
-            continue
-        # find the end of this token, hashing its bytes on the way (FNV-1a, as _hash)
-        j = i
-        limit = i + max_token_bytes
-        h = _FNV_OFFSET
-        while j < end and j < limit:
-            c = buf[j]
-            if _is_space(c):
+    while True:
+        n = 0
+        unfinished = False
+        while n < _BATCH and i < end:
+            b = buf[i]
+            if _is_space(b):
+                if b == 10:
+                    if emit:
+                        rec_pos[n] = i
+                        rec_len[n] = -1
+                        n += 1
+                    skipping = False
+                elif skipping:
+                    skipping = False
+                i += 1
+                continue
+            if skipping:
+                i += 1
+                continue
+            # find the end of this token, hashing its bytes on the way (FNV-1a, as _hash)
+            j = i
+            limit = i + max_token_bytes
+            h = _FNV_OFFSET
+            while j < end and j < limit:
+                c = buf[j]
+                if _is_space(c):
+                    break
+                h = (h ^ np.uint64(c)) * _FNV_PRIME
+                j += 1
+            overlong = j == limit and j < end and not _is_space(buf[j])
+            if j == end and not final and not overlong:
+                unfinished = True  # Python carries it over to the next block
                 break
-            h = (h ^ np.uint64(c)) * _FNV_PRIME
-            j += 1
-        overlong = j == limit and j < end and not _is_space(buf[j])
-        if j == end and not final and not overlong:
-            return i, OK, skipping, out_used, tokens, cut  # unfinished: Python carries it over
-        length = j - i
-        h = h ^ (h >> np.uint64(29))
-        if overlong:
-            length = _utf8_cut(buf, i, length)
-            if length == 0:
-                length = j - i
-            h = _hash(buf, i, length)
-        if emit and out_used >= out.shape[0]:
+            length = j - i
+            h = h ^ (h >> np.uint64(29))
+            if overlong:
+                length = _utf8_cut(buf, i, length)
+                if length == 0:
+                    length = j - i
+                h = _hash(buf, i, length)
+                skipping = True
+            prefetch_item(slots, np.int64(h) & mask)
+            rec_pos[n] = i
+            rec_len[n] = length
+            rec_hash[n] = h
+            rec_cut[n] = overlong
+            n += 1
+            i = j
+        for k in range(n):  # the home slots are arriving: hint the records of the types they hold
+            if rec_len[k] >= 0:
+                entry = slots[np.int64(rec_hash[k]) & mask]
+                if entry != 0 and (entry & _HIGH) == (rec_hash[k] & _HIGH):
+                    t = np.int64(entry & _LOW) - 1
+                    prefetch_item(starts, t)
+                    prefetch_item(lengths, t)
+                    prefetch_item(counts, t)
+        for k in range(n):
+            # a record starts after a separator, so nothing is being skipped where it starts
+            if emit and out_used >= out.shape[0]:
+                return rec_pos[k], OK, False, out_used, tokens, cut
+            if rec_len[k] < 0:
+                out[out_used] = NEWLINE
+                out_used += 1
+                continue
+            t = _intern_hashed(buf, rec_pos[k], rec_len[k], rec_hash[k], slots, starts, lengths, counts, arena,
+                               sizes)
+            if t < 0:
+                return rec_pos[k], -t, False, out_used, tokens, cut
+            counts[t] += 1
+            tokens += 1
+            if emit:
+                out[out_used] = t
+                out_used += 1
+            if rec_cut[k]:
+                cut += 1
+        if unfinished or i >= end:
             return i, OK, skipping, out_used, tokens, cut
-        t = _intern_hashed(buf, i, length, h, slots, starts, lengths, counts, arena, sizes)
-        if t < 0:
-            return i, -t, skipping, out_used, tokens, cut
-        counts[t] += 1
-        tokens += 1
-        if emit:
-            out[out_used] = t
-            out_used += 1
-        if overlong:
-            cut += 1
-            skipping = True
-        i = j
-    return i, OK, skipping, out_used, tokens, cut
 
 
 @njit(nogil=True, cache=True)
