@@ -7,6 +7,7 @@ import contextlib
 import io
 import lzma
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWN = ROOT / "corpora" / "brown.txt.xz"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_as_in_a_terminal():
+    """Tests that send SIGINT need Python's usual handler. A suite started as a background job
+    of a script (`make test &`, nohup) inherits SIGINT ignored, and wordvec rightly keeps it
+    ignored then, so those tests would see no interrupt at all."""
+    inherited = signal.getsignal(signal.SIGINT)
+    if inherited is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if inherited is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture(autouse=True, scope="session")
