@@ -50,14 +50,13 @@ model.wv.save_word2vec_format(c["output"], binary=True)
 
 # fastText without subwords (minn=maxn=0) and without the 2M hash buckets it would otherwise
 # allocate and never use (bucket=0); vectors written in word2vec binary layout, frequency order.
-# fasttext-wheel 0.9.2 has no seed option: its repeated runs differ only by thread scheduling.
-FASTTEXT_TRAIN = """
+# Seeded like wordvec and gensim (benchlib.FASTTEXT_SEEDED).
+FASTTEXT_TRAIN = bl.FASTTEXT_SEEDED + """
 import json, sys
-import fasttext
 c = json.loads(sys.argv[1])
-model = fasttext.train_unsupervised(c["corpus"], model=c["arch"], dim=c["dim"], ws=c["window"],
-    neg=c["negative"], t=c["sample"], minCount=c["min_count"], epoch=c["epochs"], thread=c["threads"],
-    lr=c["lr"], minn=0, maxn=0, bucket=0, wordNgrams=1, loss="ns", verbose=0)
+model = train_seeded(input=c["corpus"], model=c["arch"], dim=c["dim"], ws=c["window"], neg=c["negative"],
+                     t=c["sample"], minCount=c["min_count"], epoch=c["epochs"], thread=c["threads"], lr=c["lr"],
+                     minn=0, maxn=0, bucket=0, wordNgrams=1, loss="ns", verbose=0, seed=c["seed"])
 words = model.get_words()
 matrix = model.get_input_matrix()
 with open(c["output"], "wb") as out:
@@ -565,7 +564,7 @@ def parse_args(argv):
     common.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the harness")
     common.add_argument("--tokens", type=int, help="corpus prefix in tokens (word2vec 10M, glove 20M)")
     common.add_argument("--runs", type=int, default=None, help="repetitions for tools without seeds")
-    common.add_argument("--seeds", default="1,2,3", help="seeds for wordvec and gensim [%(default)s]")
+    common.add_argument("--seeds", default="1,2,3", help="seeds for wordvec, gensim and fastText [%(default)s]")
     common.add_argument("--threads", default="2,1", help="thread counts; peers run at the largest [%(default)s]")
     common.add_argument("--archs", default="skipgram,cbow", help="word2vec architectures [%(default)s]")
     common.add_argument("--tools", default="", help="only tools whose name contains one of these (comma list)")

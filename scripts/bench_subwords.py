@@ -28,14 +28,14 @@ import benchlib as bl
 SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-4, "min_count": 5, "epochs": 5, "lr": 0.025,
             "minn": 3, "maxn": 6, "buckets": 2_000_000}
 
-# fastText with its subwords, saved as its own .bin (what a fastText user keeps).
-FASTTEXT_SUBWORDS = """
+# fastText with its subwords, saved as its own .bin (what a fastText user keeps), seeded.
+FASTTEXT_SUBWORDS = bl.FASTTEXT_SEEDED + """
 import json, sys
-import fasttext
 c = json.loads(sys.argv[1])
-model = fasttext.train_unsupervised(c["corpus"], model="skipgram", dim=c["dim"], ws=c["window"],
-    neg=c["negative"], t=c["sample"], minCount=c["min_count"], epoch=c["epochs"], thread=c["threads"],
-    lr=c["lr"], minn=c["minn"], maxn=c["maxn"], bucket=c["buckets"], wordNgrams=1, loss="ns", verbose=0)
+model = train_seeded(input=c["corpus"], model="skipgram", dim=c["dim"], ws=c["window"], neg=c["negative"],
+                     t=c["sample"], minCount=c["min_count"], epoch=c["epochs"], thread=c["threads"], lr=c["lr"],
+                     minn=c["minn"], maxn=c["maxn"], bucket=c["buckets"], wordNgrams=1, loss="ns", verbose=0,
+                     seed=c["seed"])
 model.save_model(c["output"])
 """
 

@@ -131,6 +131,27 @@ def run_process(cmd: list[str], *, cwd: Path | None = None, env: dict | None = N
                    stdout=stdout, stderr=read(err_file))
 
 
+# fastText's training with a seed, for the peer scripts. The fasttext wheel's train_unsupervised
+# does not accept `seed` although fastText has it (it seeds the start and every thread's
+# generator); this builds the arguments as train_unsupervised does, seed included. Without it
+# every fastText run is seed 0 and its spread is thread scheduling alone.
+FASTTEXT_SEEDED = """
+import fasttext.FastText as _F
+
+def train_seeded(**given):
+    names = ["input", "model", "lr", "dim", "ws", "epoch", "minCount", "minCountLabel", "minn", "maxn", "neg",
+             "wordNgrams", "loss", "bucket", "thread", "lrUpdateRate", "t", "label", "verbose",
+             "pretrainedVectors", "seed"]
+    args, manual = _F.read_args((), given, names, _F.unsupervised_default)
+    built = _F._build_args(args, manual)
+    model = _F._FastText(args=built)
+    _F.fasttext.train(model.f, built)
+    model.set_args(model.f.getArgs())
+    assert model.f.getArgs().seed == given["seed"]
+    return model
+"""
+
+
 def python_cmd(code: str, *args) -> list[str]:
     """A `python -c` command for a peer written in Python (gensim, fastText), args as argv[1:]."""
     return [PYTHON, "-c", code, *[str(a) for a in args]]
