@@ -411,8 +411,8 @@ def render_word2vec(res: dict) -> str:
            f"only, one paragraph per line; `{res['corpus']}`, made by scripts/prepare_bench_data.py). "
            f"Every tool: dim 100, window 5, negative 5, sample 1e-4, min_count 5, {res['epochs']} epochs, "
            "lr 0.025 (skip-gram) / 0.05 (CBOW). Speed = corpus tokens × epochs / wall seconds of the whole "
-           "process (start to saved vectors). wordvec and gensim run once per seed; the C tool has no seed "
-           "option and, like fastText, runs at the largest thread count only. Runs were interleaved (one "
+           "process (start to saved vectors). wordvec, gensim and fastText run once per seed; the C tool has "
+           "no seed option; it and fastText run at the largest thread count only. Runs were interleaved (one "
            "of each tool in turn) so that load from other work on the machine falls on all tools alike.",
            "", _evaluator_line(runs), ""]
     headers = ["tool", "runs", "wall", "words/s", "× gensim", "CPU s", "peak RSS", "RSS × gensim",
