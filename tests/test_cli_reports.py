@@ -88,6 +88,20 @@ def test_q_keeps_query_answers(trained):
     assert info.code == 0 and info.stdout.startswith(f"{vectors}: native, {len(load(vectors)):,} words × 10 dims")
 
 
+def test_q_drops_the_interactive_banner_but_keeps_the_prompt(trained, monkeypatch):
+    """Queries typed on a terminal: the line saying what to type is a message (gone under -q);
+    "> " is where the user types, so it stays."""
+    from wordvec.cli import answers
+
+    monkeypatch.setattr(answers, "stdin_is_terminal", lambda: True)
+    vectors, _ = trained
+    loud = run_wordvec("similar", vectors, "--topn", "2", stdin="the\n")
+    quiet = run_wordvec("-q", "similar", vectors, "--topn", "2", stdin="the\n")
+    assert loud.code == quiet.code == 0 and quiet.stdout == loud.stdout and "the" in quiet.stdout
+    assert "Ctrl-D ends" in loud.stderr and loud.stderr.count("> ") == 2
+    assert "Ctrl-D" not in quiet.stderr and quiet.stderr == "> > "
+
+
 def test_q_keeps_errors(trained, tmp_path):
     vectors, _ = trained
     unknown = run_wordvec("-q", "similar", vectors, "qqqzzz")

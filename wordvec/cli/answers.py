@@ -181,10 +181,17 @@ class Session:
             raise click.exceptions.Exit(1)
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def read_queries(prompt: str) -> Any:
-    """Lines of stdin, split into words, until EOF (empty lines skipped); a prompt on a terminal."""
-    interactive = sys.stdin.isatty()
-    if interactive:
+    """Lines of stdin, split into words, until EOF (empty lines skipped). On a terminal a line
+    says what to type (not under -q) and "> " asks for each query."""
+    from ..util.progress import quiet
+
+    interactive = stdin_is_terminal()
+    if interactive and not quiet():
         click.echo(prompt + "; Ctrl-D ends", err=True)
     while True:
         if interactive:
