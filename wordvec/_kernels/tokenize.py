@@ -194,14 +194,6 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
             rec_cut[n] = overlong
             n += 1
             i = j
-        for k in range(n):  # the home slots are arriving: hint the records of the types they hold
-            if rec_len[k] >= 0:
-                entry = slots[np.int64(rec_hash[k]) & mask]
-                if entry != 0 and (entry & _HIGH) == (rec_hash[k] & _HIGH):
-                    t = np.int64(entry & _LOW) - 1
-                    prefetch_item(starts, t)
-                    prefetch_item(lengths, t)
-                    prefetch_item(counts, t)
         for k in range(n):
             # a record starts after a separator, so nothing is being skipped where it starts
             if emit and out_used >= out.shape[0]:
