@@ -31,8 +31,8 @@ def subsampling_total(info: dict, kept_tokens: int) -> int:
     the kept tokens instead; on 10M tokens of bench-en the two differ by 5 %, and fastText's
     thins frequent words a little less. The subword trainer uses it to train the model it
     copies as fastText does (the scores moved by less than the seed noise: docs/BENCHMARKS.md).
-    Never below the kept tokens: counts merged by --init, or a
-    tokenizer that splits raw tokens, can make more kept tokens than raw ones."""
+    Never below the kept tokens: counts merged by --init, or a tokenizer that splits raw
+    tokens, can make more kept tokens than raw ones."""
     read = int(info.get("raw_tokens") or 0) + int(info.get("sentences") or 0)
     return max(read, int(kept_tokens))
 

@@ -249,7 +249,7 @@ def _sample_total(corpus, vocab, config: Word2VecConfig) -> int | None:
     frequent-word thinning as the peer the model copies. Plain word2vec keeps word2vec.c's."""
     if config.subwords is None:
         return None
-    return subsampling_total(getattr(corpus, "info", None) or {}, int(np.sum(vocab.counts, dtype=np.int64)))
+    return subsampling_total(getattr(corpus, "info", None) or {}, vocab.total_tokens)
 
 
 def _model_size(vocab, config: Word2VecConfig, composed) -> tuple[str, int, int, str]:
