@@ -54,5 +54,17 @@ for _command in (vocab, cooccur, phrases, train, sweep, similar, analogy, simila
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the group; every way it can end is one line and an exit status."""
+    """Run the command line in-process: every way it can end is one line and SystemExit."""
     exits.run(cli, argv)
+
+
+def console() -> None:
+    """The `wordvec` program: main(), then the process ends without tearing numba down (exits.leave)."""
+    from ..util import numbastart
+
+    numbastart.in_program = True
+    try:
+        main()
+    except SystemExit as done:
+        exits.leave(done.code)
+    exits.leave(0)
