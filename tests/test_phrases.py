@@ -250,3 +250,43 @@ def test_raw_types_resolve_as_the_python_rules_say(tokens, lowercase):
         assert texts == normalize(token), token
         assert all((v >= 0) == (w in ("of", "York", "york")) for v, w in zip(values, texts))
     assert known > 8
+
+
+@pytest.mark.parametrize("out_size", [96, 97, 113, 1 << 12])   # at least TextWriter.bytes_needed
+def test_write_text_matches_a_plain_join(out_size):
+    """Tokens of 0 to 40 bytes (the kernel copies up to 16 bytes at a time, past a token's end
+    when there is room), OOV words, line and file ends, an output buffer cut small, and the last
+    token ending at the very end of its arena."""
+    from wordvec._kernels.phrases import FILE_END, write_text
+
+    rng = np.random.default_rng(7)
+    texts = [bytes(rng.integers(97, 123, size=n, dtype=np.uint8)) for n in list(range(41)) + [16, 15, 17, 33]]
+    oov = [b"\xc3\xa9t\xc3\xa9", b"x" * 39, b"q"]
+    bounds = np.cumsum([0] + [len(t) for t in texts]).astype(np.int64)
+    arena = np.frombuffer(b"".join(texts), dtype=np.uint8).copy()
+    oov_starts = np.cumsum([0] + [len(t) for t in oov]).astype(np.int64)
+    oov_arena = np.frombuffer(b"".join(oov), dtype=np.uint8).copy()
+    stream = []
+    for _ in range(400):
+        r = rng.random()
+        stream.append(-1 if r < 0.1 else FILE_END if r < 0.13 else -3 - int(rng.integers(3)) if r < 0.2
+                      else int(rng.integers(len(texts))))
+    stream.append(len(texts) - 1)                     # ends exactly where the arena ends
+    stream = np.array(stream, dtype=np.int32)
+
+    expected, line = [], []
+    for t in stream.tolist():
+        if t in (-1, FILE_END):
+            if t == -1 or line:
+                expected.append(b" ".join(line) + b"\n")
+            line = []
+        else:
+            line.append(texts[t] if t >= 0 else oov[-3 - t])
+    expected = b"".join(expected) + b" ".join(line)
+
+    state, out, written, pos = np.zeros(1, dtype=np.int64), np.zeros(out_size, dtype=np.uint8), [], 0
+    while pos < stream.shape[0]:
+        pos, used = write_text(stream, pos, stream.shape[0], arena, bounds, oov_arena, oov_starts, state, out)
+        written.append(out[:used].tobytes())
+        out[:] = 0xFF                                  # stale bytes must never show through
+    assert b"".join(written) == expected

@@ -271,7 +271,7 @@ def test_scan_block_matches_the_twin(pieces, cap, out_size, block):
         pos = start
         while True:
             pos, status, skipping, used, n, c = k.scan_block(buf, pos, end, final, skipping, cap,
-                                                             *table.arrays(), True, out, 0)
+                                                             *table.arrays(), True, out, 0, k.batch_records())
             tokens, cut = tokens + n, cut + c
             stream.extend(out[:used].tolist())
             if status != k.OK:

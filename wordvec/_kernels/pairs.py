@@ -18,6 +18,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .jit import inline, kernel
+
 TAG_SHIFT = np.uint64(40)
 VALUE_MASK = np.uint64((1 << 40) - 1)
 MAX_TAG = (1 << 23) - 1          # tags live in the 24 bits above the value
@@ -30,13 +32,13 @@ _MIX1 = np.uint64(0xFF51AFD7ED558CCD)   # murmur3's 64-bit finaliser
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def pair_key(a, b):
     """The key of token ids a, b (each 0 <= id < 2**32)."""
     return (np.uint64(a) << _S32) | np.uint64(b)
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def home_row(table, key, tag):
     """The row where probing for (key, tag) starts."""
     h = key ^ (np.uint64(tag) * _GOLDEN)
@@ -46,7 +48,7 @@ def home_row(table, key, tag):
     return np.int64(h & np.uint64(table.shape[0] - 1))
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def find_row(table, key, tag):
     """The row holding (key, tag), or the empty row where it would go."""
     mask = table.shape[0] - 1
@@ -59,13 +61,13 @@ def find_row(table, key, tag):
         row = (row + 1) & mask
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def value_of(table, key, tag):
     """The count or id stored for (key, tag); 0 when absent."""
     return np.int64(table[find_row(table, key, tag), 1] & VALUE_MASK)
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def add_count(table, key, tag):
     """Count one more (key, tag); returns 1 when the row is new (the caller keeps the size)."""
     row = find_row(table, key, tag)
@@ -77,7 +79,7 @@ def add_count(table, key, tag):
     return 0
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def find_tag(tags, words, n):
     """The tag of the connector sequence words[:n] (0 when n == 0); -1 if it was never added."""
     tag = np.int64(0)
@@ -89,7 +91,7 @@ def find_tag(tags, words, n):
     return tag
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def add_tag(tags, words, n, sizes):
     """The tag of words[:n], adding the missing links; sizes[1] counts the rows of `tags`."""
     tag = np.int64(0)
@@ -104,7 +106,7 @@ def add_tag(tags, words, n, sizes):
     return tag
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def move_rows(source, target, min_value):
     """Insert every row of `source` whose value is at least `min_value` into `target` (empty
     rows or a larger table); returns the rows moved. Growing and pruning both rebuild this way."""
@@ -137,7 +139,7 @@ def index_phrases(tokens, ends, phrases, tags):
     return sizes[1]
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def score_pairs(pairs, unigram, total, min_count, npmi, threshold, rows_out, scores_out):
     """Score every pair counted at least `min_count` times; keep those scoring above `threshold`.
 

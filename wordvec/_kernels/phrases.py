@@ -9,9 +9,9 @@ so a line may be longer than any buffer.
 """
 
 import numpy as np
-from numba import njit
 
 from .blocks import _stripped
+from .jit import inline, kernel
 from .bytetable import OK, find, intern
 from .pairs import MAX_TAG, add_count, add_tag, find_tag, home_row, pair_key, value_of
 from .prefetch import prefetch_row
@@ -29,7 +29,7 @@ NO_WORD = -1           # resolve_types: the raw token is punctuation only
 NEEDS_PYTHON = -2      # resolve_types: not ASCII; Python's Unicode rules normalise it
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def resolve_types(raw_starts, raw_lengths, raw_arena, first, end, fold, strip, add,
                   slots, bounds, values, arena, sizes, out):
     """Token ids of the ASCII raw types first..end-1 (tokenize.RawTypeTable), normalised as
@@ -65,7 +65,7 @@ def resolve_types(raw_starts, raw_lengths, raw_arena, first, end, fold, strip, a
     return end, OK
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def map_raw(stream, begin, end, map_start, map_ids, out):
     """Raw type ids (tokenize.scan's stream) -> token ids: raw type t stands for
     map_ids[map_start[t]:map_start[t + 1]] (none for punctuation, several when a token held
@@ -89,7 +89,7 @@ def map_raw(stream, begin, end, map_start, map_ids, out):
     return end, used
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def count_pairs(stream, begin, end, is_connector, unigram, pairs, tags, state, sizes, limits):
     """Count tokens, words and candidate phrases of stream[begin:end] as gensim's Phrases learns.
 
@@ -141,7 +141,7 @@ def count_pairs(stream, begin, end, is_connector, unigram, pairs, tags, state, s
     return end
 
 
-@njit(inline="always", nogil=True, cache=True)
+@inline
 def _flush(start, between, held, out, used):
     """Write a failed candidate's words (its start and held connectors) to out."""
     if start != NO_START:
@@ -153,12 +153,15 @@ def _flush(start, between, held, out, used):
     return used
 
 
+_WORD_COPY = 16         # write_text copies this many bytes for any shorter token, then keeps its length
+                        # (no branch on each length: writing 20M tokens took 0.32 s instead of 0.36 s)
+
 CONNECTOR = 1           # roles of a token in apply_phrases
 STARTS = 2              # the first word of some phrase
 ENDS = 4                # the last word of some phrase
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def apply_phrases(stream, begin, end, roles, phrases, tags, phrase_token, state, out, joined):
     """Join phrases in stream[begin:end] greedily left to right, as gensim's analyze_sentence.
 
@@ -210,7 +213,7 @@ def apply_phrases(stream, begin, end, roles, phrases, tags, phrase_token, state,
     return end, used
 
 
-@njit(nogil=True, cache=True)
+@kernel
 def write_text(stream, begin, end, text, text_starts, oov_text, oov_starts, state, out):
     """Token stream -> UTF-8 lines: tokens separated by one space, NEWLINE -> a newline,
     FILE_END -> a newline only after a line with words (a file's last line may lack one).
@@ -242,9 +245,14 @@ def write_text(stream, begin, end, text, text_starts, oov_text, oov_starts, stat
         if on_line > 0:
             out[used] = 32
             used += 1
-        for k in range(a, b):
-            out[used] = source[k]
-            used += 1
+        if b - a <= _WORD_COPY and a + _WORD_COPY <= source.shape[0] and used + _WORD_COPY <= out.shape[0]:
+            for k in range(_WORD_COPY):     # a fixed-length copy: no branch on the word's length
+                out[used + k] = source[a + k]
+            used += b - a
+        else:
+            for k in range(a, b):
+                out[used] = source[k]
+                used += 1
         on_line += 1
     state[0] = on_line
     return end, used

@@ -167,6 +167,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
     buf = np.empty(block_bytes + cap + 8, dtype=np.uint8)
     emit = on_block is not None
     out = np.empty(block_bytes // 2 + 16 if emit else 1, dtype=np.int32)
+    records = k.batch_records()
     for name in files:
         try:
             opened = open_input(name)
@@ -192,7 +193,7 @@ def scan(files: list[str], config: TokenizerConfig, table: RawTypeTable, *,
                 pos = 0
                 while True:
                     pos, status, skipping, used, tokens, cut = k.scan_block(
-                        buf, pos, end, final, skipping, cap, *table.arrays(), emit, out, 0)
+                        buf, pos, end, final, skipping, cap, *table.arrays(), emit, out, 0, records)
                     stats.tokens += tokens
                     stats.cut_tokens += cut
                     if emit and used:

@@ -10,8 +10,10 @@ from typing import Callable
 
 import numpy as np
 
-SINK_TOKENS = 1 << 20       # int32 values a kernel writes per call before handing them on
-SINK_BYTES = 1 << 22        # bytes of text written per call before handing them on
+SINK_TOKENS = 1 << 18       # int32 values a kernel writes per call before handing them on
+SINK_BYTES = 1 << 20        # bytes of text written per call before handing them on
+# (a handed-on buffer then fits the caches the consumer reads it from: phrases on 20M tokens
+# took 1.81 s in the median of 10 runs against 2.10 s with 1M values and 4 MiB buffers)
 
 
 class Sink:
