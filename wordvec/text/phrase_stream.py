@@ -238,11 +238,12 @@ class PairCounter:
     Memory stays bounded: past `max_pairs` distinct pairs, those seen k times or fewer are
     forgotten, k growing by one each time (word2vec's ReduceVocab); a warning says so."""
 
-    def __init__(self, space: TokenSpace, max_pairs: int, expected_pairs: int = 0):
+    def __init__(self, space: TokenSpace, max_pairs: int, expected_pairs: int = 0, pairs: np.ndarray | None = None):
         self.space = space
         self.max_pairs = max_pairs
-        # sized for the pairs expected (doubling a large table costs more than counting into it)
-        self.pairs = np.zeros((table_rows(min(max(expected_pairs, 1 << 14), max_pairs)), 2), dtype=np.uint64)
+        # sized for the pairs expected (doubling a large table costs more than counting into it),
+        # or an empty table made beforehand by pair_table()
+        self.pairs = pair_table(expected_pairs, max_pairs) if pairs is None else pairs
         self.tags = np.zeros((1 << 10, 2), dtype=np.uint64)
         self.unigram = np.zeros(1 << 12, dtype=np.int64)
         self.sizes = np.zeros(3, dtype=np.int64)        # pairs used, tags used, tokens
@@ -393,6 +394,15 @@ def compile_table(table) -> tuple[TokenSpace, list[Joiner]]:
     space = TokenSpace(table.config.connectors)
     space.add_all([token for rnd in table.rounds for phrase in rnd.phrases for token in phrase])
     return space, [Joiner(space, rnd.phrases) for rnd in table.rounds]
+
+
+def pair_table_shape(expected_pairs: int, max_pairs: int) -> tuple[int, int]:
+    """The shape of an empty pair table for about `expected_pairs` pairs (at most max_pairs)."""
+    return table_rows(min(max(expected_pairs, 1 << 14), max_pairs)), 2
+
+
+def pair_table(expected_pairs: int, max_pairs: int) -> np.ndarray:
+    return np.zeros(pair_table_shape(expected_pairs, max_pairs), dtype=np.uint64)
 
 
 def table_rows(entries: int) -> int:

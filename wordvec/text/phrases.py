@@ -26,10 +26,12 @@ import numpy as np
 from ..config import PhraseConfig, TokenizerConfig, default_threads
 from ..errors import ResourceError
 from ..util.npyfile import NpyAppender
+from ..util.prefault import zeros_soon
 from ..util.progress import log
 from .phrase_table import PhraseRound, PhraseTable
 from ..util.handoff import Sink, ThreadedSink
-from .phrase_stream import Joiner, PairCounter, RawMapper, TextWriter, TokenSpace, compile_table
+from .phrase_stream import (Joiner, PairCounter, RawMapper, TextWriter, TokenSpace, compile_table,
+                            pair_table_shape)
 
 STREAM_CHUNK = 1 << 20          # tokens read from a spool per kernel call
 RAW_TYPES_HELD = 4_000_000      # raw token types remembered while reading before the table is reset
@@ -80,12 +82,14 @@ def learn_phrases(paths, config: PhraseConfig | None = None, tokenizer: Tokenize
     files = input_files(paths)
     if output is not None and str(output) != "-":
         check_output(output, [("corpus", f) for f in files])
+    # the first round's pair table, its pages touched on another thread while numba starts here
+    first_pairs = zeros_soon(pair_table_shape(_expected_pairs(files), config.max_pairs), np.uint64)
     space = TokenSpace(config.connectors)
     report = PhrasesReport(PhraseTable(config, tokenizer))
     with _spool_folder() as work:
         spool_paths = [work / f"round-{n}.npy" for n in range(1, config.passes + 1)]
         spooling = output is not None or config.passes > 1
-        counter = PairCounter(space, config.max_pairs, _expected_pairs(files))
+        counter = PairCounter(space, config.max_pairs, pairs=first_pairs())
         stats = _count_text(files, tokenizer, space, counter, spool_paths[0] if spooling else None)
         report.tokens, report.distinct_words = counter.tokens, len(space)
         report.bytes, report.files = stats.bytes, stats.files
@@ -259,9 +263,27 @@ def scan_joined(files: list[str], mapper: RawMapper, joiners: list[Joiner], sink
 
 
 def _chunks(path: Path) -> Iterator[np.ndarray]:
-    stream = np.load(path, mmap_mode="r")
-    for start in range(0, stream.shape[0], STREAM_CHUNK):
-        yield np.ascontiguousarray(stream[start: start + STREAM_CHUNK])
+    """The spool in pieces of STREAM_CHUNK ids, read into one buffer reused for every piece
+    (each is consumed before the next is read): no page faults of a memory map, no copies."""
+    buffer = np.empty(STREAM_CHUNK, dtype=np.int32)
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(f)
+        if dtype != np.int32 or len(shape) != 1:  # pragma: no cover - written by NpyAppender
+            raise ValueError(f"{path}: not a token spool")
+        left = shape[0]
+        while left:
+            n = min(left, STREAM_CHUNK)
+            view = memoryview(buffer[:n]).cast("B")
+            got = f.readinto(view)
+            while got < len(view):
+                more = f.readinto(view[got:])
+                if not more:
+                    raise EOFError(f"{path}: the token spool is shorter than its header says")
+                got += more
+            left -= n
+            yield buffer[:n]
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""How numba starts in the `wordvec` program: without scipy.
+"""How numba starts in the `wordvec` program: without scipy, and without the garbage collector.
 
 numba's first kernel load imports numba.np.arraymath, which imports scipy.linalg whenever
 scipy is installed, only to decide whether np.convolve-style inner products may call BLAS.
@@ -15,13 +15,37 @@ in_program = False      # set by the `wordvec` console entry point, never by `im
 
 
 def load_numba() -> None:
-    """Import numba's array functions with scipy hidden, when this is the program and scipy is
-    not loaded yet; afterwards scipy imports as usual."""
-    if not in_program or "scipy" in sys.modules or "numba.np.arraymath" in sys.modules:
+    """In the program: import numba's array functions with scipy hidden (unless scipy is loaded
+    already; afterwards it imports as usual), then set up numba's compiler contexts, which its
+    first kernel call would do, with the garbage collector paused, and freeze what they made."""
+    if not in_program or "numba.np.arraymath" in sys.modules:
         return
-    sys.modules["scipy"] = None     # `import scipy...` now raises ImportError at once
+    import gc
+
+    hide = "scipy" not in sys.modules
+    if hide:
+        sys.modules["scipy"] = None     # `import scipy...` now raises ImportError at once
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         import numba.np.arraymath  # noqa: F401
+        _set_up_contexts()
     finally:
-        if sys.modules.get("scipy", 0) is None:
+        if hide and sys.modules.get("scipy", 0) is None:
             del sys.modules["scipy"]
+        if collecting:
+            gc.freeze()     # numba's registries live as long as the process: never traverse them
+            gc.enable()
+
+
+def _set_up_contexts() -> None:
+    """What numba's first kernel call sets up (typing and target registries: 0.16 s). Made
+    here, the collector need not run over the hundreds of thousands of objects it creates
+    (two full collections, 0.06 s, measured in a phrases run)."""
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.typing_context.refresh()
+        cpu_target.target_context.refresh()
+    except Exception:  # noqa: BLE001 - numba internals: without them the first call does it
+        pass
