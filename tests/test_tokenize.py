@@ -250,7 +250,10 @@ def _scan_twin(data: bytes, cap: int) -> tuple[list, int]:
 @settings(max_examples=150, deadline=None)
 @given(pieces=st.lists(st.sampled_from([b"the", b"The", b"cat", b" ", b"  ", b"\n", b"\r\n", b"\t", b"\x00",
                                         "caf\u00e9".encode(), "\u65e5\u672c\u8a9e".encode(), b"x" * 9,
-                                        "\u00e9".encode() * 5, b"of", b"a", b"zz"]), max_size=120),
+                                        "\u00e9".encode() * 5, b"of", b"a", b"zz",
+                                        # separators and their neighbours, for the 8-byte search
+                                        b"\x0b", b"\x0c", b"\x08", b"\x0e", b"\x1f", b"!", b"\x7f", b"\xa0",
+                                        b"abcdefgh", b"abcdefghijklmnopq", b"0123456"]), max_size=120),
        cap=st.sampled_from([4, 8, 100]), out_size=st.sampled_from([3, 7, 1000]),
        block=st.sampled_from([5, 16, 4096]))
 def test_scan_block_matches_the_twin(pieces, cap, out_size, block):

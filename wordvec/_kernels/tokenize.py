@@ -17,7 +17,9 @@ from the returned position, so no kernel ever allocates.
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
+from .bytecopy import load_8_bytes
 from .jit import inline, kernel
 from .prefetch import prefetch_item
 
@@ -28,10 +30,10 @@ NEED_ARENA = 3   # arena full
 
 NEWLINE = -1     # marker emitted into the token stream at each newline
 
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-_FNV_PRIME = np.uint64(0x100000001B3)
+_SEED = np.uint64(0xCBF29CE484222325)
 _HIGH = np.uint64(0xFFFFFFFF00000000)
 _LOW = np.uint64(0xFFFFFFFF)
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @inline
@@ -62,13 +64,71 @@ def _utf8_cut(buf, start, length):
     return length
 
 
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+_SEVENS = np.uint64(0x7F7F7F7F7F7F7F7F)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_FM1 = np.uint64(0xFF51AFD7ED558CCD)
+_FM2 = np.uint64(0xC4CEB9FE1A85EC53)
+
+
+@inline
+def _zero_bytes(y):
+    """High bit set in each byte of y that is 0 (exact: no carry crosses bytes)."""
+    return ~(((y & _SEVENS) + _SEVENS) | y) & _HIGHS
+
+
+@inline
+def _space_bytes(w):
+    """High bit set in each byte of w that _is_space (bytes >= 0x80 never are)."""
+    ge9 = ((w | _HIGHS) - np.uint64(9) * _ONES) & _HIGHS
+    ge14 = ((w | _HIGHS) - np.uint64(14) * _ONES) & _HIGHS
+    return _zero_bytes(w) | _zero_bytes(w ^ (np.uint64(32) * _ONES)) | (ge9 & ~ge14 & ~w & _HIGHS)
+
+
+@inline
+def _mix(h, word):
+    h = (h ^ word) * _MIX
+    return h ^ (h >> np.uint64(29))
+
+
+@inline
+def _finish(h, length):
+    h = h ^ np.uint64(length)
+    h = (h ^ (h >> np.uint64(33))) * _FM1
+    h = (h ^ (h >> np.uint64(33))) * _FM2
+    return h ^ (h >> np.uint64(33))
+
+
+@inline
+def _low_bytes(n):
+    return _ALL >> np.uint64(64 - 8 * n)
+
+
+@inline
+def _partial_word(buf, i, n):
+    """buf[i:i + n] (1 <= n <= 8) as a little-endian uint64, zero above."""
+    if i + 8 <= buf.shape[0]:
+        return load_8_bytes(buf, i) & _low_bytes(n)
+    w = np.uint64(0)
+    for k in range(n):
+        w |= np.uint64(buf[i + k]) << np.uint64(8 * k)
+    return w
+
+
 @inline
 def _hash(buf, start, length):
-    """FNV-1a over the bytes, with a final shift-xor so the low bits (the slot) are well mixed."""
-    h = _FNV_OFFSET
-    for i in range(start, start + length):
-        h = (h ^ np.uint64(buf[i])) * _FNV_PRIME
-    return h ^ (h >> np.uint64(29))
+    """The token's hash: its bytes 8 at a time (little-endian words, the last one zero-padded),
+    mixed, then its length; scan_block computes the same while it looks for the token's end."""
+    h = _SEED
+    i = start
+    end = start + length
+    while i + 8 <= end:
+        h = _mix(h, load_8_bytes(buf, i))
+        i += 8
+    if i < end:
+        h = _mix(h, _partial_word(buf, i, end - i))
+    return _finish(h, length)
 
 
 @kernel
@@ -92,13 +152,18 @@ def _intern_hashed(buf, start, length, h, slots, starts, lengths, counts, arena,
             t = np.int64(entry & _LOW) - 1
             if lengths[t] == length:
                 s = starts[t]
-                same = True
-                for i in range(length):
-                    if arena[s + i] != buf[start + i]:
-                        same = False
-                        break
-                if same:
-                    return t
+                if length <= 8 and s + 8 <= arena.shape[0] and start + 8 <= buf.shape[0]:
+                    keep = _ALL >> np.uint64(64 - 8 * length)
+                    if ((load_8_bytes(arena, s) ^ load_8_bytes(buf, start)) & keep) == 0:
+                        return t
+                else:
+                    same = True
+                    for i in range(length):
+                        if arena[s + i] != buf[start + i]:
+                            same = False
+                            break
+                    if same:
+                        return t
         pos = (pos + np.uint64(1)) & mask
     # a new type
     n = sizes[0]
@@ -174,22 +239,43 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
             if skipping:
                 i += 1
                 continue
-            # find the end of this token, hashing its bytes on the way (FNV-1a, as _hash)
+            # find the end of this token, hashing its bytes on the way (as _hash): 8 at a time
+            # while 8 are inside the block and the cap, then one by one
             j = i
-            limit = i + max_token_bytes
-            h = _FNV_OFFSET
-            while j < end and j < limit:
-                c = buf[j]
-                if _is_space(c):
+            limit = min(end, i + max_token_bytes)
+            h = _SEED
+            found = False
+            while j + 8 <= limit:
+                w = load_8_bytes(buf, j)
+                spaces = _space_bytes(w)
+                if spaces != 0:
+                    k = np.int64(trailing_zeros(spaces)) >> 3
+                    if k > 0:
+                        h = _mix(h, w & _low_bytes(k))
+                    j += k
+                    found = True
                     break
-                h = (h ^ np.uint64(c)) * _FNV_PRIME
-                j += 1
-            overlong = j == limit and j < end and not _is_space(buf[j])
+                h = _mix(h, w)
+                j += 8
+            if not found:
+                part = np.uint64(0)
+                shift = np.uint64(0)
+                while j < limit:
+                    c = buf[j]
+                    if _is_space(c):
+                        break
+                    part |= np.uint64(c) << shift
+                    shift += np.uint64(8)
+                    j += 1
+                if shift > np.uint64(0):
+                    h = _mix(h, part)
+            cap = i + max_token_bytes
+            overlong = j == cap and j < end and not _is_space(buf[j])
             if j == end and not final and not overlong:
                 unfinished = True  # Python carries it over to the next block
                 break
             length = j - i
-            h = h ^ (h >> np.uint64(29))
+            h = _finish(h, length)
             if overlong:
                 length = _utf8_cut(buf, i, length)
                 if length == 0:
