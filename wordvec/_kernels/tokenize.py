@@ -22,6 +22,7 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 from .bytecopy import load_8_bytes
 from .jit import inline, kernel
 from .prefetch import prefetch_item
+from .rng import MIX1, MIX2
 
 OK = 0
 NEED_SLOTS = 1   # load factor above 1/2: double `slots`
@@ -30,10 +31,14 @@ NEED_ARENA = 3   # arena full
 
 NEWLINE = -1     # marker emitted into the token stream at each newline
 
-_SEED = np.uint64(0xCBF29CE484222325)
-_HIGH = np.uint64(0xFFFFFFFF00000000)
+_SEED = np.uint64(0xCBF29CE484222325)     # the hash's start, and its per-word multiplier
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_HIGH = np.uint64(0xFFFFFFFF00000000)     # a slot: the hash's upper half, then type id + 1
 _LOW = np.uint64(0xFFFFFFFF)
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+_ONES = np.uint64(0x0101010101010101)     # 8 bytes at a time: each byte's lowest, highest,
+_HIGHS = np.uint64(0x8080808080808080)    # and other bits
+_SEVENS = np.uint64(0x7F7F7F7F7F7F7F7F)
 
 
 @inline
@@ -64,14 +69,6 @@ def _utf8_cut(buf, start, length):
     return length
 
 
-_ONES = np.uint64(0x0101010101010101)
-_HIGHS = np.uint64(0x8080808080808080)
-_SEVENS = np.uint64(0x7F7F7F7F7F7F7F7F)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-_FM1 = np.uint64(0xFF51AFD7ED558CCD)
-_FM2 = np.uint64(0xC4CEB9FE1A85EC53)
-
-
 @inline
 def _zero_bytes(y):
     """High bit set in each byte of y that is 0 (exact: no carry crosses bytes)."""
@@ -94,10 +91,11 @@ def _mix(h, word):
 
 @inline
 def _finish(h, length):
+    """The length mixed in, then splitmix64's finaliser, so the low bits (the slot) are mixed."""
     h = h ^ np.uint64(length)
-    h = (h ^ (h >> np.uint64(33))) * _FM1
-    h = (h ^ (h >> np.uint64(33))) * _FM2
-    return h ^ (h >> np.uint64(33))
+    h = (h ^ (h >> np.uint64(30))) * MIX1
+    h = (h ^ (h >> np.uint64(27))) * MIX2
+    return h ^ (h >> np.uint64(31))
 
 
 @inline
