@@ -71,7 +71,7 @@ def save_checkpoint(path: str | Path, checkpoint: Checkpoint, resume_command: st
     try:
         arrays = {}
         for name, array in checkpoint.arrays.items():
-            crc = save_npy(tmp / f"{name}.npy", array, fsync=False)
+            crc = save_npy(tmp / f"{name}.npy", array, fsync=False, direct=True)   # past the page cache
             arrays[name] = {"shape": list(array.shape), "dtype": str(array.dtype), "crc32": crc}
         checkpoint.vocab.save(tmp / "vocab.txt")
         meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "trainer": checkpoint.trainer,

@@ -62,14 +62,23 @@ def write_array(path: str | Path, array: np.ndarray, rows_per_write: int) -> Non
 _PIECE = 1 << 26   # bytes per write and per checksum step
 
 
-def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True) -> int:
+def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True, direct: bool = False) -> int:
     """Write a C-contiguous array as an ordinary .npy file (flushed to disk unless fsync=False);
     returns the CRC-32 of its data. Large writes in 64 MiB pieces (np.save was measured up to
-    10x slower on a busy machine for gigabyte arrays) with the checksum computed on the way."""
+    10x slower on a busy machine for gigabyte arrays) with the checksum computed on the way.
+
+    With `direct`, arrays of DIRECT_MIN_BYTES or more bypass the page cache (O_DIRECT) where the
+    file system allows it, and plain writes are used where it does not."""
     import os
     import zlib
 
     array = np.ascontiguousarray(array)
+    if direct and array.nbytes >= DIRECT_MIN_BYTES and hasattr(os, "O_DIRECT"):
+        crc = _save_direct(path, array)
+        if crc is not None:
+            if fsync:
+                _fsync_path(path)
+            return crc
     crc = 0
     with open(path, "wb") as f:
         np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(array))
@@ -83,6 +92,91 @@ def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True) -> int:
         if fsync:
             os.fsync(f.fileno())
     return crc
+
+
+DIRECT_MIN_BYTES = 1 << 24     # smaller arrays gain nothing from bypassing the page cache
+_ALIGN = 4096                  # O_DIRECT: buffer address, file offset and length in these units
+
+
+def _save_direct(path: str | Path, array: np.ndarray) -> int | None:
+    """save_npy's O_DIRECT writer, or None (nothing left behind) where the file system refuses
+    O_DIRECT, for the caller to write it the usual way.
+
+    Why: a 2.4 GB checkpoint written through the page cache took 2-7 s with its fsync on the
+    bench machine, first filling gigabytes of cache (and evicting what was there, the corpus
+    say); written directly it took 1.3 s. The .npy header is padded to 4096 bytes so the data
+    starts aligned; the data goes through an aligned 64 MiB buffer, the last block is padded
+    with zeros and the file cut back to its exact length."""
+    import os
+    import zlib
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_DIRECT, 0o666)
+    except OSError:
+        return None
+    try:
+        header = _aligned_header(array)
+        bounce = _aligned_buffer(max(_PIECE, len(header)))
+        bounce[: len(header)] = np.frombuffer(header, dtype=np.uint8)
+        try:
+            os.write(fd, memoryview(bounce[: len(header)]))
+        except OSError:            # O_DIRECT accepted at open but not for writes (some FUSE, tmpfs)
+            os.close(fd)
+            fd = -1
+            os.unlink(path)
+            return None
+        data = memoryview(array.reshape(-1)).cast("B")
+        crc = 0
+        for start in range(0, len(data), _PIECE):
+            piece = data[start: start + _PIECE]
+            crc = zlib.crc32(piece, crc)
+            size = len(piece)
+            padded = -(-size // _ALIGN) * _ALIGN
+            bounce[:size] = np.frombuffer(piece, dtype=np.uint8)
+            bounce[size:padded] = 0
+            view = memoryview(bounce[:padded])
+            while view:
+                view = view[os.write(fd, view):]
+        os.ftruncate(fd, len(header) + len(data))
+        return crc
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+            fd = -1
+        raise
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _aligned_header(array: np.ndarray) -> bytes:
+    """The .npy (version 1.0) header of `array`, padded with spaces to 4096 bytes; numpy reads
+    any header length up to 65535."""
+    fields = np.lib.format.header_data_from_array_1_0(array)
+    text = "{" + "".join(f"{key!r}: {value!r}, " for key, value in sorted(fields.items())) + "}"
+    prefix = np.lib.format.magic(1, 0)
+    room = _ALIGN - len(prefix) - 2 - 1                  # the length field, the final newline
+    if len(text) > room:  # pragma: no cover - a shape of thousands of dimensions
+        raise ValueError("array header too long for an aligned .npy header")
+    body = (text + " " * (room - len(text)) + "\n").encode("latin1")
+    return prefix + len(body).to_bytes(2, "little") + body
+
+
+def _aligned_buffer(size: int) -> np.ndarray:
+    """`size` bytes whose address is a multiple of 4096."""
+    raw = np.empty(size + _ALIGN, dtype=np.uint8)
+    skip = -raw.ctypes.data % _ALIGN
+    return raw[skip: skip + size]
+
+
+def _fsync_path(path: str | Path) -> None:
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def crc32_of(array: np.ndarray) -> int:
