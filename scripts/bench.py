@@ -501,9 +501,12 @@ vocab = Vocab([f"w{i:07d}" for i in range(rows)], np.arange(rows, 0, -1), unique
 state = Checkpoint("word2vec-skipgram", {"dim": dim}, {"fingerprint": "bench"}, vocab, {"epoch": 0},
                    {"w_in": w_in, "w_out": w_out, "rng": np.zeros(2, dtype=np.uint64)})
 written = [save_checkpoint(path, state) for _ in range(2)]   # written and flushed, start to end
-saver = Checkpointer(path, every_minutes=0)                   # as training saves: it waits for the copy only
-for _ in range(3):
-    saver.at_safe_point(lambda: state)
+saver = Checkpointer(path, every_minutes=0.25)                # as training saves: every 15 s, safe points every
+for _ in range(3):                                            # 50 ms; training waits for the copy only
+    done = len(saver.saves)
+    while len(saver.saves) == done:
+        saver.at_safe_point(lambda: state)
+        time.sleep(0.05)
     started = time.perf_counter()
     saver.stop()
     written.append(time.perf_counter() - started + saver.saves[-1])

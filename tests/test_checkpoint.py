@@ -304,3 +304,42 @@ def test_large_arrays_round_trip_through_direct_writes(tmp_path):
         f.write(bytes([byte[0] ^ 1]))
     with pytest.raises(FormatError, match="w_in"):
         load_checkpoint(tmp_path / "run.ck")
+
+
+def test_a_periodic_save_copies_into_memory_made_ready_ahead(tmp_path, monkeypatch):
+    """Shortly before a save is due, the copy's arrays are made (pages touched) on other
+    threads; the save copies into them, so training waits for the copy alone."""
+    import time
+
+    from wordvec.text.vocab import Vocab
+    from wordvec.train import checkpoint as ck
+    from wordvec.util import prefault
+
+    made, zeros_soon = [], prefault.zeros_soon
+
+    def recorded(shape, dtype):
+        get = zeros_soon(shape, dtype)
+
+        def give():
+            made.append(get())
+            return made[-1]
+        return give
+
+    monkeypatch.setattr(prefault, "zeros_soon", recorded)
+    arrays = {"w_in": np.arange(1 << 19, dtype=np.float32), "rng": np.arange(2, dtype=np.uint64)}
+    state = ck.Checkpoint("word2vec-skipgram", {"dim": 1}, {"fingerprint": "t"}, Vocab(["a"], np.array([1])),
+                          {"epoch": 0}, arrays)
+    saver = ck.Checkpointer(tmp_path / "run.ck", every_minutes=1 / 60)    # a save every second
+    written = []
+    monkeypatch.setattr(saver, "_write_in_background", written.append)
+    saver.last = time.monotonic() - 0.2                   # 0.8 s to go: more than half the interval
+    saver.at_safe_point(lambda: state)
+    assert saver._buffers is None and not written
+    saver.last = time.monotonic() - 0.7                   # 0.3 s to go: make them ready
+    saver.at_safe_point(lambda: state)
+    assert set(saver._buffers) == {"w_in"} and not written  # small arrays are copied as they come
+    saver.last = time.monotonic() - 1.1                   # due
+    saver.at_safe_point(lambda: state)
+    copy = written[0].arrays["w_in"]
+    assert len(made) == 1 and copy is made[0] and np.array_equal(copy, arrays["w_in"])
+    assert written[0].arrays["rng"] is not arrays["rng"] and saver._buffers is None
