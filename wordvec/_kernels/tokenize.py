@@ -151,8 +151,7 @@ def _intern_hashed(buf, start, length, h, slots, starts, lengths, counts, arena,
             if lengths[t] == length:
                 s = starts[t]
                 if length <= 8 and s + 8 <= arena.shape[0] and start + 8 <= buf.shape[0]:
-                    keep = _ALL >> np.uint64(64 - 8 * length)
-                    if ((load_8_bytes(arena, s) ^ load_8_bytes(buf, start)) & keep) == 0:
+                    if ((load_8_bytes(arena, s) ^ load_8_bytes(buf, start)) & _low_bytes(length)) == 0:
                         return t
                 else:
                     same = True
@@ -255,18 +254,12 @@ def scan_block(buf, begin, end, final, skipping, max_token_bytes,
                     break
                 h = _mix(h, w)
                 j += 8
-            if not found:
-                part = np.uint64(0)
-                shift = np.uint64(0)
-                while j < limit:
-                    c = buf[j]
-                    if _is_space(c):
-                        break
-                    part |= np.uint64(c) << shift
-                    shift += np.uint64(8)
+            if not found:           # fewer than 8 bytes left before the block's end or the cap
+                tail = j
+                while j < limit and not _is_space(buf[j]):
                     j += 1
-                if shift > np.uint64(0):
-                    h = _mix(h, part)
+                if j > tail:
+                    h = _mix(h, _partial_word(buf, tail, j - tail))
             cap = i + max_token_bytes
             overlong = j == cap and j < end and not _is_space(buf[j])
             if j == end and not final and not overlong:
