@@ -265,25 +265,13 @@ def scan_joined(files: list[str], mapper: RawMapper, joiners: list[Joiner], sink
 def _chunks(path: Path) -> Iterator[np.ndarray]:
     """The spool in pieces of STREAM_CHUNK ids, read into one buffer reused for every piece
     (each is consumed before the next is read): no page faults of a memory map, no copies."""
+    from ..util.npyfile import NpyReader
+
+    spool = NpyReader(path)
     buffer = np.empty(STREAM_CHUNK, dtype=np.int32)
-    with open(path, "rb") as f:
-        version = np.lib.format.read_magic(f)
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read_header(f)
-        if dtype != np.int32 or len(shape) != 1:  # pragma: no cover - written by NpyAppender
-            raise ValueError(f"{path}: not a token spool")
-        left = shape[0]
-        while left:
-            n = min(left, STREAM_CHUNK)
-            view = memoryview(buffer[:n]).cast("B")
-            got = f.readinto(view)
-            while got < len(view):
-                more = f.readinto(view[got:])
-                if not more:
-                    raise EOFError(f"{path}: the token spool is shorter than its header says")
-                got += more
-            left -= n
-            yield buffer[:n]
+    for start in range(0, len(spool), STREAM_CHUNK):
+        stop = min(start + STREAM_CHUNK, len(spool))
+        yield spool.read(start, stop, buffer[: stop - start])
 
 
 @contextlib.contextmanager

@@ -74,10 +74,8 @@ def save_npy(path: str | Path, array: np.ndarray, fsync: bool = True, direct: bo
 
     array = np.ascontiguousarray(array)
     if direct and array.nbytes >= DIRECT_MIN_BYTES and hasattr(os, "O_DIRECT"):
-        crc = _save_direct(path, array)
+        crc = _save_direct(path, array, fsync)
         if crc is not None:
-            if fsync:
-                _fsync_path(path)
             return crc
     crc = 0
     with open(path, "wb") as f:
@@ -98,7 +96,7 @@ DIRECT_MIN_BYTES = 1 << 24     # smaller arrays gain nothing from bypassing the 
 _ALIGN = 4096                  # O_DIRECT: buffer address, file offset and length in these units
 
 
-def _save_direct(path: str | Path, array: np.ndarray) -> int | None:
+def _save_direct(path: str | Path, array: np.ndarray, fsync: bool) -> int | None:
     """save_npy's O_DIRECT writer, or None (nothing left behind) where the file system refuses
     O_DIRECT, for the caller to write it the usual way.
 
@@ -138,12 +136,9 @@ def _save_direct(path: str | Path, array: np.ndarray) -> int | None:
             while view:
                 view = view[os.write(fd, view):]
         os.ftruncate(fd, len(header) + len(data))
+        if fsync:
+            os.fsync(fd)
         return crc
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-            fd = -1
-        raise
     finally:
         if fd >= 0:
             os.close(fd)
@@ -167,16 +162,6 @@ def _aligned_buffer(size: int) -> np.ndarray:
     raw = np.empty(size + _ALIGN, dtype=np.uint8)
     skip = -raw.ctypes.data % _ALIGN
     return raw[skip: skip + size]
-
-
-def _fsync_path(path: str | Path) -> None:
-    import os
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def crc32_of(array: np.ndarray) -> int:
@@ -210,12 +195,18 @@ class NpyReader:
         return self.length
 
     def read(self, start: int, stop: int, out: np.ndarray | None = None) -> np.ndarray:
-        """Entries start..stop-1 (into `out`, converted to its dtype, when given)."""
-        raw = np.empty(max(stop - start, 0), self.dtype)
+        """Entries start..stop-1 (into `out`, converted to its dtype, when given: read straight
+        into it when it has the file's dtype). EOFError if the file is shorter than its header says."""
+        n = max(stop - start, 0)
+        straight = out is not None and out.dtype == self.dtype and out.flags.c_contiguous
+        raw = out[:n] if straight else np.empty(n, self.dtype)
         with open(self.path, "rb") as f:
             f.seek(self._offset + start * self.dtype.itemsize)
-            f.readinto(memoryview(raw).cast("B"))
+            view = memoryview(raw).cast("B")
+            if (f.readinto(view) or 0) < len(view):
+                raise EOFError(f"{self.path}: shorter than its header says")
         if out is None:
             return raw
-        out[: len(raw)] = raw
+        if not straight:
+            out[:n] = raw
         return out
